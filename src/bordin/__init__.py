@@ -1,0 +1,1 @@
+"""Bordin: alliance-centred measurement and feedback for therapy practices."""

@@ -1,0 +1,53 @@
+"""The ``bordin`` command line.
+
+Each command group lives in its own module and adds itself through ``register(app)``. Errors
+that Bordin raises on purpose become one line on stderr and a non-zero exit code, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from bordin.cli import demo, measures, server, signals, triage, users
+from bordin.domain.errors import BordinError, InvalidInput, NotFound
+
+app = typer.Typer(
+    name="bordin",
+    help="Bordin: alliance-centred measurement and feedback for therapy practices.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (server, demo, users, measures, triage, signals):
+    module.register(app)
+
+
+def main() -> None:
+    """Entry point: run the app, turning Bordin's own errors into one clear line."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(1)
+    except InvalidInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except NotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(3)
+    except BordinError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+    except Exception as error:  # click usage errors and the like
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise

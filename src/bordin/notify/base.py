@@ -1,0 +1,96 @@
+"""What every delivery channel shares: the message, the transport interface, the error.
+
+A *transport* takes one :class:`Message` and either delivers it or raises
+:class:`DeliveryError`. ``DeliveryError.permanent`` tells the caller whether trying again
+later could help (a server that is down: ``False``) or not (an address the server refuses:
+``True``). Services decide what to do about it; transports never retry on their own.
+
+Messages carry client-facing text (a feedback link, an urgent alert). Transports must never
+write the address, subject or body into logs or error messages: log the ``kind`` and the
+``reference`` (an id the service chose) only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from bordin.domain.errors import BordinError, FieldError, InvalidInput
+
+#: The kinds of message Bordin sends today. Other lower-case names are allowed too.
+KNOWN_KINDS = ("feedback_link", "urgent_alert", "digest", "magic_link")
+
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    """One email (or, later, SMS) to one person.
+
+    ``to`` is the recipient's address, ``subject`` a one-line subject, ``text`` the plain-text
+    body and ``html`` an optional HTML alternative. ``kind`` says what the message is for
+    (see :data:`KNOWN_KINDS`); ``reference`` is an optional id chosen by the service (for
+    example a feedback link id) that is safe to log.
+    """
+
+    to: str
+    subject: str
+    text: str
+    kind: str
+    html: str | None = None
+    reference: str | None = None
+
+    def __post_init__(self) -> None:
+        errors: list[FieldError] = []
+        if not _ADDRESS.match(self.to):
+            errors.append(FieldError("to", "must be one email address, like name@example.org"))
+        if not self.subject.strip():
+            errors.append(FieldError("subject", "must not be empty"))
+        elif "\n" in self.subject or "\r" in self.subject:
+            errors.append(FieldError("subject", "must be a single line"))
+        if not self.text.strip():
+            errors.append(FieldError("text", "must not be empty"))
+        if not _KIND.match(self.kind):
+            errors.append(
+                FieldError("kind", "must be a short lower-case name such as 'feedback_link'")
+            )
+        if self.reference is not None and ("\n" in self.reference or len(self.reference) > 100):
+            errors.append(
+                FieldError("reference", "must be a single line of at most 100 characters")
+            )
+        if errors:
+            raise InvalidInput(errors)
+
+
+class DeliveryError(BordinError):
+    """A message could not be delivered.
+
+    ``permanent`` is ``True`` when sending the same message again cannot succeed (the server
+    refused the recipient or the message with a 5xx reply) and ``False`` when it might later
+    (connection refused, time-out, a 4xx "try again" reply). ``code`` is the SMTP reply code
+    when there was one. The text never contains the address, subject or body.
+    """
+
+    def __init__(
+        self,
+        reason: str = "the message could not be delivered",
+        *,
+        permanent: bool,
+        code: int | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"DeliveryError({self.reason!r}, permanent={self.permanent}, code={self.code})"
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """A delivery channel: ``send`` delivers one message or raises :class:`DeliveryError`."""
+
+    def send(self, message: Message) -> None: ...

@@ -1,0 +1,53 @@
+# Bordin's task runner. The README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: run test check bench services browser install migration docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set everything up and serve the demo practice on http://127.0.0.1:8000 (embedded SQLite).
+run: $(STAMP)
+	$(VENV)/bin/bordin serve --demo
+
+## Install everything the tests need (PostgreSQL, Chromium) and run the whole suite.
+test: $(STAMP) services browser
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+services:
+	bash scripts/ensure-postgres.sh
+
+browser:
+	bash scripts/ensure-chromium.sh
+
+## Lint and type-check the package.
+check: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+## Benchmarks; figures go to docs/performance.md by hand, with the command that made them.
+bench: $(STAMP) services
+	$(PY) bench/run_all.py
+
+## Regenerate generated docs (instrument pages, triage and signal figures, CLI reference).
+docs: $(STAMP)
+	$(PY) -m bordin.docs
+
+## Before the first release the schema lives in one initial migration; regenerate it here.
+migration: $(STAMP)
+	rm -f src/bordin/storage/migrations/versions/0001_initial_schema.py
+	$(PY) scripts/regenerate_initial_migration.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

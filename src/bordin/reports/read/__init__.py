@@ -1,0 +1,1 @@
+"""Read models: the queries behind each page, returning plain dataclasses (no writes here)."""

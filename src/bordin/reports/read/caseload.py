@@ -1,0 +1,164 @@
+"""The therapist's caseload: who needs attention today, why, and when they are next seen.
+
+Four queries whatever the caseload size: episodes with their clients, next and last sessions,
+recent administrations for sparklines, and the open signals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from bordin.reports.read.measures import SEVERITY_ORDER, is_alliance
+from bordin.storage.tables import (
+    AdministrationRow,
+    AppointmentRow,
+    ClientRow,
+    EpisodeRow,
+    ParticipantRow,
+    SignalRow,
+    UserRow,
+)
+
+SPARK_POINTS = 10
+OPEN_STATUSES = ("open", "active", "unrepaired")
+
+
+@dataclass
+class CaseClient:
+    client_id: int
+    label: str
+    display_name: str
+    pseudonym: str
+    alliance: list[float] = field(default_factory=list)
+    alliance_instrument: str | None = None
+    outcome: list[float] = field(default_factory=list)
+    outcome_instrument: str | None = None
+
+
+@dataclass
+class CaseloadRow:
+    episode_id: int
+    kind: str
+    status: str
+    therapist_id: int
+    therapist_name: str
+    presenting_problem: str | None
+    clients: list[CaseClient]
+    next_session: datetime | None = None
+    last_session: datetime | None = None
+    sessions_attended: int = 0
+    urgency: str = "none"
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (severity, summary)
+    signal_types: set[str] = field(default_factory=set)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.urgency != "none"
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    status: str = "active"  # active | all | ended
+    attention: bool = False
+    kind: str = "all"  # all | individual | couple
+    signal: str = "all"  # all | a signal type
+
+
+def caseload(
+    db: Session, *, therapist_ids: Select[tuple[int]], now: datetime,
+    filters: CaseloadFilter = CaseloadFilter(),
+) -> list[CaseloadRow]:
+    """Rows for every episode of the given therapists, sorted by urgency, then next session."""
+    query = (
+        select(EpisodeRow, UserRow.display_name)
+        .join(UserRow, UserRow.id == EpisodeRow.therapist_id)
+        .where(EpisodeRow.therapist_id.in_(therapist_ids))
+    )
+    if filters.status == "active":
+        query = query.where(EpisodeRow.status == "active")
+    elif filters.status == "ended":
+        query = query.where(EpisodeRow.status != "active")
+    if filters.kind in ("individual", "couple"):
+        query = query.where(EpisodeRow.kind == filters.kind)
+    rows: dict[int, CaseloadRow] = {}
+    for episode, therapist_name in db.execute(query):
+        rows[episode.id] = CaseloadRow(
+            episode_id=episode.id, kind=episode.kind, status=episode.status,
+            therapist_id=episode.therapist_id, therapist_name=therapist_name,
+            presenting_problem=episode.presenting_problem, clients=[],
+        )
+    if not rows:
+        return []
+    episode_ids = list(rows)
+    by_client: dict[int, CaseClient] = {}
+    for participant, client in db.execute(
+        select(ParticipantRow, ClientRow)
+        .join(ClientRow, ClientRow.id == ParticipantRow.client_id)
+        .where(ParticipantRow.episode_id.in_(episode_ids))
+        .order_by(ParticipantRow.id)
+    ):
+        case_client = CaseClient(client.id, participant.label, client.display_name,
+                                 client.pseudonym)
+        rows[participant.episode_id].clients.append(case_client)
+        by_client[client.id] = case_client
+
+    for episode_id, next_at in db.execute(
+        select(AppointmentRow.episode_id, func.min(AppointmentRow.starts_at))
+        .where(AppointmentRow.episode_id.in_(episode_ids), AppointmentRow.status == "scheduled",
+               AppointmentRow.starts_at >= now - timedelta(hours=1))
+        .group_by(AppointmentRow.episode_id)
+    ):
+        rows[episode_id].next_session = next_at
+    for episode_id, last_at, attended in db.execute(
+        select(AppointmentRow.episode_id, func.max(AppointmentRow.starts_at), func.count())
+        .where(AppointmentRow.episode_id.in_(episode_ids), AppointmentRow.status == "attended")
+        .group_by(AppointmentRow.episode_id)
+    ):
+        rows[episode_id].last_session = last_at
+        rows[episode_id].sessions_attended = attended
+
+    series: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
+    for client_id, instrument_id, answered_at, total in db.execute(
+        select(AdministrationRow.client_id, AdministrationRow.instrument_id,
+               AdministrationRow.answered_at, AdministrationRow.total)
+        .where(AdministrationRow.episode_id.in_(episode_ids), AdministrationRow.total.is_not(None))
+        .order_by(AdministrationRow.answered_at)
+    ):
+        series[(client_id, instrument_id)].append((answered_at, float(total)))
+    for (client_id, instrument_id), points in series.items():
+        case_client = by_client.get(client_id)
+        if case_client is None:
+            continue
+        values = [v for _, v in points][-SPARK_POINTS:]
+        if is_alliance(instrument_id):
+            if case_client.alliance_instrument is None or len(values) > len(case_client.alliance):
+                case_client.alliance, case_client.alliance_instrument = values, instrument_id
+        elif case_client.outcome_instrument is None or len(values) > len(case_client.outcome):
+            case_client.outcome, case_client.outcome_instrument = values, instrument_id
+
+    for signal in db.scalars(
+        select(SignalRow).where(SignalRow.episode_id.in_(episode_ids),
+                                SignalRow.status.in_(OPEN_STATUSES),
+                                SignalRow.acknowledged_at.is_(None))
+    ):
+        row = rows[signal.episode_id]
+        row.reasons.append((signal.severity, signal.summary))
+        row.signal_types.add(signal.type)
+        if SEVERITY_ORDER.get(signal.severity, 3) < SEVERITY_ORDER[row.urgency]:
+            row.urgency = signal.severity
+    result = list(rows.values())
+    if filters.attention:
+        result = [r for r in result if r.needs_attention]
+    if filters.signal != "all":
+        result = [r for r in result if filters.signal in r.signal_types]
+    for row in result:
+        row.reasons.sort(key=lambda reason: SEVERITY_ORDER.get(reason[0], 3))
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    result.sort(key=lambda r: (SEVERITY_ORDER[r.urgency], r.next_session or far,
+                               r.clients[0].display_name if r.clients else ""))
+    return result

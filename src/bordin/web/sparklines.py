@@ -1,0 +1,22 @@
+"""Sparklines for list pages, scaled to each instrument's range."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from bordin.domain.errors import InstrumentNotFound
+from bordin.domain.instruments import get_instrument
+from bordin.reports.charts import render_sparkline_svg
+
+
+def sparkline(values: list[float], instrument_id: str | None, what: str) -> Markup:
+    if not values or instrument_id is None:
+        return Markup('<span class="muted">no ratings yet</span>')
+    try:
+        instrument = get_instrument(instrument_id)
+        low, high = float(instrument.score_min), float(instrument.score_max)
+    except InstrumentNotFound:
+        low, high = min(values), max(values) + 1
+    numbers = ", ".join(f"{v:g}" for v in values)
+    label = f"{what} ({instrument_id}), recent scores: {numbers}"
+    return Markup(render_sparkline_svg(values, minimum=low, maximum=high, label=label))

@@ -1,0 +1,42 @@
+"""The Jinja2 environment shared by every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _when(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    return "" if value is None else value.strftime(fmt)
+
+
+def _day(value: Any) -> str:
+    return "" if value is None else value.strftime("%d %b %Y")
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+
+
+def _svg(value: str | None) -> Markup:
+    """Charts are rendered on the server by our own code; mark them safe to embed."""
+    return Markup(value or "")
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.filters["when"] = _when
+    env.filters["day"] = _day
+    env.filters["number"] = _number
+    env.filters["svg"] = _svg
+    env.globals["app_name"] = "Bordin"
+    return templates

@@ -79,8 +79,22 @@ def create_app(
                  response.status_code, (time.perf_counter() - started) * 1000)
         return response
 
-    from bordin.web.routes import admin, auth, caseload, clients
+    from bordin.web.routes import (
+        admin,
+        alerts,
+        auth,
+        caseload,
+        clients,
+        concerns,
+        feedback,
+        practice_overview,
+        progress,
+        reports,
+        sessions,
+        supervision,
+    )
 
-    for module in (auth, caseload, clients, admin):
+    for module in (auth, caseload, clients, sessions, feedback, progress, concerns, alerts,
+                   supervision, practice_overview, reports, admin):
         app.include_router(module.router)
     return app

@@ -1,0 +1,7 @@
+"""Routes: practice_overview (being written)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,9 +1,73 @@
-"""CLI commands: demo (being written)."""
+"""``bordin demo``: build the synthetic demo practice into the configured database."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 import typer
+from sqlalchemy import Engine
+
+from bordin.cli.context import database, engine_for, load_settings
+from bordin.domain.errors import Conflict
+from bordin.settings import Settings
+from bordin.storage.migrate import upgrade
+
+
+def build_demo(settings: Settings, *, seed: int, today: dt.date | None = None) -> str:
+    """Generate and load the demo practice; refuses a database that already holds a practice."""
+    from bordin.services.demo import database_is_empty, load_demo_practice
+    from bordin.services.signals import recompute_practice
+    from bordin.testing.demo_practice import generate_demo_practice
+
+    with database(settings) as (db, rt):
+        if not database_is_empty(db):
+            raise Conflict("the database already holds a practice; the demo needs an empty one "
+                           "(point BORDIN_DATA_DIR or BORDIN_DATABASE_URL elsewhere)")
+        practice = generate_demo_practice(seed=seed, today=today or rt.now().date())
+        summary = load_demo_practice(db, rt, practice)
+        signals = recompute_practice(db, rt, practice_id=summary.practice_id)
+    return (f"Demo practice '{practice.name}' loaded: {summary.staff} staff, "
+            f"{summary.clients} clients, {summary.episodes} episodes, {summary.sessions} "
+            f"sessions, {summary.administrations} ratings, {signals} signals.")
+
+
+def seed_if_empty(settings: Settings, engine: Engine) -> None:
+    from bordin.services.demo import database_is_empty
+    from bordin.storage.database import make_session_factory
+
+    session = make_session_factory(engine)()
+    try:
+        empty = database_is_empty(session)
+    finally:
+        session.close()
+    if empty:
+        typer.echo("The database is empty: building the demo practice (takes a few seconds)…")
+        typer.echo(build_demo(settings, seed=7))
+
+
+def demo(
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed and date give the same "
+                                      "practice.")] = 7,
+    today: Annotated[str | None, typer.Option(help="Date to build the practice as of "
+                                              "(YYYY-MM-DD); default today.")] = None,
+) -> None:
+    """Build the synthetic demo practice (about 8 therapists and 80 clients) into an empty
+    database. Everyone in it is made up; see docs/demo-practice.md."""
+    settings = load_settings()
+    engine = engine_for(settings)
+    upgrade(engine)
+    engine.dispose()
+    day = None
+    if today is not None:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            from bordin.domain.errors import InvalidInput
+
+            raise InvalidInput("must be a date like 2026-11-22", field="--today") from None
+    typer.echo(build_demo(settings, seed=seed, today=day))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    app.command("demo")(demo)

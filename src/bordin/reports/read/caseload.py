@@ -70,7 +70,10 @@ class CaseloadFilter:
 
 
 def caseload(
-    db: Session, *, therapist_ids: Select[tuple[int]], now: datetime,
+    db: Session,
+    *,
+    therapist_ids: Select[tuple[int]],
+    now: datetime,
     filters: CaseloadFilter = CaseloadFilter(),
 ) -> list[CaseloadRow]:
     """Rows for every episode of the given therapists, sorted by urgency, then next session."""
@@ -88,9 +91,13 @@ def caseload(
     rows: dict[int, CaseloadRow] = {}
     for episode, therapist_name in db.execute(query):
         rows[episode.id] = CaseloadRow(
-            episode_id=episode.id, kind=episode.kind, status=episode.status,
-            therapist_id=episode.therapist_id, therapist_name=therapist_name,
-            presenting_problem=episode.presenting_problem, clients=[],
+            episode_id=episode.id,
+            kind=episode.kind,
+            status=episode.status,
+            therapist_id=episode.therapist_id,
+            therapist_name=therapist_name,
+            presenting_problem=episode.presenting_problem,
+            clients=[],
         )
     if not rows:
         return []
@@ -102,15 +109,19 @@ def caseload(
         .where(ParticipantRow.episode_id.in_(episode_ids))
         .order_by(ParticipantRow.id)
     ):
-        case_client = CaseClient(client.id, participant.label, client.display_name,
-                                 client.pseudonym)
+        case_client = CaseClient(
+            client.id, participant.label, client.display_name, client.pseudonym
+        )
         rows[participant.episode_id].clients.append(case_client)
         by_client[client.id] = case_client
 
     for episode_id, next_at in db.execute(
         select(AppointmentRow.episode_id, func.min(AppointmentRow.starts_at))
-        .where(AppointmentRow.episode_id.in_(episode_ids), AppointmentRow.status == "scheduled",
-               AppointmentRow.starts_at >= now - timedelta(hours=1))
+        .where(
+            AppointmentRow.episode_id.in_(episode_ids),
+            AppointmentRow.status == "scheduled",
+            AppointmentRow.starts_at >= now - timedelta(hours=1),
+        )
         .group_by(AppointmentRow.episode_id)
     ):
         rows[episode_id].next_session = next_at
@@ -124,8 +135,12 @@ def caseload(
 
     series: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
     for client_id, instrument_id, answered_at, total in db.execute(
-        select(AdministrationRow.client_id, AdministrationRow.instrument_id,
-               AdministrationRow.answered_at, AdministrationRow.total)
+        select(
+            AdministrationRow.client_id,
+            AdministrationRow.instrument_id,
+            AdministrationRow.answered_at,
+            AdministrationRow.total,
+        )
         .where(AdministrationRow.episode_id.in_(episode_ids), AdministrationRow.total.is_not(None))
         .order_by(AdministrationRow.answered_at)
     ):
@@ -142,9 +157,11 @@ def caseload(
             case_client.outcome, case_client.outcome_instrument = values, instrument_id
 
     for signal in db.scalars(
-        select(SignalRow).where(SignalRow.episode_id.in_(episode_ids),
-                                SignalRow.status.in_(OPEN_STATUSES),
-                                SignalRow.acknowledged_at.is_(None))
+        select(SignalRow).where(
+            SignalRow.episode_id.in_(episode_ids),
+            SignalRow.status.in_(OPEN_STATUSES),
+            SignalRow.acknowledged_at.is_(None),
+        )
     ):
         row = rows[signal.episode_id]
         row.reasons.append((signal.severity, signal.summary))
@@ -159,6 +176,11 @@ def caseload(
     for row in result:
         row.reasons.sort(key=lambda reason: SEVERITY_ORDER.get(reason[0], 3))
     far = datetime.max.replace(tzinfo=now.tzinfo)
-    result.sort(key=lambda r: (SEVERITY_ORDER[r.urgency], r.next_session or far,
-                               r.clients[0].display_name if r.clients else ""))
+    result.sort(
+        key=lambda r: (
+            SEVERITY_ORDER[r.urgency],
+            r.next_session or far,
+            r.clients[0].display_name if r.clients else "",
+        )
+    )
     return result

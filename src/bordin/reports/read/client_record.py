@@ -59,39 +59,77 @@ def client_record(db: Session, cipher: TextCipher, client_id: int) -> ClientReco
     """Read one client's record. The caller has already checked access and audited the read."""
     client = db.get(ClientRow, client_id)
     assert client is not None
-    episode_ids = list(db.scalars(select(ParticipantRow.episode_id)
-                                  .where(ParticipantRow.client_id == client_id)))
+    episode_ids = list(
+        db.scalars(select(ParticipantRow.episode_id).where(ParticipantRow.client_id == client_id))
+    )
     views: list[EpisodeView] = []
     for episode, therapist_name in db.execute(
         select(EpisodeRow, UserRow.display_name)
         .join(UserRow, UserRow.id == EpisodeRow.therapist_id)
-        .where(EpisodeRow.id.in_(episode_ids)).order_by(EpisodeRow.started_on.desc())
+        .where(EpisodeRow.id.in_(episode_ids))
+        .order_by(EpisodeRow.started_on.desc())
     ):
-        participants = list(db.execute(
-            select(ParticipantRow, ClientRow).join(ClientRow, ClientRow.id == ParticipantRow.client_id)
-            .where(ParticipantRow.episode_id == episode.id).order_by(ParticipantRow.id)).tuples())
-        sessions = {a.id: SessionLine(a.id, a.number, a.starts_at, a.status) for a in db.scalars(
-            select(AppointmentRow).where(AppointmentRow.episode_id == episode.id)
-            .order_by(AppointmentRow.number))}
-        administrations = list(db.scalars(
-            select(AdministrationRow).where(AdministrationRow.episode_id == episode.id)
-            .order_by(AdministrationRow.answered_at)))
+        participants = list(
+            db.execute(
+                select(ParticipantRow, ClientRow)
+                .join(ClientRow, ClientRow.id == ParticipantRow.client_id)
+                .where(ParticipantRow.episode_id == episode.id)
+                .order_by(ParticipantRow.id)
+            ).tuples()
+        )
+        sessions = {
+            a.id: SessionLine(a.id, a.number, a.starts_at, a.status)
+            for a in db.scalars(
+                select(AppointmentRow)
+                .where(AppointmentRow.episode_id == episode.id)
+                .order_by(AppointmentRow.number)
+            )
+        }
+        administrations = list(
+            db.scalars(
+                select(AdministrationRow)
+                .where(AdministrationRow.episode_id == episode.id)
+                .order_by(AdministrationRow.answered_at)
+            )
+        )
         for admin in administrations:
             if admin.appointment_id in sessions:
                 line = sessions[admin.appointment_id]
                 line.scores.setdefault(admin.client_id, {})[admin.instrument_id] = admin
-        for submission in db.scalars(select(SubmissionRow).where(
+        for submission in db.scalars(
+            select(SubmissionRow).where(
                 SubmissionRow.appointment_id.in_(list(sessions)),
                 SubmissionRow.text_encrypted.is_not(None),
                 # Conduct concerns never reach the therapist's view of the record.
-                SubmissionRow.triage_category.is_distinct_from("conduct"))):
+                SubmissionRow.triage_category.is_distinct_from("conduct"),
+            )
+        ):
             text = cipher.decrypt(submission.text_encrypted)
             if text and submission.appointment_id in sessions:
                 sessions[submission.appointment_id].texts[submission.client_id] = text
-        signals = list(db.scalars(select(SignalRow).where(SignalRow.episode_id == episode.id)
-                                  .order_by(SignalRow.session_number, SignalRow.id)))
-        ruptures = list(db.scalars(select(RuptureLogRow).where(RuptureLogRow.episode_id == episode.id)
-                                   .order_by(RuptureLogRow.logged_at)))
-        views.append(EpisodeView(episode, therapist_name, participants, list(sessions.values()),
-                                 signals, ruptures, administrations))
+        signals = list(
+            db.scalars(
+                select(SignalRow)
+                .where(SignalRow.episode_id == episode.id)
+                .order_by(SignalRow.session_number, SignalRow.id)
+            )
+        )
+        ruptures = list(
+            db.scalars(
+                select(RuptureLogRow)
+                .where(RuptureLogRow.episode_id == episode.id)
+                .order_by(RuptureLogRow.logged_at)
+            )
+        )
+        views.append(
+            EpisodeView(
+                episode,
+                therapist_name,
+                participants,
+                list(sessions.values()),
+                signals,
+                ruptures,
+                administrations,
+            )
+        )
     return ClientRecord(client=client, episodes=views)

@@ -90,7 +90,7 @@ def audit_page(request: Request, db: DbSession, viewer: CurrentStaff,
         raise NotFound("not found")
     events = audit.events(db, practice_id=viewer.actor.practice_id, client_id=client_id)
     names = dict(db.execute(select(UserRow.id, UserRow.display_name)
-                            .where(UserRow.practice_id == viewer.actor.practice_id)).tuples().all())
+                            .where(UserRow.practice_id == viewer.actor.practice_id)).all())
     return request.app.state.templates.TemplateResponse(
         request, "audit.html", {"events": events, "names": names, "client_id": client_id},
     )

@@ -1,0 +1,526 @@
+"""Possible ruptures, read from each client's alliance ratings, and how each one ends.
+
+Detection (per client, per alliance measure, at every rated session):
+
+1. **Baseline drop.** The rating is at least ``sensitive_sd`` (1 SD, Strauss 2006) below the mean
+   of the client's earlier ratings, with the SD floored at ``sd_floor_fraction`` of the range,
+   and the drop is at least ``min_drop_fraction`` of the range. At ``specific_sd`` (2 SD,
+   Stiles 2004) the rupture is ``high`` severity. Needs ``min_prior_sessions`` earlier ratings.
+2. **Ceiling drop.** The last ``ceiling_run`` ratings were at the scale maximum and this one is
+   below it by at least ``ceiling_min_drop_fraction`` of the range: a client who always gives a
+   perfect score has no SD to speak of, so any drop counts.
+3. **Item drop.** Goals, tasks or bond is at least ``item_drop_fraction`` of its range below its
+   own earlier mean (e.g. bond 9 -> 5 while the total hides it).
+4. **Cut-off crossing.** The rating falls below the measure's alliance cut-off (SRS < 36) from a
+   baseline at or above it, and the drop is at least ``cutoff_requires_sd`` baseline SDs.
+
+Lifecycle. The first flagged session *opens* a rupture; the *pre-drop level* is the baseline mean
+before it. The rupture is **repaired** when, within ``repair_window`` later ratings, the alliance
+is back within ``repair_tolerance_sd`` SDs of that level (and any dimension that dropped is back
+within half the item threshold of its own level); **unrepaired** when ``repair_window`` later
+ratings pass without that, or the episode ends first; otherwise it stays **open**. Flags while a
+rupture is open belong to it. A new rupture can open only after the alliance has come back.
+
+Shape (Gumz et al. 2012): a **V-shape** is one session below the level and then back; a
+**prolonged dip** is more than one session below and then back; a **prolonged decline** is more
+than one session below and not (yet) back. The onset is **gradual** when the rating before the
+flagged one was already below the level (a slow slide), otherwise **abrupt**.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bordin.domain.alliance import citations
+from bordin.domain.alliance.config import SignalConfig
+from bordin.domain.alliance.scale import ALLIANCE_DIMENSIONS, ScaleFacts
+from bordin.domain.alliance.series import Baseline, Point, baselines, dimension_baselines, sd_floor
+from bordin.domain.alliance.signal import Explanation, Signal
+
+CourseStatus = Literal["open", "repaired", "unrepaired"]
+Shape = Literal["v_shape", "prolonged_dip", "prolonged_decline", "single_drop"]
+
+#: Rule ids, most specific first (the first that fired names the rupture).
+RULE_ORDER: tuple[str, ...] = (
+    "baseline_drop_2sd",
+    "ceiling_drop",
+    "item_drop:goals",
+    "item_drop:tasks",
+    "item_drop:bond",
+    "baseline_drop_1sd",
+    "cutoff_crossing",
+)
+
+
+@dataclass(frozen=True)
+class DimensionDrop:
+    """A goals, tasks or bond score that fell: its earlier mean and the new value."""
+
+    name: str
+    level: float
+    value: float
+
+
+@dataclass(frozen=True)
+class Drop:
+    """The detection rules that fired at one rating, and the baseline they used."""
+
+    index: int
+    rules: tuple[str, ...]
+    baseline: Baseline
+    dimensions: tuple[DimensionDrop, ...] = ()
+
+    @property
+    def specific(self) -> bool:
+        return "baseline_drop_2sd" in self.rules
+
+
+@dataclass(frozen=True)
+class Course:
+    """One rupture from onset to its end (or to now).
+
+    Indices point into the client's series. ``return_index`` is the first later rating back at
+    the pre-drop level (possibly after the repair window); ``decision_index`` is where the rupture
+    was declared repaired or unrepaired.
+    """
+
+    onset: Drop
+    level: float
+    tolerance: float
+    status: CourseStatus
+    shape: Shape
+    onset_pattern: Literal["abrupt", "gradual"]
+    sessions_below: int
+    return_index: int | None
+    decision_index: int | None
+    dimension_levels: tuple[DimensionDrop, ...] = field(default_factory=tuple)
+
+
+def thresholds(facts: ScaleFacts, config: SignalConfig) -> dict[str, float]:
+    """The detection thresholds in points for this measure (shared with the bulk recompute)."""
+    span = facts.score_max - facts.score_min
+    return {
+        "sd_floor": sd_floor(facts, config.sd_floor_fraction),
+        "min_drop": config.min_drop_fraction * span,
+        "ceiling_min_drop": config.ceiling_min_drop_fraction * span,
+    }
+
+
+def item_threshold(facts: ScaleFacts, name: str, config: SignalConfig) -> float:
+    """Points a dimension must fall below its own mean for the item rule."""
+    lo, hi = facts.dimension_ranges[name]
+    return config.item_drop_fraction * (hi - lo)
+
+
+def detect_drops(points: Sequence[Point], facts: ScaleFacts, config: SignalConfig) -> list[Drop]:
+    """Every rating at which at least one detection rule fired, in order."""
+    limits = thresholds(facts, config)
+    values = [p.value for p in points]
+    base = baselines(values, limits["sd_floor"])
+    dims = [d for d in ALLIANCE_DIMENSIONS if d in facts.dimensions]
+    dim_base = {d: dimension_baselines(points, d) for d in dims}
+    best = facts.score_max
+    drops: list[Drop] = []
+    for i, point in enumerate(points):
+        b = base[i]
+        rules: list[str] = []
+        dropped: list[DimensionDrop] = []
+        if b.z is not None and b.drop is not None:
+            if (
+                b.n >= config.min_prior_sessions
+                and b.drop >= limits["min_drop"]
+                and b.z >= config.sensitive_sd
+            ):
+                rules.append(
+                    "baseline_drop_2sd" if b.z >= config.specific_sd else "baseline_drop_1sd"
+                )
+            if (
+                b.n >= config.ceiling_run
+                and all(values[j] == best for j in range(i - config.ceiling_run, i))
+                and point.value <= best - limits["ceiling_min_drop"]
+            ):
+                rules.append("ceiling_drop")
+            for d in dims:
+                n_d, mean_d = dim_base[d][i]
+                if (
+                    n_d >= 1
+                    and mean_d is not None
+                    and d in point.dims
+                    and mean_d - point.dims[d] >= item_threshold(facts, d, config)
+                ):
+                    rules.append(f"item_drop:{d}")
+                    dropped.append(DimensionDrop(d, mean_d, point.dims[d]))
+            if config.cutoff_rule and facts.cutoff is not None and b.mean is not None:
+                raw_mean = (
+                    b.mean if facts.higher_is_better else facts.score_min + facts.score_max - b.mean
+                )
+                if (
+                    facts.in_concern_range(point.total)
+                    and not facts.in_concern_range(raw_mean)
+                    and (config.cutoff_requires_sd == 0.0 or b.z >= config.cutoff_requires_sd)
+                ):
+                    rules.append("cutoff_crossing")
+        if rules:
+            ordered = tuple(r for r in RULE_ORDER if r in rules)
+            drops.append(Drop(i, ordered, b, tuple(dropped)))
+    return drops
+
+
+def _back(
+    point: Point,
+    level: float,
+    tolerance: float,
+    dims: Sequence[DimensionDrop],
+    facts: ScaleFacts,
+    config: SignalConfig,
+) -> bool:
+    if point.value < level - tolerance:
+        return False
+    for d in dims:
+        if (
+            d.name in point.dims
+            and point.dims[d.name] < d.level - item_threshold(facts, d.name, config) / 2
+        ):
+            return False
+    return True
+
+
+def follow(
+    points: Sequence[Point],
+    start: int,
+    level: float,
+    tolerance: float,
+    dims: Sequence[DimensionDrop],
+    facts: ScaleFacts,
+    config: SignalConfig,
+    *,
+    ended: bool,
+) -> tuple[CourseStatus, int | None, int | None]:
+    """Follow a rupture whose first rating after onset is ``points[start]``.
+
+    Returns (status, return index, decision index). Used for detected ruptures (``start`` is the
+    rating after the flagged one) and for logged ones (the first rating after the logged session).
+    """
+    window = config.repair_window
+    ret: int | None = None
+    for j in range(start, len(points)):
+        if _back(points[j], level, tolerance, dims, facts, config):
+            ret = j
+            break
+    after = len(points) - start
+    if ret is not None and ret - start < window:
+        return "repaired", ret, ret
+    if ret is not None or after >= window:
+        return "unrepaired", ret, start + window - 1
+    if ended:
+        return "unrepaired", None, len(points) - 1 if points else None
+    return "open", None, None
+
+
+def follow_ruptures(
+    points: Sequence[Point], facts: ScaleFacts, config: SignalConfig, *, ended: bool
+) -> list[Course]:
+    """Group the flagged ratings into ruptures and follow each one (see the module docstring)."""
+    drops = detect_drops(points, facts, config)
+    courses: list[Course] = []
+    search_from = 0
+    for drop in drops:
+        if drop.index < search_from:
+            continue
+        b = drop.baseline
+        assert b.mean is not None
+        level = b.mean
+        tolerance = config.repair_tolerance_sd * b.sd_used
+        status, ret, decision = follow(
+            points, drop.index + 1, level, tolerance, drop.dimensions, facts, config, ended=ended
+        )
+        below = (ret if ret is not None else len(points)) - drop.index
+        shape: Shape
+        if status == "repaired":
+            shape = "v_shape" if below == 1 else "prolonged_dip"
+        elif below > 1:
+            shape = "prolonged_decline"
+        else:
+            shape = "single_drop"
+        gradual = drop.index >= 1 and points[drop.index - 1].value < level - tolerance
+        courses.append(
+            Course(
+                onset=drop,
+                level=level,
+                tolerance=tolerance,
+                status=status,
+                shape=shape,
+                onset_pattern="gradual" if gradual else "abrupt",
+                sessions_below=below,
+                return_index=ret,
+                decision_index=decision,
+                dimension_levels=drop.dimensions,
+            )
+        )
+        if ret is None:
+            break
+        search_from = ret + 1
+    return courses
+
+
+# --------------------------------------------------------------------------------------------
+# Signals
+
+
+_RULE_CITATIONS = {
+    "baseline_drop_2sd": citations.RUPTURE_SD,
+    "baseline_drop_1sd": citations.RUPTURE_SD,
+    "ceiling_drop": citations.RUPTURE_CEILING,
+    "item_drop": citations.RUPTURE_ITEM,
+    "cutoff_crossing": citations.RUPTURE_CUTOFF,
+}
+
+_SHAPE_WORDS = {
+    "v_shape": "a V-shape (one session down, then back)",
+    "prolonged_dip": "a prolonged dip (more than one session down, then back)",
+    "prolonged_decline": "a prolonged decline (more than one session down, not back)",
+    "single_drop": "a single drop so far",
+}
+
+NEXT_STEP_RUPTURE = (
+    "Check in at the start of the next session: invite the client to say what did not feel "
+    "right, stay non-defensive and acknowledge your part (see the repair strategies)."
+)
+NEXT_STEP_UNREPAIRED = (
+    "Raise the relationship directly: ask about goals and the way you work together, consider "
+    "changing the task or goal, and take it to supervision."
+)
+NEXT_STEP_REPAIRED = "Name the repair with the client; it is associated with better outcomes."
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _rule_sentence(facts: ScaleFacts, points: Sequence[Point], drop: Drop) -> str:
+    b = drop.baseline
+    point = points[drop.index]
+    name = facts.instrument_id
+    parts: list[str] = []
+    for rule in drop.rules:
+        if rule.startswith("baseline_drop") and b.mean is not None and b.z is not None:
+            parts.append(
+                f"{name} fell to {_fmt(point.total)} from this client's own average of "
+                f"{_fmt(b.mean)} over {b.n} earlier sessions ({_fmt(b.z)} SD below it)"
+            )
+        elif rule == "ceiling_drop":
+            parts.append(
+                f"{name} fell from the maximum of {_fmt(facts.score_max)} to {_fmt(point.total)}"
+            )
+        elif rule == "cutoff_crossing":
+            parts.append(f"{name} is below its cut-off of {_fmt(facts.cutoff or 0)}")
+    for d in drop.dimensions:
+        parts.append(f"{d.name} fell to {_fmt(d.value)} from an average of {_fmt(d.level)}")
+    return "; ".join(parts) if parts else f"{name} dropped"
+
+
+def _citation(rules: Sequence[str]) -> str:
+    seen: list[str] = []
+    for rule in rules:
+        text = _RULE_CITATIONS[rule.split(":")[0]]
+        if text not in seen:
+            seen.append(text)
+    return " ".join([*seen, citations.REPAIR])
+
+
+def rupture_signals(
+    episode_id: str,
+    client_id: str,
+    facts: ScaleFacts,
+    points: Sequence[Point],
+    courses: Sequence[Course],
+) -> list[Signal]:
+    """The ``rupture``, ``rupture_repaired`` and ``rupture_unrepaired`` signals of the courses."""
+    signals: list[Signal] = []
+    for course in courses:
+        drop = course.onset
+        b = drop.baseline
+        onset = points[drop.index]
+        involved = [
+            p.session_number for p in points[drop.index : (course.decision_index or drop.index) + 1]
+        ]
+        numbers: dict[str, float | int | str | bool | None] = {
+            "score": onset.total,
+            "baseline_mean": b.mean,
+            "baseline_sd": b.sd,
+            "sd_used": b.sd_used,
+            "drop": b.drop,
+            "z": b.z,
+            "prior_ratings": b.n,
+            "rules_fired": ",".join(drop.rules),
+            "pre_drop_level": course.level,
+            "repair_tolerance": course.tolerance,
+            "shape": course.shape,
+            "onset": course.onset_pattern,
+            "sessions_below": course.sessions_below,
+        }
+        for d in drop.dimensions:
+            numbers[f"{d.name}_level"] = d.level
+            numbers[f"{d.name}_score"] = d.value
+        status_words = {
+            "open": "It is open: the next ratings will show whether it is repaired.",
+            "repaired": "It was repaired.",
+            "unrepaired": "It has not been repaired.",
+        }[course.status]
+        sentence = (
+            f"Possible rupture in session {onset.session_number}: "
+            f"{_rule_sentence(facts, points, drop)}. "
+            f"{status_words} Shape: {_SHAPE_WORDS[course.shape]}, {course.onset_pattern} onset."
+        )
+        rule_id = "rupture." + drop.rules[0].split(":")[0]
+        signals.append(
+            Signal(
+                episode_id=episode_id,
+                client_id=client_id,
+                session_number=onset.session_number,
+                type="rupture",
+                severity="high" if drop.specific else "routine",
+                status=course.status,
+                explanation=Explanation(
+                    rule=rule_id,
+                    sentence=sentence,
+                    numbers=numbers,
+                    sessions=tuple(involved),
+                    next_step=NEXT_STEP_UNREPAIRED
+                    if course.status == "unrepaired"
+                    else NEXT_STEP_RUPTURE,
+                    citation=_citation(drop.rules),
+                ),
+                instrument_id=facts.instrument_id,
+                date=onset.date,
+            )
+        )
+        if course.decision_index is None:
+            continue
+        decided = points[course.decision_index]
+        if course.status == "repaired":
+            signals.append(
+                Signal(
+                    episode_id=episode_id,
+                    client_id=client_id,
+                    session_number=decided.session_number,
+                    type="rupture_repaired",
+                    severity="routine",
+                    status="repaired",
+                    explanation=Explanation(
+                        rule="rupture.repaired",
+                        sentence=(
+                            f"The rupture of session {onset.session_number} was repaired: "
+                            f"{facts.instrument_id} is back to {_fmt(decided.total)} in session "
+                            f"{decided.session_number}, within "
+                            f"{_fmt(course.tolerance)} of the pre-drop level {_fmt(course.level)} "
+                            f"({_SHAPE_WORDS[course.shape]})."
+                        ),
+                        numbers={
+                            "rupture_session": onset.session_number,
+                            "score": decided.total,
+                            "pre_drop_level": course.level,
+                            "repair_tolerance": course.tolerance,
+                            "sessions_below": course.sessions_below,
+                            "shape": course.shape,
+                        },
+                        sessions=tuple(involved),
+                        next_step=NEXT_STEP_REPAIRED,
+                        citation=citations.REPAIR,
+                    ),
+                    instrument_id=facts.instrument_id,
+                    date=decided.date,
+                )
+            )
+        else:
+            late = ""
+            if course.return_index is not None:
+                back = points[course.return_index]
+                late = f" It came back in session {back.session_number}, after the repair window."
+            signals.append(
+                Signal(
+                    episode_id=episode_id,
+                    client_id=client_id,
+                    session_number=decided.session_number,
+                    type="rupture_unrepaired",
+                    severity="high",
+                    status="unrepaired",
+                    explanation=Explanation(
+                        rule="rupture.unrepaired",
+                        sentence=(
+                            f"The rupture of session {onset.session_number} has not been "
+                            f"repaired: by session {decided.session_number} "
+                            f"{facts.instrument_id} had not come back to the pre-drop "
+                            f"level of {_fmt(course.level)} ({_SHAPE_WORDS[course.shape]}).{late}"
+                        ),
+                        numbers={
+                            "rupture_session": onset.session_number,
+                            "score": decided.total,
+                            "pre_drop_level": course.level,
+                            "repair_tolerance": course.tolerance,
+                            "sessions_below": course.sessions_below,
+                            "shape": course.shape,
+                            "returned_late_session": (
+                                points[course.return_index].session_number
+                                if course.return_index is not None
+                                else None
+                            ),
+                        },
+                        sessions=tuple(involved),
+                        next_step=NEXT_STEP_UNREPAIRED,
+                        citation=citations.REPAIR,
+                    ),
+                    instrument_id=facts.instrument_id,
+                    date=decided.date,
+                )
+            )
+    return signals
+
+
+def low_alliance_signal(
+    episode_id: str, client_id: str, facts: ScaleFacts, points: Sequence[Point]
+) -> Signal | None:
+    """``low_alliance`` when the client's first ratings are already below the cut-off.
+
+    A rupture is a *drop*; a client who starts below the cut-off (SRS < 36) has not dropped, but
+    is saying from the start that the sessions are not working for them.
+    """
+    if facts.cutoff is None or not points or not facts.in_concern_range(points[0].total):
+        return None
+    run = 0
+    while run < len(points) and facts.in_concern_range(points[run].total):
+        run += 1
+    active = run == len(points)
+    sessions = tuple(p.session_number for p in points[:run])
+    return Signal(
+        episode_id=episode_id,
+        client_id=client_id,
+        session_number=points[0].session_number,
+        type="low_alliance",
+        severity="routine",
+        status="active" if active else "resolved",
+        explanation=Explanation(
+            rule="low_alliance.below_cutoff",
+            sentence=(
+                f"{facts.instrument_id} has been below its cut-off of {_fmt(facts.cutoff)} "
+                "since the "
+                f"first rating (session {points[0].session_number}, {_fmt(points[0].total)})"
+                + (
+                    "."
+                    if active
+                    else f"; it rose above it in session {points[run].session_number}."
+                )
+            ),
+            numbers={"cutoff": facts.cutoff, "first_score": points[0].total, "sessions_below": run},
+            sessions=sessions,
+            next_step=(
+                "Ask what would make the sessions more useful: goals, the way of working, or the "
+                "relationship. Low early alliance is associated with dropout."
+            ),
+            citation=citations.LOW_ALLIANCE,
+        ),
+        instrument_id=facts.instrument_id,
+        date=points[0].date,
+    )

@@ -1,0 +1,273 @@
+"""Split alliance in couples: partners who experience the therapy differently.
+
+A *split* is a session where the two partners' ratings on the same alliance measure are far
+apart (clinical-facts §8.3; more split predicts poorer outcome, Friedlander et al. 2018,
+r = .316). No validated numeric threshold exists, so the gap threshold at a session is:
+
+- ``split_points`` when configured, else the measure's reliable-change value when it has one,
+  else ``split_fallback_fraction`` of the range (4 points on a 0-40 scale);
+- and never less than ``split_min_within_sd`` pooled within-partner SDs: the typical
+  session-to-session wobble of each partner's own earlier ratings, so that two partners whose
+  ratings jump about are not called split on noise.
+
+A gap on the **bond** dimension of ``split_item_fraction`` of its range is a split too.
+
+A *widening* gap (Gangamma et al.: how discrepancies change over time predicted termination,
+single time points did not) is a least-squares slope of the gap over the last
+``widening_min_sessions`` or more jointly rated sessions (up to twice that many) of at least
+``widening_slope_fraction`` of the range per session, with the latest gap at least
+``widening_min_increase_fraction`` of the range above the first gap in that window.
+
+One signal is raised per run of consecutive split (or widening) sessions, at the run's first
+session; it is ``active`` while the run reaches the latest joint session, else ``resolved``.
+Window sums are taken as differences of running sums, the same arithmetic as the bulk recompute.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bordin.domain.alliance import citations
+from bordin.domain.alliance.config import SignalConfig
+from bordin.domain.alliance.scale import ScaleFacts
+from bordin.domain.alliance.series import Point
+from bordin.domain.alliance.signal import Explanation, Signal
+
+
+@dataclass(frozen=True)
+class JointSession:
+    """One session both partners rated, with the gap and the threshold that applied."""
+
+    session_number: int
+    a: Point
+    b: Point
+    gap: float
+    threshold: float
+    bond_gap: float | None
+    bond_threshold: float | None
+    split: bool
+
+
+def base_threshold(facts: ScaleFacts, config: SignalConfig) -> float:
+    """The gap threshold before the within-couple SD guard (points)."""
+    if config.split_points is not None:
+        return config.split_points
+    if facts.reliable_change is not None:
+        return facts.reliable_change
+    return config.split_fallback_fraction * (facts.score_max - facts.score_min)
+
+
+def widening_window(config: SignalConfig) -> int:
+    """At most this many joint sessions enter the widening slope."""
+    return 2 * config.widening_min_sessions
+
+
+def joint_sessions(
+    a: Sequence[Point], b: Sequence[Point], facts: ScaleFacts, config: SignalConfig
+) -> list[JointSession]:
+    """The sessions both partners rated, in order, each judged split or not."""
+    by_session = {p.session_number: p for p in b}
+    pairs = [(p, by_session[p.session_number]) for p in a if p.session_number in by_session]
+    base = base_threshold(facts, config)
+    bond_threshold: float | None = None
+    if "bond" in facts.dimension_ranges:
+        lo, hi = facts.dimension_ranges["bond"]
+        bond_threshold = config.split_item_fraction * (hi - lo)
+    out: list[JointSession] = []
+    sa = qa = sb = qb = 0.0
+    for n, (pa, pb) in enumerate(pairs):
+        threshold = base
+        if n >= 2:
+            ss = (qa - sa * sa / n) + (qb - sb * sb / n)
+            pooled_var = ss / (2 * (n - 1))
+            pooled = math.sqrt(pooled_var) if pooled_var > 0.0 else 0.0
+            guard = config.split_min_within_sd * pooled
+            if guard > threshold:
+                threshold = guard
+        gap = abs(pa.total - pb.total)
+        bond_gap: float | None = None
+        if bond_threshold is not None and "bond" in pa.dims and "bond" in pb.dims:
+            bond_gap = abs(pa.dims["bond"] - pb.dims["bond"])
+        split = gap >= threshold or (
+            bond_gap is not None and bond_threshold is not None and bond_gap >= bond_threshold
+        )
+        out.append(
+            JointSession(pa.session_number, pa, pb, gap, threshold, bond_gap, bond_threshold, split)
+        )
+        sa += pa.total
+        qa += pa.total * pa.total
+        sb += pb.total
+        qb += pb.total * pb.total
+    return out
+
+
+def widening_flags(
+    joint: Sequence[JointSession], facts: ScaleFacts, config: SignalConfig
+) -> list[tuple[bool, float | None, int]]:
+    """For each joint session: (widening?, slope, number of sessions in the window)."""
+    span = facts.score_max - facts.score_min
+    slope_min = config.widening_slope_fraction * span
+    increase_min = config.widening_min_increase_fraction * span
+    window = widening_window(config)
+    px = [0.0]
+    py = [0.0]
+    pxx = [0.0]
+    pxy = [0.0]
+    for j in joint:
+        x = float(j.session_number)
+        px.append(px[-1] + x)
+        py.append(py[-1] + j.gap)
+        pxx.append(pxx[-1] + x * x)
+        pxy.append(pxy[-1] + x * j.gap)
+    out: list[tuple[bool, float | None, int]] = []
+    for i in range(len(joint)):
+        lo = max(0, i + 1 - window)
+        k = i + 1 - lo
+        if k < config.widening_min_sessions:
+            out.append((False, None, k))
+            continue
+        sx = px[i + 1] - px[lo]
+        sy = py[i + 1] - py[lo]
+        sxx = pxx[i + 1] - pxx[lo]
+        sxy = pxy[i + 1] - pxy[lo]
+        denominator = k * sxx - sx * sx
+        slope = (k * sxy - sx * sy) / denominator if denominator > 0.0 else 0.0
+        increase = joint[i].gap - joint[lo].gap
+        out.append((slope >= slope_min and increase >= increase_min, slope, k))
+    return out
+
+
+def _runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(flags):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(flags) and flags[j + 1]:
+            j += 1
+        runs.append((i, j))
+        i = j + 1
+    return runs
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def split_signals(
+    episode_id: str,
+    client_ids: tuple[str, str],
+    facts: ScaleFacts,
+    a: Sequence[Point],
+    b: Sequence[Point],
+    config: SignalConfig,
+) -> list[Signal]:
+    """``split_alliance`` and ``split_widening`` signals for one couple on one measure."""
+    joint = joint_sessions(a, b, facts, config)
+    signals: list[Signal] = []
+    last = len(joint) - 1
+    for i, j in _runs([s.split for s in joint]):
+        run = joint[i : j + 1]
+        end = run[-1]
+        lower = client_ids[0] if end.a.total < end.b.total else client_ids[1]
+        biggest = max(s.gap for s in run)
+        severe = biggest >= 2 * end.threshold
+        bond_words = ""
+        if (
+            end.bond_gap is not None
+            and end.bond_threshold is not None
+            and end.bond_gap >= end.bond_threshold
+        ):
+            bond_words = (
+                f"; on bond alone the gap is {_fmt(end.bond_gap)} "
+                f"(threshold {_fmt(end.bond_threshold)})"
+            )
+        signals.append(
+            Signal(
+                episode_id=episode_id,
+                client_id=None,
+                session_number=run[0].session_number,
+                type="split_alliance",
+                severity="high" if severe else "routine",
+                status="active" if j == last else "resolved",
+                explanation=Explanation(
+                    rule="split.gap",
+                    sentence=(
+                        f"The partners rate {facts.instrument_id} differently: in session "
+                        f"{end.session_number} {_fmt(end.a.total)} and {_fmt(end.b.total)}, a "
+                        f"gap of {_fmt(end.gap)} (threshold {_fmt(end.threshold)}){bond_words}; "
+                        f"split in {len(run)} session{'s' if len(run) > 1 else ''} since "
+                        f"session {run[0].session_number}."
+                        + (
+                            ""
+                            if j == last
+                            else f" Closed in session {joint[j + 1].session_number}."
+                        )
+                    ),
+                    numbers={
+                        "gap": end.gap,
+                        "threshold": end.threshold,
+                        "largest_gap": biggest,
+                        "bond_gap": end.bond_gap,
+                        "bond_threshold": end.bond_threshold,
+                        "partner_a": client_ids[0],
+                        "partner_a_score": end.a.total,
+                        "partner_b": client_ids[1],
+                        "partner_b_score": end.b.total,
+                        "lower_partner": lower,
+                    },
+                    sessions=tuple(s.session_number for s in run),
+                    next_step=(
+                        "Attend to the partner who feels less allied: check their goals and how "
+                        "safe the sessions feel for them, without taking sides."
+                    ),
+                    citation=citations.SPLIT,
+                ),
+                instrument_id=facts.instrument_id,
+                date=run[0].a.date,
+            )
+        )
+    widening = widening_flags(joint, facts, config)
+    for i, j in _runs([w[0] for w in widening]):
+        start, end = joint[i], joint[j]
+        slope = widening[j][1]
+        k = widening[j][2]
+        first = joint[j + 1 - k]
+        signals.append(
+            Signal(
+                episode_id=episode_id,
+                client_id=None,
+                session_number=start.session_number,
+                type="split_widening",
+                severity="routine",
+                status="active" if j == last else "resolved",
+                explanation=Explanation(
+                    rule="split.widening",
+                    sentence=(
+                        f"The partners' gap on {facts.instrument_id} is widening: from "
+                        f"{_fmt(first.gap)} in session {first.session_number} to "
+                        f"{_fmt(end.gap)} in session {end.session_number} "
+                        f"(about {_fmt(slope or 0.0)} points per session over {k} sessions)."
+                    ),
+                    numbers={
+                        "slope_per_session": slope,
+                        "first_gap": first.gap,
+                        "latest_gap": end.gap,
+                        "window_sessions": k,
+                    },
+                    sessions=tuple(s.session_number for s in joint[j + 1 - k : j + 1]),
+                    next_step=(
+                        "Talk with both partners about how each experiences the sessions; a "
+                        "growing gap predicts ending early."
+                    ),
+                    citation=citations.SPLIT_WIDENING,
+                ),
+                instrument_id=facts.instrument_id,
+                date=start.a.date,
+            )
+        )
+    return signals

@@ -68,3 +68,7 @@ class AlertRow(Base):
     read_at: Mapped[datetime | None] = mapped_column(default=None)
     emailed_at: Mapped[datetime | None] = mapped_column(default=None)
     in_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Ids and prompts that explain the alert (episode, session, evidence, repair prompts).
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # "Discussed with the client": set once, by the recipient, from the session view.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 03:19:25.941042
+Create Date: 2026-11-22 03:23:19.078682
 """
 
 from __future__ import annotations
@@ -116,6 +116,8 @@ def upgrade() -> None:
     sa.Column('read_at', bordin.storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('emailed_at', bordin.storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('in_digest', sa.Boolean(), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('acknowledged_at', bordin.storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_alerts_client_id_clients')),
     sa.ForeignKeyConstraint(['recipient_user_id'], ['users.id'], name=op.f('fk_alerts_recipient_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts'))

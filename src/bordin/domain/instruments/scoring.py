@@ -247,8 +247,9 @@ def _combine(
 
 
 def _round(value: float) -> float:
-    rounded = round(value, DECIMALS)
-    return rounded + 0.0  # turns -0.0 into 0.0
+    """Round half to even at ``DECIMALS`` places, the same operations NumPy's ``round`` does."""
+    scale = 10.0**DECIMALS
+    return round(value * scale) / scale + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def _fmt(value: float) -> str:

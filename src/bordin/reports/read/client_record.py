@@ -75,7 +75,7 @@ def client_record(db: Session, cipher: TextCipher, client_id: int) -> ClientReco
                 .join(ClientRow, ClientRow.id == ParticipantRow.client_id)
                 .where(ParticipantRow.episode_id == episode.id)
                 .order_by(ParticipantRow.id)
-            ).tuples()
+            )
         )
         sessions = {
             a.id: SessionLine(a.id, a.number, a.starts_at, a.status)

@@ -1,0 +1,1 @@
+"""The synthetic demo practice, split by concern (see ``bordin.testing.demo_practice``)."""

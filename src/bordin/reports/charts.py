@@ -417,9 +417,20 @@ def _salt(trajectory: Trajectory) -> str:
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 
 
+_ID = re.compile(r'\bid="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|href="#)([^")]+)')
+
+
+def _prefix_ids(svg: str, stem: str) -> str:
+    """Give every element id (and every reference to it) the chart's own prefix, so several
+    charts inlined in one page never share an id (matplotlib numbers groups from 1 each time)."""
+    svg = _ID.sub(lambda m: f'id="{stem}-{m.group(1)}"', svg)
+    return _REFERENCE.sub(lambda m: f"{m.group(1)}{stem}-{m.group(2)}", svg)
+
+
 def _accessible(svg: str, *, title: str, description: str, id_stem: str) -> str:
     """Drop the XML prolog (so the SVG can be inlined in HTML) and add the accessible name."""
-    svg = _PROLOG.sub("", svg, count=1)
+    svg = _prefix_ids(_PROLOG.sub("", svg, count=1), id_stem)
     head_end = svg.index(">", svg.index("<svg")) + 1
     head = svg[:head_end]
     title_id, desc_id = f"{id_stem}-title", f"{id_stem}-desc"

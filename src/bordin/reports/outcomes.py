@@ -158,8 +158,8 @@ FLUCKIGER_2018 = MetaAnalyticBenchmark(
     studies=295,
     patients="more than 30,000",
     citation=(
-        "Flückiger, Del Re, Wampold & Horvath (2018). How central is the alliance in "
-        "psychotherapy? Psychotherapy 55(4), 316-340"
+        "Flückiger, Del Re, Wampold & Horvath (2018). The alliance in adult psychotherapy: "
+        "a meta-analytic synthesis. Psychotherapy 55(4), 316-340"
     ),
 )
 
@@ -417,7 +417,20 @@ def _fit_mixed_model(
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         model = MixedLM(prepared.improvement, exog, groups=np.asarray(groups))
-        fit = model.fit(reml=True, method=["lbfgs", "powell"])
+        fit = None
+        failure: Exception | None = None
+        # L-BFGS is fast but stops with a singular matrix when the therapist variance sits at
+        # zero (common in small practices); the derivative-free optimisers cope with that.
+        for method in ("lbfgs", "powell", "nm"):
+            try:
+                fit = model.fit(reml=True, method=method)
+            except (np.linalg.LinAlgError, ValueError) as exc:
+                failure = exc
+                continue
+            if bool(fit.converged) and np.all(np.isfinite(np.asarray(fit.bse_fe))):
+                break
+        if fit is None:
+            raise np.linalg.LinAlgError(str(failure))
     therapist_variance = float(np.asarray(fit.cov_re)[0, 0])
     caught: list[str] = []
     for w in seen:
@@ -460,7 +473,7 @@ def alliance_outcome_association(
     when there are at least ``min_n_for_mixed_model`` episodes and ``min_therapists``
     therapists, a linear mixed model (statsmodels MixedLM; improvement ~ early alliance + intake
     [+ instrument], random intercept per therapist), because clients of one therapist are not
-    independent (Del Re et al. 2012; Baldwin, Wampold & Imel 2007).
+    independent (Del Re et al. 2012).
     """
     _validate(records)
     with_alliance = [r for r in records if r.early_alliance is not None]

@@ -158,3 +158,10 @@ def test_prompts_follow_what_happened_with_the_client() -> None:
     prompts = client_prompts(open_rupture)
     assert prompts[0].startswith("Which of these ruptures would be worth replaying")
     assert any("session 4 is still open" in p for p in prompts)
+
+
+def test_a_report_for_a_period_with_no_clients_still_renders() -> None:
+    data = dataclasses.replace(example_supervision_report(GENERATED), clients=(), outcomes=None)
+    page = render_supervision_report_html(data)
+    assert "No clients were seen in this period." in page
+    assert "For your deliberate practice" in page

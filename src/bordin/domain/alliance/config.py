@@ -57,7 +57,7 @@ class SignalConfig:
     ``item_drop_fraction``
         Item-level rule: a goals, tasks or bond score that falls this fraction of its own range
         below its baseline mean (mean of the prior ratings of that dimension). 0.3 = 3 points on a
-        0-10 item. Needs one prior rating.
+        0-10 item. Needs ``min_prior_sessions`` earlier ratings, like the SD rules.
     ``cutoff_rule``
         Whether the instrument's alliance cut-off (SRS < 36) raises a possible rupture when a
         rating falls below it from a baseline at or above it.
@@ -96,6 +96,11 @@ class SignalConfig:
     ``split_item_fraction``
         A gap on the bond dimension of at least this fraction of its range is a split too
         (clinical-facts §8.3 suggests the SRS relationship item). 0.3 = 3 points on 0-10.
+    ``split_min_sessions``
+        A split (and a widening) starts only after this many consecutive jointly rated sessions
+        meet the rule, and ends only after this many consecutive sessions do not; shorter runs are
+        bridged. A single session's gap did not predict ending (Gangamma et al.), and partners'
+        ratings wobble. 2 (design choice).
     ``widening_min_sessions`` / ``widening_slope_fraction`` / ``widening_min_increase_fraction``
         The gap is *widening* when, over at least ``widening_min_sessions`` jointly rated
         sessions, its least-squares slope is at least ``widening_slope_fraction`` of the range per
@@ -120,7 +125,7 @@ class SignalConfig:
     sd_floor_fraction: float = 0.05
     min_drop_fraction: float = 0.1
     ceiling_run: int = 2
-    ceiling_min_drop_fraction: float = 0.025
+    ceiling_min_drop_fraction: float = 0.05
     item_drop_fraction: float = 0.3
     cutoff_rule: bool = True
     cutoff_requires_sd: float = 1.0
@@ -136,6 +141,7 @@ class SignalConfig:
     split_fallback_fraction: float = 0.1
     split_min_within_sd: float = 1.0
     split_item_fraction: float = 0.3
+    split_min_sessions: int = 2
     widening_min_sessions: int = 4
     widening_slope_fraction: float = 0.0125
     widening_min_increase_fraction: float = 0.075
@@ -159,7 +165,7 @@ class SignalConfig:
             problems.append(FieldError("specific_sd", "must be at least sensitive_sd"))
         if self.red_sd < self.amber_sd:
             problems.append(FieldError("red_sd", "must be at least amber_sd"))
-        for name in ("ceiling_run", "repair_window", "widening_min_sessions"):
+        for name in ("ceiling_run", "repair_window", "widening_min_sessions", "split_min_sessions"):
             if getattr(self, name) < 1:
                 problems.append(FieldError(name, "must be at least 1"))
         if self.widening_min_sessions < 3:

@@ -10,9 +10,10 @@ Detection (per client, per alliance measure, at every rated session):
    below it by at least ``ceiling_min_drop_fraction`` of the range: a client who always gives a
    perfect score has no SD to speak of, so any drop counts.
 3. **Item drop.** Goals, tasks or bond is at least ``item_drop_fraction`` of its range below its
-   own earlier mean (e.g. bond 9 -> 5 while the total hides it).
+   own earlier mean (e.g. bond 9 -> 5 while the total hides it). Needs ``min_prior_sessions``.
 4. **Cut-off crossing.** The rating falls below the measure's alliance cut-off (SRS < 36) from a
-   baseline at or above it, and the drop is at least ``cutoff_requires_sd`` baseline SDs.
+   baseline at or above it, and the drop is at least ``cutoff_requires_sd`` baseline SDs. Needs
+   ``min_prior_sessions``; a client who starts below the cut-off gets ``low_alliance`` instead.
 
 Lifecycle. The first flagged session *opens* a rupture; the *pre-drop level* is the baseline mean
 before it. The rupture is **repaired** when, within ``repair_window`` later ratings, the alliance
@@ -145,14 +146,20 @@ def detect_drops(points: Sequence[Point], facts: ScaleFacts, config: SignalConfi
             for d in dims:
                 n_d, mean_d = dim_base[d][i]
                 if (
-                    n_d >= 1
+                    b.n >= config.min_prior_sessions
+                    and n_d >= 1
                     and mean_d is not None
                     and d in point.dims
                     and mean_d - point.dims[d] >= item_threshold(facts, d, config)
                 ):
                     rules.append(f"item_drop:{d}")
                     dropped.append(DimensionDrop(d, mean_d, point.dims[d]))
-            if config.cutoff_rule and facts.cutoff is not None and b.mean is not None:
+            if (
+                config.cutoff_rule
+                and facts.cutoff is not None
+                and b.mean is not None
+                and b.n >= config.min_prior_sessions
+            ):
                 raw_mean = (
                     b.mean if facts.higher_is_better else facts.score_min + facts.score_max - b.mean
                 )

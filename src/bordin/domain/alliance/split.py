@@ -18,8 +18,10 @@ single time points did not) is a least-squares slope of the gap over the last
 ``widening_slope_fraction`` of the range per session, with the latest gap at least
 ``widening_min_increase_fraction`` of the range above the first gap in that window.
 
-One signal is raised per run of consecutive split (or widening) sessions, at the run's first
-session; it is ``active`` while the run reaches the latest joint session, else ``resolved``.
+A split (or widening) starts after ``split_min_sessions`` consecutive joint sessions meet the
+rule and ends after as many do not; shorter interruptions are bridged. One signal is raised per
+such stretch, at its first session; it is ``active`` while the stretch is open, else
+``resolved``.
 Window sums are taken as differences of running sums, the same arithmetic as the bulk recompute.
 """
 
@@ -139,19 +141,34 @@ def widening_flags(
     return out
 
 
-def _runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
+def persistent_runs(flags: Sequence[bool], min_length: int) -> list[tuple[int, int, bool]]:
+    """Stretches where ``flags`` held, with short interruptions bridged.
+
+    A stretch opens at the first of ``min_length`` consecutive True flags and closes before the
+    first of ``min_length`` consecutive False flags; shorter runs of either kind change nothing.
+    Returns (first index, last index, still open at the end) for each stretch.
+    """
+    runs: list[tuple[bool, int, int]] = []
     i = 0
     while i < len(flags):
-        if not flags[i]:
-            i += 1
-            continue
         j = i
-        while j + 1 < len(flags) and flags[j + 1]:
+        while j + 1 < len(flags) and flags[j + 1] == flags[i]:
             j += 1
-        runs.append((i, j))
+        runs.append((flags[i], i, j))
         i = j + 1
-    return runs
+    out: list[tuple[int, int, bool]] = []
+    start: int | None = None
+    for value, first, last in runs:
+        if last - first + 1 < min_length:
+            continue
+        if value and start is None:
+            start = first
+        elif not value and start is not None:
+            out.append((start, first - 1, False))
+            start = None
+    if start is not None:
+        out.append((start, len(flags) - 1, True))
+    return out
 
 
 def _fmt(x: float) -> str:
@@ -170,7 +187,7 @@ def split_signals(
     joint = joint_sessions(a, b, facts, config)
     signals: list[Signal] = []
     last = len(joint) - 1
-    for i, j in _runs([s.split for s in joint]):
+    for i, j, active in persistent_runs([s.split for s in joint], config.split_min_sessions):
         run = joint[i : j + 1]
         end = run[-1]
         lower = client_ids[0] if end.a.total < end.b.total else client_ids[1]
@@ -193,7 +210,7 @@ def split_signals(
                 session_number=run[0].session_number,
                 type="split_alliance",
                 severity="high" if severe else "routine",
-                status="active" if j == last else "resolved",
+                status="active" if active else "resolved",
                 explanation=Explanation(
                     rule="split.gap",
                     sentence=(
@@ -232,7 +249,7 @@ def split_signals(
             )
         )
     widening = widening_flags(joint, facts, config)
-    for i, j in _runs([w[0] for w in widening]):
+    for i, j, active in persistent_runs([w[0] for w in widening], config.split_min_sessions):
         start, end = joint[i], joint[j]
         slope = widening[j][1]
         k = widening[j][2]
@@ -244,7 +261,7 @@ def split_signals(
                 session_number=start.session_number,
                 type="split_widening",
                 severity="routine",
-                status="active" if j == last else "resolved",
+                status="active" if active else "resolved",
                 explanation=Explanation(
                     rule="split.widening",
                     sentence=(

@@ -32,7 +32,8 @@ def alert_new_signals(
                                            UserRow.is_clinical_lead, UserRow.is_active).limit(1))
     made: list[AlertRow] = []
     for signal in signals:
-        if signal.status not in ("open", "active", "unrepaired"):
+        if signal.status not in ("open", "active", "unrepaired") or signal.type in (
+            "reliable_improvement", "recovery", "rupture_repaired"):
             continue
         recipients = [therapist]
         if signal.severity == "urgent" and lead is not None and lead.id != therapist.id:

@@ -144,7 +144,7 @@ def recompute_episode(
     signals = evaluate_episode(history, now=rt.now())
     new = store_signals(db, rt, episode_id=episode_id, signals=signals)
     if alert and new:
-        from bordin.services.alerts import alert_new_signals
+        from bordin.services.signal_alerts import alert_new_signals
 
         alert_new_signals(db, rt, episode_id=episode_id, signals=new)
     if commit:

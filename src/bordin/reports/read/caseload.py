@@ -26,6 +26,8 @@ from bordin.storage.tables import (
 
 SPARK_POINTS = 10
 OPEN_STATUSES = ("open", "active", "unrepaired")
+#: Good news is shown on the client page, but is not a reason to need attention today.
+NOT_ATTENTION = ("reliable_improvement", "recovery", "rupture_repaired")
 
 
 @dataclass

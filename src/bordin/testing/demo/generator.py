@@ -165,7 +165,7 @@ class _Voice:
     sac: list[tr.Vector]
     outcomes: list[tr.OutcomePlan]
     outcome_kind: str
-    profiles: dict[str, tuple[float, ...]]
+    tracks: dict[str, ans.ItemTrack]
     shape: str = STABLE  # for ground truth: stable / growth / rupture / split-lower / ...
     item9: dict[int, int] = field(default_factory=dict)
     crisis: bool = False
@@ -320,10 +320,7 @@ def _draw_series(draft: _Draft, params: DemoParams) -> None:
             sac=sac,
             outcomes=outcomes,
             outcome_kind=plan.outcome,
-            profiles={
-                PHQ9: ans.symptom_profile(rng, ans.PHQ9_ITEMS),
-                GAD7: ans.symptom_profile(rng, ans.GAD7_ITEMS),
-            },
+            tracks={PHQ9: ans.phq9_track(rng), GAD7: ans.gad7_track(rng)},
             shape=voice_shape,
             low_from=low_from,
             low_until=low_until,
@@ -357,7 +354,7 @@ def _draw_couple(draft: _Draft, params: DemoParams) -> None:
                     tr.couple_outcome_plan(rng, lower_outcome if is_lower else higher_outcome, n)
                 ],
                 outcome_kind=lower_outcome if is_lower else higher_outcome,
-                profiles={CORE10: ans.symptom_profile(rng, ans.CORE10_ITEMS)},
+                tracks={CORE10: ans.core10_track(rng)},
                 shape=SPLIT if split_lower else STABLE,
                 low_from=plan.split_onset if split_lower else None,
             )
@@ -501,20 +498,23 @@ def _outcome_answers(
 ) -> tuple[int | None, ...]:
     rng = draft.rng
     total = outcome.totals[index]
-    profile = voice.profiles[outcome.measure]
+    track = voice.tracks[outcome.measure]
     protected: tuple[int, ...] = ()
     answers: tuple[int, ...]
     if outcome.measure == PHQ9:
         item9 = voice.item9.get(index, 0)
-        answers = ans.phq9_answers(rng, max(total, item9), profile, item9)
+        fixed = {ans.PHQ9_RISK_INDEX: item9} if item9 else {}
+        answers = tuple(track.scores(max(total, item9), fixed))
         protected = (ans.PHQ9_RISK_INDEX,)
     elif outcome.measure == GAD7:
-        answers = ans.gad7_answers(rng, total, profile)
+        answers = tuple(track.scores(total))
     else:
-        answers = ans.core10_answers(rng, total, profile)
+        answers = ans.core10_raw(track.scores(total))
         protected = (ans.CORE10_RISK_INDEX,)
     middle = 0 < index < draft.plan.attended - 1
-    if middle and index not in voice.item9 and rng.random() < params.item_skip_rate:
+    # Only the CORE-10 may be scored with an item missing (prorated); an incomplete PHQ-9 or
+    # GAD-7 cannot be scored, and the feedback form does not accept one.
+    if outcome.measure == CORE10 and middle and index not in voice.item9 and rng.random() < params.item_skip_rate:
         return ans.skip_one(rng, answers, protected)
     return answers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from demo_checks import TODAY
+from tests.unit.demo.demo_checks import TODAY
 
 from bordin.testing.demo_practice import DemoPractice, generate_demo_practice
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bordin.testing.demo_practice import DemoPractice, generate_demo_practice
-from demo_checks import TODAY
+from tests.unit.demo.demo_checks import TODAY
 
 
 def test_it_has_eight_therapists_a_clinical_lead_and_a_practice_manager(

@@ -1,0 +1,5 @@
+"""``python -m bordin.cli`` runs the command line."""
+
+from bordin.cli.app import main
+
+main()

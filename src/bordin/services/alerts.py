@@ -1,0 +1,400 @@
+"""In-app alerts to staff, urgent ones emailed at once, the rest gathered into a daily digest.
+
+An alert is a notice to one member of staff (``AlertRow``): it is always shown in the app on
+``/alerts``. How it reaches them besides depends on its severity:
+
+* **urgent** (a crisis in a client's words, an endorsed risk item): emailed at once by
+  :func:`send_urgent_now`. The email says only that an urgent alert is waiting, with the client's
+  pseudonym and a link; never a name, a score or a word the client wrote.
+* **high** and **routine**: gathered into one email per person per day by
+  :func:`send_daily_digest`, which gives counts and pseudonyms only.
+
+Delivery can fail. A failed email leaves ``emailed_at`` empty so that the next call tries again;
+the alert itself is already stored and visible in the app whatever happens to the email.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Result, select, update
+from sqlalchemy.orm import Session
+
+from bordin.domain.access import Actor
+from bordin.domain.errors import NotFound
+from bordin.notify.base import DeliveryError, Message
+from bordin.services import audit
+from bordin.services.runtime import Runtime
+from bordin.storage.tables import AlertRow, ClientRow, EpisodeRow, SignalRow, UserRow
+
+log = logging.getLogger("bordin.alerts")
+
+SEVERITIES = ("urgent", "high", "routine")
+
+#: Plain names for alert kinds, used in digests (never with client details).
+KIND_NAMES = {
+    "crisis": "urgent: crisis in a client's words",
+    "risk_item": "urgent: risk item endorsed",
+    "misalignment": "something did not land for a client",
+    "concern": "new concern for the clinical lead",
+    "signal": "new signal",
+}
+
+
+@dataclass(frozen=True)
+class EmailOutcome:
+    """What happened when alerts were emailed: which went, and which must be tried again."""
+
+    sent: tuple[int, ...] = ()
+    failed: tuple[int, ...] = ()
+
+
+def raise_alert(
+    db: Session,
+    rt: Runtime,
+    *,
+    recipient_user_id: int,
+    kind: str,
+    severity: str,
+    summary: str,
+    client_id: int | None = None,
+    link: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AlertRow:
+    """Add an alert for one person to the caller's transaction (the caller commits)."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {SEVERITIES}")
+    alert = AlertRow(
+        recipient_user_id=recipient_user_id,
+        client_id=client_id,
+        kind=kind,
+        severity=severity,
+        summary=summary[:300],
+        link=link,
+        created_at=rt.now(),
+        detail=detail or {},
+    )
+    db.add(alert)
+    db.flush()
+    return alert
+
+
+def clinical_leads(db: Session, practice_id: int) -> list[UserRow]:
+    """The practice's active clinical leads (usually one)."""
+    return list(
+        db.scalars(
+            select(UserRow)
+            .where(
+                UserRow.practice_id == practice_id,
+                UserRow.is_clinical_lead,
+                UserRow.is_active,
+            )
+            .order_by(UserRow.id)
+        )
+    )
+
+
+def raise_urgent(
+    db: Session,
+    rt: Runtime,
+    *,
+    recipient_ids: Sequence[int],
+    kind: str,
+    summary: str,
+    client_id: int | None,
+    link: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> list[AlertRow]:
+    """One urgent alert for each distinct recipient (therapist and clinical lead, typically)."""
+    made: list[AlertRow] = []
+    for user_id in dict.fromkeys(recipient_ids):
+        made.append(
+            raise_alert(
+                db,
+                rt,
+                recipient_user_id=user_id,
+                kind=kind,
+                severity="urgent",
+                summary=summary,
+                client_id=client_id,
+                link=link,
+                detail=detail,
+            )
+        )
+    return made
+
+
+OPEN_SIGNAL_STATUSES = ("open", "active", "unrepaired")
+#: Good news is shown on the pages, not sent as an alert.
+QUIET_SIGNAL_TYPES = ("reliable_improvement", "recovery", "rupture_repaired")
+
+
+def alert_new_signals(
+    db: Session, rt: Runtime, *, episode_id: int, signals: Sequence[SignalRow]
+) -> list[AlertRow]:
+    """Alerts for newly raised signals (called by ``signals.recompute_episode``).
+
+    Urgent signals go to the therapist *and* the clinical lead(s); the rest to the therapist,
+    for the app and the daily digest. A ``risk`` signal for a session whose submission already
+    raised an urgent alert to that person is not alerted twice. Nothing is emailed here: the
+    caller emails urgent alerts with :func:`send_urgent_now` once its transaction is committed
+    (so no email ever announces an alert that was rolled back).
+    """
+    episode = db.get(EpisodeRow, episode_id)
+    if episode is None:
+        return []
+    leads = [lead.id for lead in clinical_leads(db, episode.practice_id)]
+    made: list[AlertRow] = []
+    for signal in signals:
+        if signal.status not in OPEN_SIGNAL_STATUSES or signal.type in QUIET_SIGNAL_TYPES:
+            continue
+        severity = signal.severity if signal.severity in SEVERITIES else "routine"
+        recipients = [episode.therapist_id]
+        if severity == "urgent":
+            recipients.extend(leads)
+        for user_id in dict.fromkeys(recipients):
+            if signal.type == "risk" and _already_alerted(db, user_id, signal):
+                continue
+            made.append(
+                raise_alert(
+                    db,
+                    rt,
+                    recipient_user_id=user_id,
+                    kind=f"signal:{signal.type}",
+                    severity=severity,
+                    summary=signal.summary,
+                    client_id=signal.client_id,
+                    link=f"/clients/{signal.client_id}" if signal.client_id else "/caseload",
+                    detail={
+                        "episode_id": episode_id,
+                        "signal_key": signal.key,
+                        "session_number": signal.session_number,
+                    },
+                )
+            )
+    return made
+
+
+def _already_alerted(db: Session, user_id: int, signal: SignalRow) -> bool:
+    """Whether the submission itself already raised an urgent alert for this session."""
+    for alert in db.scalars(
+        select(AlertRow).where(
+            AlertRow.recipient_user_id == user_id,
+            AlertRow.client_id == signal.client_id,
+            AlertRow.severity == "urgent",
+            AlertRow.kind.in_(("crisis", "risk_item")),
+        )
+    ):
+        detail = alert.detail or {}
+        if (
+            detail.get("episode_id") == signal.episode_id
+            and detail.get("session_number") == signal.session_number
+        ):
+            return True
+    return False
+
+
+def send_urgent_now(
+    db: Session, rt: Runtime, *, alert_ids: Sequence[int] | None = None
+) -> EmailOutcome:
+    """Email urgent alerts that have not been emailed yet (these ids, or all of them).
+
+    Each email is committed on its own as it goes, so one failure does not undo another's
+    ``emailed_at``. Failed ones keep ``emailed_at`` empty and are tried again next time.
+    """
+    query = select(AlertRow).where(AlertRow.severity == "urgent", AlertRow.emailed_at.is_(None))
+    if alert_ids is not None:
+        if not alert_ids:
+            return EmailOutcome()
+        query = query.where(AlertRow.id.in_(list(alert_ids)))
+    sent: list[int] = []
+    failed: list[int] = []
+    for alert in list(db.scalars(query.order_by(AlertRow.id))):
+        recipient = db.get(UserRow, alert.recipient_user_id)
+        if recipient is None or not recipient.is_active or not recipient.email:
+            failed.append(alert.id)
+            continue
+        pseudonym = _pseudonym(db, alert.client_id)
+        message = Message(
+            to=recipient.email,
+            subject=f"Bordin: an urgent alert is waiting ({pseudonym})",
+            text=(
+                "Hello,\n\n"
+                f"An urgent alert about client {pseudonym} is waiting for you in Bordin. "
+                "Please open it as soon as you can:\n\n"
+                f"{rt.settings.base_url.rstrip('/')}/alerts\n\n"
+                "On purpose, this email holds no clinical details. The clinical lead has been "
+                "alerted too.\n"
+            ),
+            kind="urgent_alert",
+            reference=f"alert:{alert.id}",
+        )
+        try:
+            rt.transport.send(message)
+        except DeliveryError as error:
+            log.warning("urgent alert %s not emailed (permanent=%s)", alert.id, error.permanent)
+            failed.append(alert.id)
+            continue
+        db.execute(
+            update(AlertRow)
+            .where(AlertRow.id == alert.id, AlertRow.emailed_at.is_(None))
+            .values(emailed_at=rt.now())
+        )
+        db.commit()
+        sent.append(alert.id)
+    return EmailOutcome(sent=tuple(sent), failed=tuple(failed))
+
+
+@dataclass(frozen=True)
+class DigestOutcome:
+    """Digest emails that went (recipient user ids), and those to try again tomorrow."""
+
+    sent_to: tuple[int, ...] = ()
+    failed: tuple[int, ...] = ()
+    alerts_included: int = 0
+
+
+def send_daily_digest(db: Session, rt: Runtime, *, now: datetime) -> DigestOutcome:
+    """One email per person with unread, non-urgent alerts not yet in a digest.
+
+    The body gives counts by kind and the clients' pseudonyms, and a link to ``/alerts``; never
+    names, scores or words. Alerts are marked ``in_digest`` only when that person's email went.
+    """
+    rows = list(
+        db.scalars(
+            select(AlertRow)
+            .where(
+                AlertRow.severity != "urgent",
+                AlertRow.read_at.is_(None),
+                AlertRow.in_digest.is_(False),
+                AlertRow.created_at <= now,
+            )
+            .order_by(AlertRow.recipient_user_id, AlertRow.id)
+        )
+    )
+    by_recipient: dict[int, list[AlertRow]] = defaultdict(list)
+    for alert in rows:
+        by_recipient[alert.recipient_user_id].append(alert)
+    sent_to: list[int] = []
+    failed: list[int] = []
+    included = 0
+    for user_id, alerts in by_recipient.items():
+        recipient = db.get(UserRow, user_id)
+        if recipient is None or not recipient.is_active or not recipient.email:
+            continue
+        counts = Counter(alert.kind for alert in alerts)
+        pseudonyms = sorted({_pseudonym(db, a.client_id) for a in alerts if a.client_id})
+        lines = [
+            f"- {count} × {KIND_NAMES.get(kind, kind.replace('_', ' '))}"
+            for kind, count in sorted(counts.items())
+        ]
+        text = (
+            "Hello,\n\n"
+            f"You have {len(alerts)} unread alert{'s' if len(alerts) != 1 else ''} in Bordin:\n"
+            + "\n".join(lines)
+            + ("\n\nClients (pseudonyms): " + ", ".join(pseudonyms) if pseudonyms else "")
+            + f"\n\nRead them here: {rt.settings.base_url.rstrip('/')}/alerts\n"
+        )
+        message = Message(
+            to=recipient.email,
+            subject=f"Bordin: {len(alerts)} unread alert{'s' if len(alerts) != 1 else ''}",
+            text=text,
+            kind="digest",
+            reference=f"digest:{user_id}",
+        )
+        try:
+            rt.transport.send(message)
+        except DeliveryError as error:
+            log.warning("digest for user %s not emailed (permanent=%s)", user_id, error.permanent)
+            failed.append(user_id)
+            continue
+        db.execute(
+            update(AlertRow).where(AlertRow.id.in_([a.id for a in alerts])).values(in_digest=True)
+        )
+        db.commit()
+        sent_to.append(user_id)
+        included += len(alerts)
+    return DigestOutcome(sent_to=tuple(sent_to), failed=tuple(failed), alerts_included=included)
+
+
+def alerts_for(db: Session, *, actor: Actor, limit: int = 200) -> list[AlertRow]:
+    """The signed-in person's own alerts: unread first, newest first."""
+    if actor.user_id is None:
+        return []
+    return list(
+        db.scalars(
+            select(AlertRow)
+            .where(AlertRow.recipient_user_id == actor.user_id)
+            .order_by(AlertRow.read_at.is_not(None), AlertRow.created_at.desc(), AlertRow.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(db: Session, *, actor: Actor) -> int:
+    if actor.user_id is None:
+        return 0
+    return len(
+        db.scalars(
+            select(AlertRow.id).where(
+                AlertRow.recipient_user_id == actor.user_id, AlertRow.read_at.is_(None)
+            )
+        ).all()
+    )
+
+
+def mark_read(
+    db: Session, rt: Runtime, *, actor: Actor, alert_ids: Sequence[int] | None = None
+) -> int:
+    """Mark these of the person's alerts read (all unread ones if ``alert_ids`` is None)."""
+    if actor.user_id is None:
+        raise NotFound("not found")
+    query = update(AlertRow).where(
+        AlertRow.recipient_user_id == actor.user_id, AlertRow.read_at.is_(None)
+    )
+    if alert_ids is not None:
+        query = query.where(AlertRow.id.in_(list(alert_ids)))
+    changed = rowcount(db.execute(query.values(read_at=rt.now())))
+    db.commit()
+    return changed
+
+
+def acknowledge_alert(db: Session, rt: Runtime, *, actor: Actor, alert_id: int) -> AlertRow:
+    """Record that the recipient discussed this alert with the client (also marks it read)."""
+    alert = db.get(AlertRow, alert_id)
+    if alert is None or alert.recipient_user_id != actor.user_id:
+        raise NotFound("alert not found")
+    now = rt.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = now
+    if alert.read_at is None:
+        alert.read_at = now
+    audit.record(
+        db,
+        actor=actor,
+        action="update",
+        entity="alert",
+        entity_id=alert.id,
+        client_id=alert.client_id,
+        at=now,
+        detail={"acknowledged": True, "kind": alert.kind},
+    )
+    db.commit()
+    return alert
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE changed (an UPDATE's result is always a cursor result)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+def _pseudonym(db: Session, client_id: int | None) -> str:
+    if client_id is None:
+        return "no client"
+    client = db.get(ClientRow, client_id)
+    return client.pseudonym if client else f"client {client_id}"

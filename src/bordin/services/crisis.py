@@ -1,0 +1,24 @@
+"""The crisis lines a client page shows for a practice (its own, or the locale's defaults)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bordin.domain.crisis import CrisisLine, lines_for
+from bordin.services.runtime import Runtime
+from bordin.storage.tables import PracticeRow
+
+
+def lines_for_practice(practice: PracticeRow | None, rt: Runtime) -> tuple[CrisisLine, ...]:
+    """The practice's configured lines, else the defaults for its locale (else the install's)."""
+    fallback = rt.settings.crisis_locale
+    if practice is None:
+        return lines_for(None, fallback, fallback)
+    return lines_for(practice.crisis_lines, practice.locale, fallback)
+
+
+def lines_for_install(db: Session, rt: Runtime) -> tuple[CrisisLine, ...]:
+    """For pages shown before we know the practice (sign-in): the first practice's lines."""
+    practice = db.scalar(select(PracticeRow).order_by(PracticeRow.id).limit(1))
+    return lines_for_practice(practice, rt)

@@ -1,0 +1,55 @@
+"""The feedback loop's view of the triage of free text (``bordin.domain.triage``).
+
+The triage itself is a pure, explainable domain module. This bridge turns its answer into the
+few plain facts the feedback loop routes on: the class, the severity, the phrases that
+triggered it, and (for misalignment) the repair prompts for the therapist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CATEGORIES = ("crisis", "conduct", "misalignment", "positive", "other")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the triage made of one text."""
+
+    category: str
+    severity: str
+    evidence: tuple[str, ...] = ()
+    repair_prompts: tuple[str, ...] = ()
+    client_message: str = ""
+
+
+NOTHING = Verdict(category="other", severity="routine")
+
+
+def classify(text: str | None) -> Verdict:
+    """Triage ``text``; empty text is ``other``."""
+    if not text or not text.strip():
+        return NOTHING
+    from bordin.domain.triage import triage  # imported on use: the web app starts without it
+
+    result = triage(text)
+    return Verdict(
+        category=str(result.category),
+        severity=str(result.severity),
+        evidence=_phrases(result.evidence),
+        repair_prompts=tuple(str(p) for p in (result.repair_prompts or ())),
+        client_message=str(result.client_message or ""),
+    )
+
+
+def _phrases(evidence: Iterable[object]) -> tuple[str, ...]:
+    """Evidence as plain phrases, whether the triage gives strings or small records."""
+    phrases: list[str] = []
+    for item in evidence or ():
+        if isinstance(item, str):
+            phrases.append(item)
+        else:
+            phrase = getattr(item, "phrase", None) or getattr(item, "text", None) or str(item)
+            phrases.append(str(phrase))
+    return tuple(dict.fromkeys(phrases))

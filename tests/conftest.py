@@ -121,8 +121,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 @pytest.fixture
 def sessions(connection: Connection) -> sessionmaker[Session]:
     """Sessions whose commits are savepoints inside the test's transaction."""
-    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
-                        expire_on_commit=False)
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-
 from typing import Any
 
 import typer.main
@@ -25,9 +24,11 @@ def configuration_markdown() -> str:
         "Bordin reads its settings from environment variables prefixed `BORDIN_`, into one typed",
         "object (`bordin.settings.Settings`) that is passed to the app factory. Nothing is read",
         "at import time. A bad value stops start-up with a message naming the variable.",
-        "Secrets can also come from files (`BORDIN_SECRET_KEY_FILE`, `BORDIN_ENCRYPTION_KEY_FILE`).",
+        "Secrets can also come from files "
+        "(`BORDIN_SECRET_KEY_FILE`, `BORDIN_ENCRYPTION_KEY_FILE`).",
         "",
-        "This page is generated from the code (`python -m bordin.docgen`); a test keeps it complete.",
+        "This page is generated from the code (`python -m bordin.docgen`); "
+        "a test keeps it complete.",
         "",
         "| Variable | Default | Meaning |",
         "|---|---|---|",
@@ -51,9 +52,13 @@ def cli_markdown() -> str:
     from bordin.cli.app import app
 
     root = typer.main.get_command(app)
-    lines = ["# Command line", "",
-             "Every `bordin` command and its `--help`, generated from the code "
-             "(`python -m bordin.docgen`); a test keeps this page complete.", ""]
+    lines = [
+        "# Command line",
+        "",
+        "Every `bordin` command and its `--help`, generated from the code "
+        "(`python -m bordin.docgen`); a test keeps this page complete.",
+        "",
+    ]
     for path, command in _walk(root, ["bordin"]):
         context = command.context_class(command, info_name=path)
         lines += [f"## `{path}`", "", "```text", command.get_help(context).rstrip(), "```", ""]

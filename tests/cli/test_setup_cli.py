@@ -12,16 +12,30 @@ import pytest
 BORDIN = [sys.executable, "-m", "bordin.cli"]
 
 
-def run(args: list[str], data_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], data_dir: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BORDIN_DATA_DIR": str(data_dir), "BORDIN_ENVIRONMENT": "development"}
     env.pop("BORDIN_DATABASE_URL", None)
-    return subprocess.run([*BORDIN, *args], capture_output=True, text=True, env=env,
-                          input=stdin, timeout=120, check=False)
+    return subprocess.run(
+        [*BORDIN, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_every_command_has_help_that_reads_well(tmp_path: Path) -> None:
-    for command in (["--help"], ["serve", "--help"], ["demo", "--help"], ["db", "upgrade", "--help"],
-                    ["user", "add", "--help"]):
+    for command in (
+        ["--help"],
+        ["serve", "--help"],
+        ["demo", "--help"],
+        ["db", "upgrade", "--help"],
+        ["user", "add", "--help"],
+    ):
         result = run(command, tmp_path)
         assert result.returncode == 0, result.stderr
         assert "Usage:" in result.stdout
@@ -35,15 +49,41 @@ def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
 
 
 def test_user_add_creates_a_practice_and_a_therapist(tmp_path: Path) -> None:
-    result = run(["user", "add", "--username", "ada", "--email", "ada@example.org",
-                  "--name", "Ada Example", "--password", "a long password"], tmp_path)
+    result = run(
+        [
+            "user",
+            "add",
+            "--username",
+            "ada",
+            "--email",
+            "ada@example.org",
+            "--name",
+            "Ada Example",
+            "--password",
+            "a long password",
+        ],
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "Added therapist ada" in result.stdout
 
 
 def test_bad_input_is_one_clear_line_without_a_traceback(tmp_path: Path) -> None:
-    result = run(["user", "add", "--username", "Ada Lovelace", "--email", "not-an-email",
-                  "--name", "Ada", "--password", "short"], tmp_path)
+    result = run(
+        [
+            "user",
+            "add",
+            "--username",
+            "Ada Lovelace",
+            "--email",
+            "not-an-email",
+            "--name",
+            "Ada",
+            "--password",
+            "short",
+        ],
+        tmp_path,
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
@@ -51,8 +91,18 @@ def test_bad_input_is_one_clear_line_without_a_traceback(tmp_path: Path) -> None
 
 
 def test_a_duplicate_username_is_refused_in_one_line(tmp_path: Path) -> None:
-    args = ["user", "add", "--username", "ada", "--email", "ada@example.org", "--name", "Ada",
-            "--password", "a long password"]
+    args = [
+        "user",
+        "add",
+        "--username",
+        "ada",
+        "--email",
+        "ada@example.org",
+        "--name",
+        "Ada",
+        "--password",
+        "a long password",
+    ]
     assert run(args, tmp_path).returncode == 0
     again = run(args, tmp_path)
     assert again.returncode == 1
@@ -61,8 +111,9 @@ def test_a_duplicate_username_is_refused_in_one_line(tmp_path: Path) -> None:
 
 def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
     env = {**os.environ, "BORDIN_DATA_DIR": str(tmp_path), "BORDIN_SESSION_HOURS": "forever"}
-    result = subprocess.run([*BORDIN, "db", "upgrade"], capture_output=True, text=True, env=env,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        [*BORDIN, "db", "upgrade"], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
     assert result.returncode == 2
     assert "BORDIN_SESSION_HOURS" in result.stderr and "Traceback" not in result.stderr
 

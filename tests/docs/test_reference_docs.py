@@ -25,9 +25,17 @@ def test_every_setting_is_documented_with_a_description() -> None:
 
 def test_every_cli_command_appears_in_the_cli_reference() -> None:
     page = cli_markdown()
-    for command in ("bordin serve", "bordin demo", "bordin db upgrade", "bordin user add",
-                    "bordin score", "bordin change", "bordin instruments list",
-                    "bordin triage", "bordin signals"):
+    for command in (
+        "bordin serve",
+        "bordin demo",
+        "bordin db upgrade",
+        "bordin user add",
+        "bordin score",
+        "bordin change",
+        "bordin instruments list",
+        "bordin triage",
+        "bordin signals",
+    ):
         assert f"## `{command}`" in page
 
 

@@ -34,13 +34,20 @@ def test_production_refuses_a_placeholder_secret(secret: str) -> None:
 
 def test_production_refuses_demo_mode() -> None:
     with pytest.raises(ValidationError, match="DEMO_MODE"):
-        Settings(environment="production", demo_mode=True, secret_key="s" * 40,  # type: ignore[arg-type]
-                 encryption_key="e" * 40)  # type: ignore[arg-type]
+        Settings(
+            environment="production",
+            demo_mode=True,
+            secret_key="s" * 40,  # type: ignore[arg-type]
+            encryption_key="e" * 40,
+        )  # type: ignore[arg-type]
 
 
 def test_production_cookies_are_secure_by_default() -> None:
-    prod = Settings(environment="production", secret_key="s" * 40,  # type: ignore[arg-type]
-                    encryption_key="e" * 40)  # type: ignore[arg-type]
+    prod = Settings(
+        environment="production",
+        secret_key="s" * 40,  # type: ignore[arg-type]
+        encryption_key="e" * 40,
+    )  # type: ignore[arg-type]
     assert prod.secure_cookies is True
     assert Settings(environment="development").secure_cookies is False
 
@@ -48,8 +55,7 @@ def test_production_cookies_are_secure_by_default() -> None:
 def test_secrets_can_come_from_files(tmp_path: Path) -> None:
     key = tmp_path / "key"
     key.write_text("a-long-secret-from-a-file\n")
-    settings = Settings(environment="production", secret_key_file=key,
-                        encryption_key_file=key)
+    settings = Settings(environment="production", secret_key_file=key, encryption_key_file=key)
     assert settings.signing_key() == b"a-long-secret-from-a-file"
 
 

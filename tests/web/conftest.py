@@ -32,8 +32,9 @@ def make_client(
     def make(base_url: str = "http://127.0.0.1", **overrides: object) -> TestClient:
         app_settings = settings.model_copy(update=overrides) if overrides else settings
         runtime = Runtime(settings=app_settings, transport=rt.transport, now=rt.now)
-        client = TestClient(create_app(app_settings, runtime=runtime, sessions=sessions),
-                            base_url=base_url)
+        client = TestClient(
+            create_app(app_settings, runtime=runtime, sessions=sessions), base_url=base_url
+        )
         made.append(client)
         return client
 
@@ -49,7 +50,9 @@ def web(make_client: Callable[..., TestClient]) -> TestClient:
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
     page = client.get("/login")
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": csrf_from(page.text)},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text

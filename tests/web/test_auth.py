@@ -18,9 +18,11 @@ def test_signing_in_sets_a_secure_http_only_same_site_cookie(
 ) -> None:
     client = make_client(base_url="https://127.0.0.1", cookie_secure=True)
     page = client.get("/login")
-    response = client.post("/login", data={"username": "alice", "password": PASSWORD,
-                                           "csrf_token": csrf_from(page.text)},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": "alice", "password": PASSWORD, "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/caseload"
     cookie = response.headers["set-cookie"].lower()
@@ -29,8 +31,10 @@ def test_signing_in_sets_a_secure_http_only_same_site_cookie(
 
 def test_a_wrong_password_is_refused_with_one_message(web: TestClient, cast: Cast) -> None:
     page = web.get("/login")
-    response = web.post("/login", data={"username": "alice", "password": "not it at all",
-                                        "csrf_token": csrf_from(page.text)})
+    response = web.post(
+        "/login",
+        data={"username": "alice", "password": "not it at all", "csrf_token": csrf_from(page.text)},
+    )
     assert response.status_code == 401
     assert "do not match" in response.text
     assert web.get("/caseload", follow_redirects=False).status_code == 303
@@ -47,10 +51,12 @@ def test_repeated_failures_pause_sign_in_even_with_the_right_password(
 ) -> None:
     token = csrf_from(web.get("/login").text)
     for _ in range(5):
-        web.post("/login", data={"username": "bob", "password": "wrong password!",
-                                 "csrf_token": token})
-    response = web.post("/login", data={"username": "bob", "password": PASSWORD,
-                                        "csrf_token": token})
+        web.post(
+            "/login", data={"username": "bob", "password": "wrong password!", "csrf_token": token}
+        )
+    response = web.post(
+        "/login", data={"username": "bob", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 429
     assert "Too many" in response.text
 
@@ -73,9 +79,17 @@ def test_a_stolen_cookie_is_useless_after_sign_out(web: TestClient, cast: Cast) 
 
 
 def _make_demo_person(db: Session, rt: Runtime, cast: Cast) -> int:
-    user = user_service.add_user(db, rt, practice_id=cast.practice.id, username="demo.person",
-                                 email="demo.person@example.org", display_name="Demo Person",
-                                 role="therapist", password=None, is_demo=True)
+    user = user_service.add_user(
+        db,
+        rt,
+        practice_id=cast.practice.id,
+        username="demo.person",
+        email="demo.person@example.org",
+        display_name="Demo Person",
+        role="therapist",
+        password=None,
+        is_demo=True,
+    )
     return user.id
 
 
@@ -86,8 +100,11 @@ def test_one_click_demo_sign_in_works_in_demo_mode(
     client = make_client(demo_mode=True)
     page = client.get("/login")
     assert "Demo Person" in page.text
-    response = client.post(f"/demo-sign-in/{user_id}", data={"csrf_token": csrf_from(page.text)},
-                           follow_redirects=False)
+    response = client.post(
+        f"/demo-sign-in/{user_id}",
+        data={"csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert client.get("/caseload").status_code == 200
 
@@ -98,8 +115,11 @@ def test_one_click_demo_sign_in_is_impossible_outside_demo_mode(
     user_id = _make_demo_person(db, rt, cast)
     page = web.get("/login")
     assert "Demo Person" not in page.text and "demo-sign-in" not in page.text
-    response = web.post(f"/demo-sign-in/{user_id}", data={"csrf_token": csrf_from(page.text)},
-                        follow_redirects=False)
+    response = web.post(
+        f"/demo-sign-in/{user_id}",
+        data={"csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
     assert response.status_code == 404
     assert web.get("/caseload", follow_redirects=False).status_code == 303
 

@@ -15,12 +15,26 @@ from tests.web.conftest import csrf_from, sign_in
 
 def _rate(db: Session, rt: Runtime, cast: Cast, values: list[int]) -> None:
     for appointment, v in zip(cast.ash_sessions, values, strict=False):
-        record_administration(db, rt, client_id=cast.ash.id, episode_id=cast.ash_episode.id,
-                              appointment_id=appointment.id, instrument_id="bordin_sac",
-                              answers=[v, v, v, v], answered_at=appointment.starts_at)
-        record_administration(db, rt, client_id=cast.ash.id, episode_id=cast.ash_episode.id,
-                              appointment_id=appointment.id, instrument_id="phq9",
-                              answers=[2] * 8 + [0], answered_at=appointment.starts_at)
+        record_administration(
+            db,
+            rt,
+            client_id=cast.ash.id,
+            episode_id=cast.ash_episode.id,
+            appointment_id=appointment.id,
+            instrument_id="bordin_sac",
+            answers=[v, v, v, v],
+            answered_at=appointment.starts_at,
+        )
+        record_administration(
+            db,
+            rt,
+            client_id=cast.ash.id,
+            episode_id=cast.ash_episode.id,
+            appointment_id=appointment.id,
+            instrument_id="phq9",
+            answers=[2] * 8 + [0],
+            answered_at=appointment.starts_at,
+        )
 
 
 def test_the_client_page_shows_an_accessible_chart_and_its_data_table(
@@ -58,18 +72,31 @@ def test_the_therapist_logs_a_rupture_and_bad_input_changes_nothing(
     page = web.get(f"/clients/{cast.ash.id}")
     token = csrf_from(page.text)
     session_id = cast.ash_sessions[2].id
-    bad = web.post(f"/clients/{cast.ash.id}/ruptures",
-                   data={"csrf_token": token, "appointment_id": str(session_id),
-                         "rupture_type": "sulking", "resolved": "maybe"})
+    bad = web.post(
+        f"/clients/{cast.ash.id}/ruptures",
+        data={
+            "csrf_token": token,
+            "appointment_id": str(session_id),
+            "rupture_type": "sulking",
+            "resolved": "maybe",
+        },
+    )
     assert bad.status_code == 422
     assert "<strong>rupture_type</strong>" in bad.text and "<strong>resolved</strong>" in bad.text
     assert db.scalars(select(RuptureLogRow)).all() == []
-    good = web.post(f"/clients/{cast.ash.id}/ruptures",
-                    data={"csrf_token": token, "appointment_id": str(session_id),
-                          "rupture_type": "withdrawal", "markers": ["minimal_response"],
-                          "strategies": ["invite_discussion"], "resolved": "partly",
-                          "note": "went quiet after homework review"},
-                    follow_redirects=False)
+    good = web.post(
+        f"/clients/{cast.ash.id}/ruptures",
+        data={
+            "csrf_token": token,
+            "appointment_id": str(session_id),
+            "rupture_type": "withdrawal",
+            "markers": ["minimal_response"],
+            "strategies": ["invite_discussion"],
+            "resolved": "partly",
+            "note": "went quiet after homework review",
+        },
+        follow_redirects=False,
+    )
     assert good.status_code == 303
     row = db.scalars(select(RuptureLogRow)).one()
     assert row.markers == ["minimal_response"] and row.resolved == "partly"
@@ -83,8 +110,13 @@ def test_a_supervisor_can_read_but_not_log_ruptures_for_a_supervisees_client(
     sign_in(web, "sue")
     page = web.get(f"/clients/{cast.ash.id}")
     assert page.status_code == 200 and "Log a rupture" not in page.text
-    response = web.post(f"/clients/{cast.ash.id}/ruptures",
-                        data={"csrf_token": csrf_from(page.text),
-                              "appointment_id": str(cast.ash_sessions[0].id),
-                              "rupture_type": "withdrawal", "resolved": "yes"})
+    response = web.post(
+        f"/clients/{cast.ash.id}/ruptures",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "appointment_id": str(cast.ash_sessions[0].id),
+            "rupture_type": "withdrawal",
+            "resolved": "yes",
+        },
+    )
     assert response.status_code == 404

@@ -45,8 +45,11 @@ def test_a_therapist_opens_their_clients_page_and_the_read_is_audited(
     sign_in(web, "alice")
     page = web.get(f"/clients/{cast.ash.id}")
     assert page.status_code == 200 and "Ash Sample" in page.text
-    reads = db.scalars(select(AuditEventRow).where(AuditEventRow.action == "read",
-                                                   AuditEventRow.client_id == cast.ash.id)).all()
+    reads = db.scalars(
+        select(AuditEventRow).where(
+            AuditEventRow.action == "read", AuditEventRow.client_id == cast.ash.id
+        )
+    ).all()
     assert [r.actor_user_id for r in reads] == [cast.alice.id]
     assert reads[0].origin == "testclient"
 
@@ -67,9 +70,7 @@ def test_the_supervisor_opens_a_supervisees_client(web: TestClient, cast: Cast) 
     assert web.get(f"/clients/{cast.dale.id}").status_code == 200
 
 
-def test_the_admin_manages_users_but_reads_no_clinical_record(
-    web: TestClient, cast: Cast
-) -> None:
+def test_the_admin_manages_users_but_reads_no_clinical_record(web: TestClient, cast: Cast) -> None:
     sign_in(web, "adam")
     page = web.get("/admin/users")
     assert page.status_code == 200 and "Alice Therapist" in page.text
@@ -82,17 +83,33 @@ def test_an_admin_adds_a_user_and_bad_input_names_the_field_and_stores_nothing(
 ) -> None:
     sign_in(web, "adam")
     token = csrf_from(web.get("/admin/users").text)
-    bad = web.post("/admin/users", data={"csrf_token": token, "username": "X Y", "email": "nope",
-                                         "display_name": "Eve New", "role": "therapist",
-                                         "password": "short"})
+    bad = web.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "X Y",
+            "email": "nope",
+            "display_name": "Eve New",
+            "role": "therapist",
+            "password": "short",
+        },
+    )
     assert bad.status_code == 422
     for field in ("username", "email", "password"):
         assert f"<strong>{field}</strong>" in bad.text
     assert "Eve New" not in web.get("/admin/users").text.split("Add a member")[0]
-    good = web.post("/admin/users", data={"csrf_token": token, "username": "eve",
-                                          "email": "eve@example.org", "display_name": "Eve New",
-                                          "role": "therapist", "password": "long enough pass"},
-                    follow_redirects=False)
+    good = web.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "eve",
+            "email": "eve@example.org",
+            "display_name": "Eve New",
+            "role": "therapist",
+            "password": "long enough pass",
+        },
+        follow_redirects=False,
+    )
     assert good.status_code == 303
     assert "Eve New" in web.get("/admin/users").text
 

@@ -22,14 +22,18 @@ def build_demo(settings: Settings, *, seed: int, today: dt.date | None = None) -
 
     with database(settings) as (db, rt):
         if not database_is_empty(db):
-            raise Conflict("the database already holds a practice; the demo needs an empty one "
-                           "(point BORDIN_DATA_DIR or BORDIN_DATABASE_URL elsewhere)")
+            raise Conflict(
+                "the database already holds a practice; the demo needs an empty one "
+                "(point BORDIN_DATA_DIR or BORDIN_DATABASE_URL elsewhere)"
+            )
         practice = generate_demo_practice(seed=seed, today=today or rt.now().date())
         summary = load_demo_practice(db, rt, practice)
         signals = recompute_practice(db, rt, practice_id=summary.practice_id)
-    return (f"Demo practice '{practice.name}' loaded: {summary.staff} staff, "
-            f"{summary.clients} clients, {summary.episodes} episodes, {summary.sessions} "
-            f"sessions, {summary.administrations} ratings, {signals} signals.")
+    return (
+        f"Demo practice '{practice.name}' loaded: {summary.staff} staff, "
+        f"{summary.clients} clients, {summary.episodes} episodes, {summary.sessions} "
+        f"sessions, {summary.administrations} ratings, {signals} signals."
+    )
 
 
 def seed_if_empty(settings: Settings, engine: Engine) -> None:
@@ -47,10 +51,13 @@ def seed_if_empty(settings: Settings, engine: Engine) -> None:
 
 
 def demo(
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed and date give the same "
-                                      "practice.")] = 7,
-    today: Annotated[str | None, typer.Option(help="Date to build the practice as of "
-                                              "(YYYY-MM-DD); default today.")] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed and date give the same practice.")
+    ] = 7,
+    today: Annotated[
+        str | None,
+        typer.Option(help="Date to build the practice as of (YYYY-MM-DD); default today."),
+    ] = None,
 ) -> None:
     """Build the synthetic demo practice (about 8 therapists and 80 clients) into an empty
     database. Everyone in it is made up; see docs/demo-practice.md."""

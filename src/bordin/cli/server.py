@@ -14,9 +14,15 @@ db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 
 
 def serve(
-    demo: Annotated[bool, typer.Option("--demo", help="Demo mode: seed the synthetic practice "
-                                       "if the database is empty, and offer one-click sign-in "
-                                       "as each demo person.")] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Demo mode: seed the synthetic practice "
+            "if the database is empty, and offer one-click sign-in "
+            "as each demo person.",
+        ),
+    ] = False,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
@@ -26,7 +32,9 @@ def serve(
     from bordin.web.app import create_app
 
     settings = load_settings(demo_mode=True) if demo else load_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     engine = engine_for(settings)
     upgrade(engine)
     if demo:
@@ -37,12 +45,13 @@ def serve(
     where = f"http://{host}:{port}"
     typer.echo(f"Bordin is serving on {where}")
     if demo:
-        typer.echo("Demo mode: open the address above and pick a demo person to sign in as "
-                   "(e.g. a therapist to see their caseload). Everyone in it is synthetic.")
+        typer.echo(
+            "Demo mode: open the address above and pick a demo person to sign in as "
+            "(e.g. a therapist to see their caseload). Everyone in it is synthetic."
+        )
     else:
         typer.echo("Sign in with an account made by `bordin user add`.")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                access_log=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
 
 
 def db_upgrade() -> None:

@@ -22,20 +22,26 @@ def add(
     email: Annotated[str, typer.Option(help="Email address for alerts.")],
     name: Annotated[str, typer.Option(help="Display name, e.g. 'Dr Ada Example'.")],
     role: Annotated[str, typer.Option(help="therapist, supervisor or admin.")] = "therapist",
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                          confirmation_prompt=True,
-                                          help="At least 10 characters (prompted if omitted).")]
-    = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="At least 10 characters (prompted if omitted).",
+        ),
+    ] = "",
     supervisor: Annotated[str | None, typer.Option(help="Username of their supervisor.")] = None,
-    clinical_lead: Annotated[bool, typer.Option("--clinical-lead",
-                                                help="Supervisor who is the clinical lead.")]
-    = False,
-    practice_name: Annotated[str, typer.Option(help="Name of the practice, if none exists yet.")]
-    = "My practice",
+    clinical_lead: Annotated[
+        bool, typer.Option("--clinical-lead", help="Supervisor who is the clinical lead.")
+    ] = False,
+    practice_name: Annotated[
+        str, typer.Option(help="Name of the practice, if none exists yet.")
+    ] = "My practice",
 ) -> None:
     """Add a therapist, supervisor or admin."""
     settings = load_settings()
-    from bordin.cli.server import engine_for
+    from bordin.cli.context import engine_for
     from bordin.storage.migrate import upgrade
 
     engine = engine_for(settings)
@@ -51,8 +57,15 @@ def add(
             if supervisor_id is None:
                 raise InvalidInput(f"no user called {supervisor!r}", field="--supervisor")
         user = user_service.add_user(
-            db, rt, practice_id=practice.id, username=username, email=email, display_name=name,
-            role=role, password=password, supervisor_id=supervisor_id,
+            db,
+            rt,
+            practice_id=practice.id,
+            username=username,
+            email=email,
+            display_name=name,
+            role=role,
+            password=password,
+            supervisor_id=supervisor_id,
             is_clinical_lead=clinical_lead,
         )
         typer.echo(f"Added {user.role} {user.username} (id {user.id}).")

@@ -50,7 +50,9 @@ class InstrumentNotFound(NotFound):
 class InvalidInput(BordinError):
     """Input that was refused. ``errors`` lists each field and what was wrong with it."""
 
-    def __init__(self, errors: list[FieldError] | FieldError | str, *, field: str = "input") -> None:
+    def __init__(
+        self, errors: list[FieldError] | FieldError | str, *, field: str = "input"
+    ) -> None:
         if isinstance(errors, str):
             errors = [FieldError(field, errors)]
         elif isinstance(errors, FieldError):

@@ -82,7 +82,7 @@ def get_episode_for_user(db: Session, actor: Actor, episode_id: int) -> EpisodeR
     return episode
 
 
-def visible_therapist_ids(actor: Actor) -> Select[tuple[int]]:
+def visible_therapist_ids(actor: Actor) -> Select[int]:
     """Therapists whose caseloads ``actor`` may read."""
     if actor.role is Role.THERAPIST:
         return select(UserRow.id).where(UserRow.id == actor.user_id)
@@ -94,14 +94,14 @@ def visible_therapist_ids(actor: Actor) -> Select[tuple[int]]:
     return select(UserRow.id).where(UserRow.id == -1)
 
 
-def visible_episode_ids(actor: Actor) -> Select[tuple[int]]:
+def visible_episode_ids(actor: Actor) -> Select[int]:
     return select(EpisodeRow.id).where(
         EpisodeRow.practice_id == actor.practice_id,
         EpisodeRow.therapist_id.in_(visible_therapist_ids(actor)),
     )
 
 
-def visible_client_ids(actor: Actor) -> Select[tuple[int]]:
+def visible_client_ids(actor: Actor) -> Select[int]:
     if actor.role is Role.CLIENT:
         return select(ClientRow.id).where(ClientRow.id == actor.client_id)
     return (

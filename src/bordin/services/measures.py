@@ -56,8 +56,16 @@ def record_administration(
     )
     db.add(row)
     db.flush()
-    audit.record(db, actor=actor, action="create", entity="administration", entity_id=row.id,
-                 client_id=client_id, at=rt.now(), detail={"instrument": instrument.id})
+    audit.record(
+        db,
+        actor=actor,
+        action="create",
+        entity="administration",
+        entity_id=row.id,
+        client_id=client_id,
+        at=rt.now(),
+        detail={"instrument": instrument.id},
+    )
     if commit:
         db.commit()
     return row

@@ -37,13 +37,21 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def create_practice(
-    db: Session, rt: Runtime, *, name: str, locale: str = "UK", timezone: str = "Europe/London",
+    db: Session,
+    rt: Runtime,
+    *,
+    name: str,
+    locale: str = "UK",
+    timezone: str = "Europe/London",
     professional_body: str | None = None,
 ) -> PracticeRow:
     if not name.strip():
         raise InvalidInput("is required", field="name")
     practice = PracticeRow(
-        name=name.strip(), locale=locale, timezone=timezone, created_at=rt.now(),
+        name=name.strip(),
+        locale=locale,
+        timezone=timezone,
+        created_at=rt.now(),
         professional_body=professional_body,
     )
     db.add(practice)
@@ -102,10 +110,23 @@ def add_client(
     db.add(client)
     db.flush()
     for purpose in consents:
-        db.add(ConsentRow(client_id=client.id, purpose=purpose, granted_at=rt.now(),
-                          recorded_by_user_id=actor.user_id if actor else None))
-    audit.record(db, actor=actor, action="create", entity="client", entity_id=client.id,
-                 client_id=client.id, at=rt.now())
+        db.add(
+            ConsentRow(
+                client_id=client.id,
+                purpose=purpose,
+                granted_at=rt.now(),
+                recorded_by_user_id=actor.user_id if actor else None,
+            )
+        )
+    audit.record(
+        db,
+        actor=actor,
+        action="create",
+        entity="client",
+        entity_id=client.id,
+        client_id=client.id,
+        at=rt.now(),
+    )
     if commit:
         db.commit()
     return client
@@ -150,25 +171,48 @@ def open_episode(
     labels = labels or (["Partner A", "Partner B"] if kind == "couple" else ["Client"])
     for client_id, label in zip(client_ids, labels, strict=False):
         db.add(ParticipantRow(episode_id=episode.id, client_id=client_id, label=label))
-        audit.record(db, actor=actor, action="create", entity="episode", entity_id=episode.id,
-                     client_id=client_id, at=rt.now())
+        audit.record(
+            db,
+            actor=actor,
+            action="create",
+            entity="episode",
+            entity_id=episode.id,
+            client_id=client_id,
+            at=rt.now(),
+        )
     if commit:
         db.commit()
     return episode
 
 
 def schedule_appointment(
-    db: Session, rt: Runtime, *, episode_id: int, starts_at: datetime, duration_minutes: int = 50,
-    status: str = "scheduled", actor: Actor | None = None, commit: bool = True,
+    db: Session,
+    rt: Runtime,
+    *,
+    episode_id: int,
+    starts_at: datetime,
+    duration_minutes: int = 50,
+    status: str = "scheduled",
+    actor: Actor | None = None,
+    commit: bool = True,
 ) -> AppointmentRow:
     if status not in APPOINTMENT_STATUSES:
         raise InvalidInput(f"must be one of {', '.join(APPOINTMENT_STATUSES)}", field="status")
     if starts_at.tzinfo is None:
         raise InvalidInput("needs a time zone", field="starts_at")
-    number = (db.scalar(select(func.max(AppointmentRow.number))
-                        .where(AppointmentRow.episode_id == episode_id)) or 0) + 1
-    appointment = AppointmentRow(episode_id=episode_id, number=number, starts_at=starts_at,
-                                 duration_minutes=duration_minutes, status=status)
+    number = (
+        db.scalar(
+            select(func.max(AppointmentRow.number)).where(AppointmentRow.episode_id == episode_id)
+        )
+        or 0
+    ) + 1
+    appointment = AppointmentRow(
+        episode_id=episode_id,
+        number=number,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        status=status,
+    )
     db.add(appointment)
     if commit:
         db.commit()
@@ -178,7 +222,7 @@ def schedule_appointment(
 def set_attendance(
     db: Session, rt: Runtime, *, actor: Actor, appointment_id: int, status: str
 ) -> AppointmentRow:
-    """Record whether a session happened. Attended sessions get feedback links (feedback service)."""
+    """Record whether a session happened (attended sessions get feedback links)."""
     if status not in APPOINTMENT_STATUSES:
         raise InvalidInput(f"must be one of {', '.join(APPOINTMENT_STATUSES)}", field="status")
     appointment = db.get(AppointmentRow, appointment_id)
@@ -190,15 +234,29 @@ def set_attendance(
         raise NotFound("session not found")
     appointment.status = status
     for client_id in participant_ids(db, episode.id):
-        audit.record(db, actor=actor, action="update", entity="session", entity_id=appointment.id,
-                     client_id=client_id, at=rt.now(), detail={"status": status})
+        audit.record(
+            db,
+            actor=actor,
+            action="update",
+            entity="session",
+            entity_id=appointment.id,
+            client_id=client_id,
+            at=rt.now(),
+            detail={"status": status},
+        )
     db.commit()
     return appointment
 
 
 def end_episode(
-    db: Session, rt: Runtime, *, episode_id: int, status: str, ended_on: date,
-    actor: Actor | None = None, commit: bool = True,
+    db: Session,
+    rt: Runtime,
+    *,
+    episode_id: int,
+    status: str,
+    ended_on: date,
+    actor: Actor | None = None,
+    commit: bool = True,
 ) -> EpisodeRow:
     if status not in ("completed", "dropped_out"):
         raise InvalidInput("must be completed or dropped_out", field="status")
@@ -208,25 +266,44 @@ def end_episode(
     episode.status = status
     episode.ended_on = ended_on
     for client_id in participant_ids(db, episode.id):
-        audit.record(db, actor=actor, action="update", entity="episode", entity_id=episode.id,
-                     client_id=client_id, at=rt.now(), detail={"status": status})
+        audit.record(
+            db,
+            actor=actor,
+            action="update",
+            entity="episode",
+            entity_id=episode.id,
+            client_id=client_id,
+            at=rt.now(),
+            detail={"status": status},
+        )
     if commit:
         db.commit()
     return episode
 
 
 def participant_ids(db: Session, episode_id: int) -> list[int]:
-    return list(db.scalars(select(ParticipantRow.client_id)
-                           .where(ParticipantRow.episode_id == episode_id)
-                           .order_by(ParticipantRow.id)))
+    return list(
+        db.scalars(
+            select(ParticipantRow.client_id)
+            .where(ParticipantRow.episode_id == episode_id)
+            .order_by(ParticipantRow.id)
+        )
+    )
 
 
 def has_consent(db: Session, client_id: int, purpose: str) -> bool:
-    return db.scalar(
-        select(ConsentRow.id).where(ConsentRow.client_id == client_id,
-                                    ConsentRow.purpose == purpose,
-                                    ConsentRow.revoked_at.is_(None)).limit(1)
-    ) is not None
+    return (
+        db.scalar(
+            select(ConsentRow.id)
+            .where(
+                ConsentRow.client_id == client_id,
+                ConsentRow.purpose == purpose,
+                ConsentRow.revoked_at.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def set_consent(
@@ -235,26 +312,53 @@ def set_consent(
     """Grant or revoke one purpose. History is kept: a revocation stamps the open grant."""
     if purpose not in CONSENT_PURPOSES:
         raise InvalidInput(f"unknown purpose {purpose!r}", field="purpose")
-    current = db.scalar(select(ConsentRow).where(
-        ConsentRow.client_id == client_id, ConsentRow.purpose == purpose,
-        ConsentRow.revoked_at.is_(None)))
+    current = db.scalar(
+        select(ConsentRow).where(
+            ConsentRow.client_id == client_id,
+            ConsentRow.purpose == purpose,
+            ConsentRow.revoked_at.is_(None),
+        )
+    )
     if granted and current is None:
-        db.add(ConsentRow(client_id=client_id, purpose=purpose, granted_at=rt.now(),
-                          recorded_by_user_id=actor.user_id))
+        db.add(
+            ConsentRow(
+                client_id=client_id,
+                purpose=purpose,
+                granted_at=rt.now(),
+                recorded_by_user_id=actor.user_id,
+            )
+        )
     elif not granted and current is not None:
         current.revoked_at = rt.now()
-    audit.record(db, actor=actor, action="update", entity="consent", client_id=client_id,
-                 at=rt.now(), detail={"purpose": purpose, "granted": granted})
+    audit.record(
+        db,
+        actor=actor,
+        action="update",
+        entity="consent",
+        client_id=client_id,
+        at=rt.now(),
+        detail={"purpose": purpose, "granted": granted},
+    )
     db.commit()
 
 
 def consents(db: Session, client_id: int) -> list[ConsentRow]:
-    return list(db.scalars(select(ConsentRow).where(ConsentRow.client_id == client_id)
-                           .order_by(ConsentRow.granted_at)))
+    return list(
+        db.scalars(
+            select(ConsentRow)
+            .where(ConsentRow.client_id == client_id)
+            .order_by(ConsentRow.granted_at)
+        )
+    )
 
 
 def configure_feedback_measures(
-    db: Session, rt: Runtime, *, actor: Actor, practice_id: int, measures: list[str],
+    db: Session,
+    rt: Runtime,
+    *,
+    actor: Actor,
+    practice_id: int,
+    measures: list[str],
     known: set[str] | None = None,
 ) -> None:
     if not measures:
@@ -262,13 +366,21 @@ def configure_feedback_measures(
     if known is not None:
         unknown = [m for m in measures if m not in known]
         if unknown:
-            raise InvalidInput(f"unknown instrument(s): {', '.join(unknown)}",
-                               field="feedback_measures")
+            raise InvalidInput(
+                f"unknown instrument(s): {', '.join(unknown)}", field="feedback_measures"
+            )
     practice = db.get(PracticeRow, practice_id)
     assert practice is not None
     practice.feedback_measures = list(measures)
-    audit.record(db, actor=actor, action="update", entity="practice", entity_id=practice_id,
-                 at=rt.now(), detail={"feedback_measures": measures})
+    audit.record(
+        db,
+        actor=actor,
+        action="update",
+        entity="practice",
+        entity_id=practice_id,
+        at=rt.now(),
+        detail={"feedback_measures": measures},
+    )
     db.commit()
 
 
@@ -276,5 +388,9 @@ def practice_settings(db: Session, practice_id: int) -> dict[str, Any]:
     practice = db.get(PracticeRow, practice_id)
     if practice is None:
         raise NotFound("practice not found")
-    return {"name": practice.name, "locale": practice.locale, "timezone": practice.timezone,
-            "feedback_measures": list(practice.feedback_measures or ["bordin_sac"])}
+    return {
+        "name": practice.name,
+        "locale": practice.locale,
+        "timezone": practice.timezone,
+        "feedback_measures": list(practice.feedback_measures or ["bordin_sac"]),
+    }

@@ -54,24 +54,39 @@ def log_rupture(
         errors.append(FieldError("note", "is longer than 4,000 characters"))
     if not errors:
         probe = TherapistRupture(
-            session_number=appointment.number, date=appointment.starts_at.date(),
+            session_number=appointment.number,
+            date=appointment.starts_at.date(),
             rupture_type=rupture_type,  # type: ignore[arg-type]
-            markers=tuple(markers), strategies=tuple(strategies),
+            markers=tuple(markers),
+            strategies=tuple(strategies),
         )
         errors += log_problems(probe, where="rupture")
     if errors:
         raise InvalidInput(errors)
     row = RuptureLogRow(
-        episode_id=episode.id, appointment_id=appointment.id, client_id=client_id,
-        logged_by_user_id=actor.user_id or 0, logged_at=rt.now(), rupture_type=rupture_type,
-        markers=list(markers), strategies=list(strategies), resolved=resolved,
+        episode_id=episode.id,
+        appointment_id=appointment.id,
+        client_id=client_id,
+        logged_by_user_id=actor.user_id or 0,
+        logged_at=rt.now(),
+        rupture_type=rupture_type,
+        markers=list(markers),
+        strategies=list(strategies),
+        resolved=resolved,
         note_encrypted=rt.cipher.encrypt(note) if note else None,
     )
     db.add(row)
     db.flush()
     for cid in clients:
-        audit.record(db, actor=actor, action="create", entity="rupture_log", entity_id=row.id,
-                     client_id=cid, at=rt.now())
+        audit.record(
+            db,
+            actor=actor,
+            action="create",
+            entity="rupture_log",
+            entity_id=row.id,
+            client_id=cid,
+            at=rt.now(),
+        )
     recompute_episode(db, rt, episode_id=episode.id, commit=False, alert=False)
     db.commit()
     return row

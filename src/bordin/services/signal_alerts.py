@@ -28,12 +28,20 @@ def alert_new_signals(
     assert episode is not None
     therapist = db.get(UserRow, episode.therapist_id)
     assert therapist is not None
-    lead = db.scalar(select(UserRow).where(UserRow.practice_id == episode.practice_id,
-                                           UserRow.is_clinical_lead, UserRow.is_active).limit(1))
+    lead = db.scalar(
+        select(UserRow)
+        .where(
+            UserRow.practice_id == episode.practice_id, UserRow.is_clinical_lead, UserRow.is_active
+        )
+        .limit(1)
+    )
     made: list[AlertRow] = []
     for signal in signals:
         if signal.status not in ("open", "active", "unrepaired") or signal.type in (
-            "reliable_improvement", "recovery", "rupture_repaired"):
+            "reliable_improvement",
+            "recovery",
+            "rupture_repaired",
+        ):
             continue
         recipients = [therapist]
         if signal.severity == "urgent" and lead is not None and lead.id != therapist.id:
@@ -44,11 +52,14 @@ def alert_new_signals(
             pseudonym = client.pseudonym if client else None
         for person in recipients:
             alert = AlertRow(
-                recipient_user_id=person.id, client_id=signal.client_id,
-                kind=f"signal:{signal.type}", severity=signal.severity,
+                recipient_user_id=person.id,
+                client_id=signal.client_id,
+                kind=f"signal:{signal.type}",
+                severity=signal.severity,
                 summary=signal.summary[:300],
                 link=f"/clients/{signal.client_id}" if signal.client_id else "/caseload",
-                created_at=rt.now(), in_digest=signal.severity != "urgent",
+                created_at=rt.now(),
+                in_digest=signal.severity != "urgent",
             )
             db.add(alert)
             made.append(alert)
@@ -63,8 +74,10 @@ def _email_now(rt: Runtime, person: UserRow, alert: AlertRow, pseudonym: str | N
     message = Message(
         to=person.email,
         subject="Bordin: an urgent alert is waiting for you",
-        text=(f"An urgent alert{about} is waiting in Bordin. Please sign in to see it:\n"
-              f"{rt.settings.base_url}/alerts\n\nThis email holds no clinical details on purpose."),
+        text=(
+            f"An urgent alert{about} is waiting in Bordin. Please sign in to see it:\n"
+            f"{rt.settings.base_url}/alerts\n\nThis email holds no clinical details on purpose."
+        ),
         kind="urgent_alert",
     )
     try:
@@ -72,5 +85,6 @@ def _email_now(rt: Runtime, person: UserRow, alert: AlertRow, pseudonym: str | N
         alert.emailed_at = rt.now()
     except DeliveryError as error:
         # The alert is in the app either way; the email is retried by the digest run.
-        log.warning("urgent alert email to user %s failed (permanent=%s)", person.id,
-                    error.permanent)
+        log.warning(
+            "urgent alert email to user %s failed (permanent=%s)", person.id, error.permanent
+        )

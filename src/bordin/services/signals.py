@@ -36,11 +36,18 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
     """
     episode = db.get(EpisodeRow, episode_id)
     assert episode is not None
-    client_ids = [str(c) for c in db.scalars(
-        select(ParticipantRow.client_id).where(ParticipantRow.episode_id == episode_id)
-        .order_by(ParticipantRow.id))]
-    appointments = {a.id: a for a in db.scalars(
-        select(AppointmentRow).where(AppointmentRow.episode_id == episode_id))}
+    client_ids = [
+        str(c)
+        for c in db.scalars(
+            select(ParticipantRow.client_id)
+            .where(ParticipantRow.episode_id == episode_id)
+            .order_by(ParticipantRow.id)
+        )
+    ]
+    appointments = {
+        a.id: a
+        for a in db.scalars(select(AppointmentRow).where(AppointmentRow.episode_id == episode_id))
+    }
     attendance = tuple(
         Attendance(session_number=a.number, date=a.starts_at.date(), status=a.status)  # type: ignore[arg-type]
         for a in sorted(appointments.values(), key=lambda a: a.number)
@@ -48,51 +55,83 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
     )
     ratings: list[Rating] = []
     risks: list[RiskFlag] = []
-    for admin in db.scalars(select(AdministrationRow).where(
-            AdministrationRow.episode_id == episode_id, AdministrationRow.total.is_not(None))):
+    for admin in db.scalars(
+        select(AdministrationRow).where(
+            AdministrationRow.episode_id == episode_id, AdministrationRow.total.is_not(None)
+        )
+    ):
         appointment = appointments.get(admin.appointment_id or -1)
         if appointment is None:
             continue
         items = {k: float(v) for k, v in (admin.answers or {}).items() if v is not None}
-        ratings.append(Rating(client_id=str(admin.client_id), session_number=appointment.number,
-                              date=appointment.starts_at.date(), instrument_id=admin.instrument_id,
-                              total=float(admin.total or 0), items=items))
+        ratings.append(
+            Rating(
+                client_id=str(admin.client_id),
+                session_number=appointment.number,
+                date=appointment.starts_at.date(),
+                instrument_id=admin.instrument_id,
+                total=float(admin.total or 0),
+                items=items,
+            )
+        )
         if admin.risk_items:
-            risks.append(RiskFlag(client_id=str(admin.client_id), session_number=appointment.number,
-                                  date=appointment.starts_at.date(), source="risk_item",
-                                  detail=f"{admin.instrument_id}: {', '.join(admin.risk_items)}"))
-    for submission in db.scalars(select(SubmissionRow).where(
+            risks.append(
+                RiskFlag(
+                    client_id=str(admin.client_id),
+                    session_number=appointment.number,
+                    date=appointment.starts_at.date(),
+                    source="risk_item",
+                    detail=f"{admin.instrument_id}: {', '.join(admin.risk_items)}",
+                )
+            )
+    for submission in db.scalars(
+        select(SubmissionRow).where(
             SubmissionRow.appointment_id.in_(list(appointments)),
-            SubmissionRow.triage_category == "crisis")):
+            SubmissionRow.triage_category == "crisis",
+        )
+    ):
         appointment = appointments[submission.appointment_id or -1]
-        risks.append(RiskFlag(client_id=str(submission.client_id),
-                              session_number=appointment.number,
-                              date=appointment.starts_at.date(), source="crisis_feedback",
-                              detail="triage: crisis"))
+        risks.append(
+            RiskFlag(
+                client_id=str(submission.client_id),
+                session_number=appointment.number,
+                date=appointment.starts_at.date(),
+                source="crisis_feedback",
+                detail="triage: crisis",
+            )
+        )
     logged = tuple(
         TherapistRupture(
             session_number=appointments[r.appointment_id].number,
             date=appointments[r.appointment_id].starts_at.date(),
             rupture_type=r.rupture_type,  # type: ignore[arg-type]
             client_id=str(r.client_id) if r.client_id else None,
-            markers=tuple(r.markers or ()), strategies=tuple(r.strategies or ()),
-            resolved={"yes": True, "no": False}.get(r.resolved), log_id=str(r.id),
+            markers=tuple(r.markers or ()),
+            strategies=tuple(r.strategies or ()),
+            resolved={"yes": True, "no": False}.get(r.resolved),
+            log_id=str(r.id),
         )
         for r in db.scalars(select(RuptureLogRow).where(RuptureLogRow.episode_id == episode_id))
         if r.appointment_id in appointments
     )
     return EpisodeHistory(
-        episode_id=str(episode_id), kind=episode.kind,  # type: ignore[arg-type]
-        client_ids=tuple(client_ids), ratings=tuple(ratings), attendance=attendance,
-        ruptures_logged=logged, risk_flags=tuple(risks),
-        ended=episode.status != "active", dropped_out=episode.status == "dropped_out",
+        episode_id=str(episode_id),
+        kind=episode.kind,  # type: ignore[arg-type]
+        client_ids=tuple(client_ids),
+        ratings=tuple(ratings),
+        attendance=attendance,
+        ruptures_logged=logged,
+        risk_flags=tuple(risks),
+        ended=episode.status != "active",
+        dropped_out=episode.status == "dropped_out",
         ended_on=episode.ended_on,
     )
 
 
 def signal_key(signal: Signal) -> str:
-    return "|".join([signal.type, signal.client_id or "-", str(signal.session_number),
-                     signal.explanation.rule])[:120]
+    return "|".join(
+        [signal.type, signal.client_id or "-", str(signal.session_number), signal.explanation.rule]
+    )[:120]
 
 
 def _row(signal: Signal, episode_id: int, now: datetime) -> SignalRow:
@@ -100,23 +139,35 @@ def _row(signal: Signal, episode_id: int, now: datetime) -> SignalRow:
     return SignalRow(
         episode_id=episode_id,
         client_id=int(signal.client_id) if signal.client_id else None,
-        session_number=signal.session_number, type=signal.type, severity=signal.severity,
-        status=signal.status, rule=explanation.rule[:60], summary=explanation.sentence[:500],
+        session_number=signal.session_number,
+        type=signal.type,
+        severity=signal.severity,
+        status=signal.status,
+        rule=explanation.rule[:60],
+        summary=explanation.sentence[:500],
         explanation={
-            "rule": explanation.rule, "sentence": explanation.sentence,
-            "numbers": dict(explanation.numbers), "sessions": list(explanation.sessions),
-            "next_step": explanation.next_step, "citation": explanation.citation,
+            "rule": explanation.rule,
+            "sentence": explanation.sentence,
+            "numbers": dict(explanation.numbers),
+            "sessions": list(explanation.sessions),
+            "next_step": explanation.next_step,
+            "citation": explanation.citation,
             "instrument": signal.instrument_id,
         },
-        key=signal_key(signal), computed_at=now,
+        key=signal_key(signal),
+        computed_at=now,
     )
 
 
-def store_signals(db: Session, rt: Runtime, *, episode_id: int, signals: list[Signal]) -> list[SignalRow]:
+def store_signals(
+    db: Session, rt: Runtime, *, episode_id: int, signals: list[Signal]
+) -> list[SignalRow]:
     """Replace an episode's signals; keep acknowledgements; return the rows that are new."""
     now = rt.now()
-    previous = {row.key: row for row in db.scalars(
-        select(SignalRow).where(SignalRow.episode_id == episode_id))}
+    previous = {
+        row.key: row
+        for row in db.scalars(select(SignalRow).where(SignalRow.episode_id == episode_id))
+    }
     db.execute(delete(SignalRow).where(SignalRow.episode_id == episode_id))
     new: list[SignalRow] = []
     for signal in signals:
@@ -155,7 +206,9 @@ def recompute_episode(
 def recompute_practice(db: Session, rt: Runtime, *, practice_id: int) -> int:
     """Recompute every episode of a practice without raising alerts; returns the signal count."""
     count = 0
-    episode_ids = list(db.scalars(select(EpisodeRow.id).where(EpisodeRow.practice_id == practice_id)))
+    episode_ids = list(
+        db.scalars(select(EpisodeRow.id).where(EpisodeRow.practice_id == practice_id))
+    )
     for episode_id in episode_ids:
         history = load_history(db, episode_id, now=rt.now())
         signals = evaluate_episode(history, now=rt.now())

@@ -77,7 +77,9 @@ def add_user(
     errors: list[FieldError] = []
     username = username.strip().lower()
     if not USERNAME.match(username):
-        errors.append(FieldError("username", "use 2–80 lower-case letters, digits, '.', '_' or '-'"))
+        errors.append(
+            FieldError("username", "use 2–80 lower-case letters, digits, '.', '_' or '-'")
+        )
     if not EMAIL.match(email.strip()):
         errors.append(FieldError("email", "is not an email address"))
     if not display_name.strip():
@@ -135,9 +137,7 @@ def _too_many_failures(db: Session, rt: Runtime, keys: list[str]) -> bool:
     return False
 
 
-def sign_in(
-    db: Session, rt: Runtime, *, username: str, password: str, origin: Origin
-) -> SignedIn:
+def sign_in(db: Session, rt: Runtime, *, username: str, password: str, origin: Origin) -> SignedIn:
     """Check a password and start a session. Wrong or unknown: one message; too many: paused."""
     username = username.strip().lower()
     keys = [f"user:{username}", f"addr:{origin}"]
@@ -192,8 +192,13 @@ def start_client_session(
     )
     actor = Actor(practice_id=client.practice_id, role=Role.CLIENT, client_id=client.id)
     audit.record(
-        db, actor=actor, action="sign_in", entity="session", client_id=client.id,
-        origin=origin, at=rt.now(),
+        db,
+        actor=actor,
+        action="sign_in",
+        entity="session",
+        client_id=client.id,
+        origin=origin,
+        at=rt.now(),
     )
     db.commit()
     return SignedIn(token=token, csrf_token=csrf, actor=actor)
@@ -242,7 +247,9 @@ def demo_sign_in(db: Session, rt: Runtime, *, user_id: int, origin: Origin) -> S
 def list_users(db: Session, *, practice_id: int) -> list[UserRow]:
     return list(
         db.scalars(
-            select(UserRow).where(UserRow.practice_id == practice_id).order_by(UserRow.role, UserRow.display_name)
+            select(UserRow)
+            .where(UserRow.practice_id == practice_id)
+            .order_by(UserRow.role, UserRow.display_name)
         )
     )
 
@@ -255,7 +262,12 @@ def set_active(db: Session, rt: Runtime, *, actor: Actor, user_id: int, active: 
         raise InvalidInput("you cannot deactivate your own account", field="user")
     user.is_active = active
     audit.record(
-        db, actor=actor, action="update", entity="user", entity_id=user.id, at=rt.now(),
+        db,
+        actor=actor,
+        action="update",
+        entity="user",
+        entity_id=user.id,
+        at=rt.now(),
         detail={"active": active},
     )
     db.commit()

@@ -58,8 +58,9 @@ def create_app(
 
     @app.exception_handler(CsrfRejected)
     async def _csrf(request: Request, exc: CsrfRejected) -> Response:
-        return error_response(request, 403, "This form has expired",
-                              "Please go back, reload the page and try again.")
+        return error_response(
+            request, 403, "This form has expired", "Please go back, reload the page and try again."
+        )
 
     @app.middleware("http")
     async def _headers_and_log(
@@ -71,12 +72,23 @@ def create_app(
             response.headers.setdefault(name, value)
         new_token = getattr(request.state, "new_anon_csrf", None)
         if new_token:
-            response.set_cookie(ANON_CSRF_COOKIE, new_token, httponly=True, samesite="lax",
-                                secure=settings.secure_cookies, path="/")
+            response.set_cookie(
+                ANON_CSRF_COOKIE,
+                new_token,
+                httponly=True,
+                samesite="lax",
+                secure=settings.secure_cookies,
+                path="/",
+            )
         route = request.scope.get("route")
         # Route templates only (never the concrete path: it can hold a link token or an id).
-        log.info("%s %s %s %.1fms", request.method, getattr(route, "path", "?"),
-                 response.status_code, (time.perf_counter() - started) * 1000)
+        log.info(
+            "%s %s %s %.1fms",
+            request.method,
+            getattr(route, "path", "?"),
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
         return response
 
     from bordin.web.routes import (
@@ -90,11 +102,23 @@ def create_app(
         practice_overview,
         progress,
         reports,
-        sessions,
         supervision,
     )
+    from bordin.web.routes import sessions as session_views
 
-    for module in (auth, caseload, clients, sessions, feedback, progress, concerns, alerts,
-                   supervision, practice_overview, reports, admin):
+    for module in (
+        auth,
+        caseload,
+        clients,
+        session_views,
+        feedback,
+        progress,
+        concerns,
+        alerts,
+        supervision,
+        practice_overview,
+        reports,
+        admin,
+    ):
         app.include_router(module.router)
     return app

@@ -17,6 +17,7 @@ from bordin.domain.errors import (
     NotFound,
     RateLimited,
 )
+from bordin.web.templating import render
 
 log = logging.getLogger("bordin.web")
 
@@ -26,21 +27,27 @@ class NotSignedIn(Exception):
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
-    ).split(",")[0]
+    return (
+        request.url.path.startswith("/api/")
+        or "application/json" in request.headers.get("accept", "").split(",")[0]
+    )
 
 
-def error_response(request: Request, status: int, title: str, message: str,
-                   errors: list[dict[str, str]] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    title: str,
+    message: str,
+    errors: list[dict[str, str]] | None = None,
+) -> Response:
     if _wants_json(request):
         body: dict[str, object] = {"error": title, "message": message}
         if errors:
             body["errors"] = errors
         return JSONResponse(body, status_code=status)
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, "error.html",
+    return render(
+        request,
+        "error.html",
         {"status": status, "title": title, "message": message, "errors": errors or []},
         status_code=status,
     )
@@ -55,13 +62,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        return error_response(request, 404, "Not found", "There is nothing here, or you do "
-                              "not have access to it.")
+        return error_response(
+            request, 404, "Not found", "There is nothing here, or you do not have access to it."
+        )
 
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
-        return error_response(request, 422, "Please check what you entered",
-                              "Nothing was changed.", [e.as_dict() for e in exc.errors])
+        return error_response(
+            request,
+            422,
+            "Please check what you entered",
+            "Nothing was changed.",
+            [e.as_dict() for e in exc.errors],
+        )
 
     @app.exception_handler(LinkUnavailable)
     async def _link(request: Request, exc: LinkUnavailable) -> Response:
@@ -82,18 +95,26 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return error_response(request, 404, "Not found", "There is nothing here, or you do "
-                                  "not have access to it.")
+            return error_response(
+                request, 404, "Not found", "There is nothing here, or you do not have access to it."
+            )
         return error_response(request, exc.status_code, "Request refused", str(exc.detail))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         # Log the type and route only: exception text can carry client data.
-        log.error("unhandled %s on %s %s", type(exc).__name__, request.method,
-                  request.scope.get("route").path if request.scope.get("route") else "?")
-        return error_response(request, 500, "Something went wrong",
-                              "The error has been logged. Nothing you sent was lost if you "
-                              "saw a confirmation.")
+        log.error(
+            "unhandled %s on %s %s",
+            type(exc).__name__,
+            request.method,
+            getattr(request.scope.get("route"), "path", "?"),
+        )
+        return error_response(
+            request,
+            500,
+            "Something went wrong",
+            "The error has been logged. Nothing you sent was lost if you saw a confirmation.",
+        )
 
 
 def html_error(request: Request, status: int, message: str) -> HTMLResponse:

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
@@ -40,3 +41,12 @@ def make_templates() -> Jinja2Templates:
     env.filters["svg"] = _svg
     env.globals["app_name"] = "Bordin"
     return templates
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """Render a page with the app's templates."""
+    templates: Jinja2Templates = request.app.state.templates
+    response: Response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    return response

@@ -38,7 +38,10 @@ def test_a_supervisor_sees_every_supervisees_client(db: Session, rt: Runtime, ca
 
 def test_a_therapist_lists_only_their_own_clients(db: Session, cast: Cast) -> None:
     assert set(db.scalars(visible_client_ids(cast.actor(cast.alice)))) == {
-        cast.ash.id, cast.birch.id, cast.cedar.id}
+        cast.ash.id,
+        cast.birch.id,
+        cast.cedar.id,
+    }
     assert set(db.scalars(visible_client_ids(cast.actor(cast.charlie)))) == {cast.zed.id}
 
 

@@ -30,8 +30,11 @@ def test_the_demo_practice_loads_with_its_people_episodes_and_ratings(
     practice = generate_demo_practice(seed=7, today=TODAY)
     summary = load_demo_practice(db, rt, practice)
     assert not database_is_empty(db)
-    assert summary.clients == len(practice.clients) == db.scalar(
-        select(func.count()).select_from(ClientRow))
+    assert (
+        summary.clients
+        == len(practice.clients)
+        == db.scalar(select(func.count()).select_from(ClientRow))
+    )
     couples = db.scalars(select(EpisodeRow.id).where(EpisodeRow.kind == "couple")).all()
     assert len(couples) == 10
     for episode_id in couples:
@@ -48,7 +51,12 @@ def test_planted_unrepaired_ruptures_show_up_as_signals(db: Session, rt: Runtime
     assert recompute_practice(db, rt, practice_id=summary.practice_id) > 0
     planted = [summary.episode_ids[p.episode_id] for p in practice.patterns("unrepaired_rupture")]
     assert planted
-    flagged = set(db.scalars(select(SignalRow.episode_id).where(
-        SignalRow.type.in_(["rupture", "rupture_unrepaired"]))))
+    flagged = set(
+        db.scalars(
+            select(SignalRow.episode_id).where(
+                SignalRow.type.in_(["rupture", "rupture_unrepaired"])
+            )
+        )
+    )
     found = sum(1 for episode_id in planted if episode_id in flagged)
     assert found / len(planted) >= 0.9

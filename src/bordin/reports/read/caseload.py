@@ -74,7 +74,7 @@ class CaseloadFilter:
 def caseload(
     db: Session,
     *,
-    therapist_ids: Select[tuple[int]],
+    therapist_ids: Select[int],
     now: datetime,
     filters: CaseloadFilter = CaseloadFilter(),
 ) -> list[CaseloadRow]:
@@ -146,11 +146,12 @@ def caseload(
         .where(AdministrationRow.episode_id.in_(episode_ids), AdministrationRow.total.is_not(None))
         .order_by(AdministrationRow.answered_at)
     ):
-        series[(client_id, instrument_id)].append((answered_at, float(total)))
+        series[(client_id, instrument_id)].append((answered_at, float(total or 0.0)))
     for (client_id, instrument_id), points in series.items():
-        case_client = by_client.get(client_id)
-        if case_client is None:
+        found = by_client.get(client_id)
+        if found is None:
             continue
+        case_client = found
         values = [v for _, v in points][-SPARK_POINTS:]
         if is_alliance(instrument_id):
             if case_client.alliance_instrument is None or len(values) > len(case_client.alliance):

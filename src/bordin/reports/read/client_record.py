@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,7 +38,7 @@ class SessionLine:
 class EpisodeView:
     episode: EpisodeRow
     therapist_name: str
-    participants: list[tuple[ParticipantRow, ClientRow]]
+    participants: Sequence[tuple[ParticipantRow, ClientRow]]
     sessions: list[SessionLine]
     signals: list[SignalRow]
     ruptures: list[RuptureLogRow]

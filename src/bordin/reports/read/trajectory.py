@@ -33,8 +33,10 @@ DIMENSION_LABELS = {"goals": "Goals", "tasks": "Tasks", "bond": "Bond", "overall
 
 def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str) -> Trajectory:
     history = load_history(db, episode_id, now=rt.now())
-    labels = {str(p.client_id): p.label for p in db.scalars(
-        select(ParticipantRow).where(ParticipantRow.episode_id == episode_id))}
+    labels = {
+        str(p.client_id): p.label
+        for p in db.scalars(select(ParticipantRow).where(ParticipantRow.episode_id == episode_id))
+    }
     couple = history.kind == "couple"
     grouped: dict[tuple[str, str], list[Rating]] = defaultdict(list)
     for rating in history.ratings:
@@ -61,16 +63,30 @@ def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str)
                     if value is not None:
                         points.append(TrajectoryPoint(rating.session_number, rating.date, value))
                 if points:
-                    series.append(Series(label=label, instrument_id=instrument_id,
-                                         kind="alliance", dimension=dimension,  # type: ignore[arg-type]
-                                         points=tuple(points), client_label=who,
-                                         scale=facts.dimension_ranges.get(dimension)))
+                    series.append(
+                        Series(
+                            label=label,
+                            instrument_id=instrument_id,
+                            kind="alliance",
+                            dimension=dimension,  # type: ignore[arg-type]
+                            points=tuple(points),
+                            client_label=who,
+                            scale=facts.dimension_ranges.get(dimension),
+                        )
+                    )
         else:
             points = [TrajectoryPoint(r.session_number, r.date, r.total) for r in ratings]
-            series.append(Series(label=instrument.title, instrument_id=instrument_id,
-                                 kind="outcome", dimension="total", points=tuple(points),
-                                 client_label=who,
-                                 scale=(float(instrument.score_min), float(instrument.score_max))))
+            series.append(
+                Series(
+                    label=instrument.title,
+                    instrument_id=instrument_id,
+                    kind="outcome",
+                    dimension="total",
+                    points=tuple(points),
+                    client_label=who,
+                    scale=(float(instrument.score_min), float(instrument.score_max)),
+                )
+            )
             if instrument.cutoff is not None:
                 cutoffs[instrument_id] = float(instrument.cutoff)
 
@@ -82,16 +98,22 @@ def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str)
         elif signal.type == "rupture_repaired":
             sessions = signal.explanation.get("sessions") or [signal.session_number]
             markers.append(Marker(int(sessions[-1]), "repair", client_label=who))
-    numbers = dict(db.execute(select(AppointmentRow.id, AppointmentRow.number)
-                              .where(AppointmentRow.episode_id == episode_id)).all())
+    numbers = dict(
+        db.execute(
+            select(AppointmentRow.id, AppointmentRow.number).where(
+                AppointmentRow.episode_id == episode_id
+            )
+        ).all()
+    )
     for log in db.scalars(select(RuptureLogRow).where(RuptureLogRow.episode_id == episode_id)):
         if log.appointment_id in numbers:
-            markers.append(Marker(numbers[log.appointment_id], "rupture_logged",
-                                  label=log.rupture_type))
+            markers.append(
+                Marker(numbers[log.appointment_id], "rupture_logged", label=log.rupture_type)
+            )
 
     band = None
     analysis = analyse_episode(history, now=rt.now())
-    for (client_id, instrument_id), levels in sorted(analysis.trajectories.items()):
+    for (_client, instrument_id), levels in sorted(analysis.trajectories.items()):
         if not levels:
             continue
         model = analysis.models.get(instrument_id)
@@ -104,6 +126,11 @@ def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str)
             instrument_id=instrument_id,
         )
         break
-    return Trajectory(title=title, series=tuple(series), cutoffs=cutoffs, expected_band=band,
-                      markers=tuple(sorted(markers, key=lambda m: m.session_number)),
-                      instrument_names=names)
+    return Trajectory(
+        title=title,
+        series=tuple(series),
+        cutoffs=cutoffs,
+        expected_band=band,
+        markers=tuple(sorted(markers, key=lambda m: m.session_number)),
+        instrument_names=names,
+    )

@@ -2,7 +2,11 @@
 
 from bordin.storage.tables.care import AppointmentRow, EpisodeRow, ParticipantRow
 from bordin.storage.tables.feedback import ConcernRow, FeedbackLinkRow, SubmissionRow
-from bordin.storage.tables.measures import AdministrationRow, CustomInstrumentRow, ImportedWordingRow
+from bordin.storage.tables.measures import (
+    AdministrationRow,
+    CustomInstrumentRow,
+    ImportedWordingRow,
+)
 from bordin.storage.tables.people import (
     ClientRow,
     ConsentRow,

@@ -36,7 +36,9 @@ class UserRow(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     is_clinical_lead: Mapped[bool] = mapped_column(Boolean, default=False)
-    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None, index=True)
+    supervisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), default=None, index=True
+    )
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

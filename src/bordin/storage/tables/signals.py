@@ -30,7 +30,9 @@ class SignalRow(Base):
     key: Mapped[str] = mapped_column(String(120))
     computed_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None] = mapped_column(default=None)
-    acknowledged_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    acknowledged_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), default=None
+    )
 
 
 class RuptureLogRow(Base):

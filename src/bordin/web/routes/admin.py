@@ -14,19 +14,32 @@ from bordin.services import audit
 from bordin.services import users as user_service
 from bordin.storage.tables import UserRow
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, Rt
+from bordin.web.templating import render
 
 router = APIRouter()
 
 
-def _users_page(request: Request, db: DbSession, viewer: CurrentStaff, *,
-                errors: list[dict[str, str]] | None = None, form: dict[str, str] | None = None,
-                status: int = 200) -> Response:
+def _users_page(
+    request: Request,
+    db: DbSession,
+    viewer: CurrentStaff,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     people = user_service.list_users(db, practice_id=viewer.actor.practice_id)
     supervisors = [u for u in people if u.role == "supervisor"]
-    return request.app.state.templates.TemplateResponse(
-        request, "admin_users.html",
-        {"people": people, "supervisors": supervisors, "errors": errors or [],
-         "form": form or {}, "viewer": viewer},
+    return render(
+        request,
+        "admin_users.html",
+        {
+            "people": people,
+            "supervisors": supervisors,
+            "errors": errors or [],
+            "form": form or {},
+            "viewer": viewer,
+        },
         status_code=status,
     )
 
@@ -40,7 +53,10 @@ def users_page(request: Request, db: DbSession, viewer: CurrentStaff) -> Respons
 
 @router.post("/admin/users", dependencies=[Csrf])
 def add_user(
-    request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff,
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
     username: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
     display_name: Annotated[str, Form()] = "",
@@ -51,30 +67,51 @@ def add_user(
 ) -> Response:
     if not may_manage_users(viewer.actor):
         raise NotFound("not found")
-    form = {"username": username, "email": email, "display_name": display_name, "role": role,
-            "supervisor_id": supervisor_id}
+    form = {
+        "username": username,
+        "email": email,
+        "display_name": display_name,
+        "role": role,
+        "supervisor_id": supervisor_id,
+    }
     try:
         user_service.add_user(
-            db, rt, practice_id=viewer.actor.practice_id, username=username, email=email,
-            display_name=display_name, role=role, password=password,
+            db,
+            rt,
+            practice_id=viewer.actor.practice_id,
+            username=username,
+            email=email,
+            display_name=display_name,
+            role=role,
+            password=password,
             supervisor_id=int(supervisor_id) if supervisor_id.isdigit() else None,
-            is_clinical_lead=bool(is_clinical_lead), actor=viewer.actor,
+            is_clinical_lead=bool(is_clinical_lead),
+            actor=viewer.actor,
         )
     except InvalidInput as invalid:
         db.rollback()
-        return _users_page(request, db, viewer, errors=[e.as_dict() for e in invalid.errors],
-                           form=form, status=422)
+        return _users_page(
+            request, db, viewer, errors=[e.as_dict() for e in invalid.errors], form=form, status=422
+        )
     except Conflict as clash:
         db.rollback()
-        return _users_page(request, db, viewer,
-                           errors=[{"field": "username", "message": str(clash)}], form=form,
-                           status=409)
+        return _users_page(
+            request,
+            db,
+            viewer,
+            errors=[{"field": "username", "message": str(clash)}],
+            form=form,
+            status=409,
+        )
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/admin/users/{user_id}/active", dependencies=[Csrf])
 def set_active(
-    user_id: int, db: DbSession, rt: Rt, viewer: CurrentStaff,
+    user_id: int,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
     active: Annotated[str, Form()] = "false",
 ) -> Response:
     if not may_manage_users(viewer.actor):
@@ -84,13 +121,21 @@ def set_active(
 
 
 @router.get("/audit")
-def audit_page(request: Request, db: DbSession, viewer: CurrentStaff,
-               client_id: int | None = None) -> Response:
+def audit_page(
+    request: Request, db: DbSession, viewer: CurrentStaff, client_id: int | None = None
+) -> Response:
     if not may_read_audit(viewer.actor):
         raise NotFound("not found")
     events = audit.events(db, practice_id=viewer.actor.practice_id, client_id=client_id)
-    names = dict(db.execute(select(UserRow.id, UserRow.display_name)
-                            .where(UserRow.practice_id == viewer.actor.practice_id)).all())
-    return request.app.state.templates.TemplateResponse(
-        request, "audit.html", {"events": events, "names": names, "client_id": client_id},
+    names = dict(
+        db.execute(
+            select(UserRow.id, UserRow.display_name).where(
+                UserRow.practice_id == viewer.actor.practice_id
+            )
+        ).all()
+    )
+    return render(
+        request,
+        "audit.html",
+        {"events": events, "names": names, "client_id": client_id},
     )

@@ -22,6 +22,7 @@ from bordin.web.deps import (
     Rt,
     anonymous_csrf_token,
 )
+from bordin.web.templating import render
 
 router = APIRouter()
 
@@ -46,8 +47,15 @@ def home_for(role: Role) -> str:
 
 def _signed_in_response(rt_settings_secure: bool, token: str, target: str, hours: int) -> Response:
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=rt_settings_secure, max_age=hours * 3600, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=rt_settings_secure,
+        max_age=hours * 3600,
+        path="/",
+    )
     return response
 
 
@@ -58,18 +66,36 @@ def front_door(viewer: MaybeViewer) -> Response:
     return RedirectResponse(home_for(viewer.actor.role), status_code=303)
 
 
-def _login_page(request: Request, db: DbSession, rt: Rt, *, error: str | None = None,
-                username: str = "", status: int = 200, next_: str = "/") -> Response:
+def _login_page(
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    *,
+    error: str | None = None,
+    username: str = "",
+    status: int = 200,
+    next_: str = "/",
+) -> Response:
     demo_people: list[UserRow] = []
     if rt.settings.demo_mode:
-        demo_people = list(db.scalars(
-            select(UserRow).where(UserRow.is_demo, UserRow.is_active)
-            .order_by(UserRow.role.desc(), UserRow.display_name)))
-    return request.app.state.templates.TemplateResponse(
-        request, "login.html",
-        {"error": error, "username": username, "demo_people": demo_people,
-         "csrf_token": anonymous_csrf_token(request), "next": _safe_next(next_),
-         "demo_mode": rt.settings.demo_mode},
+        demo_people = list(
+            db.scalars(
+                select(UserRow)
+                .where(UserRow.is_demo, UserRow.is_active)
+                .order_by(UserRow.role.desc(), UserRow.display_name)
+            )
+        )
+    return render(
+        request,
+        "login.html",
+        {
+            "error": error,
+            "username": username,
+            "demo_people": demo_people,
+            "csrf_token": anonymous_csrf_token(request),
+            "next": _safe_next(next_),
+            "demo_mode": rt.settings.demo_mode,
+        },
         status_code=status,
     )
 
@@ -92,16 +118,25 @@ def login(
     try:
         signed = user_service.sign_in(db, rt, username=username, password=password, origin=origin)
     except InvalidInput:
-        return _login_page(request, db, rt, error="That username and password do not match.",
-                           username=username, status=401, next_=next)
+        return _login_page(
+            request,
+            db,
+            rt,
+            error="That username and password do not match.",
+            username=username,
+            status=401,
+            next_=next,
+        )
     except RateLimited as limited:
-        return _login_page(request, db, rt, error=str(limited), username=username, status=429,
-                           next_=next)
+        return _login_page(
+            request, db, rt, error=str(limited), username=username, status=429, next_=next
+        )
     target = _safe_next(next)
     if target == "/":
         target = home_for(signed.actor.role)
-    return _signed_in_response(rt.settings.secure_cookies, signed.token, target,
-                               rt.settings.session_hours)
+    return _signed_in_response(
+        rt.settings.secure_cookies, signed.token, target, rt.settings.session_hours
+    )
 
 
 @router.post("/demo-sign-in/{user_id}", dependencies=[Csrf])
@@ -109,8 +144,12 @@ def demo_sign_in(user_id: int, db: DbSession, rt: Rt, origin: RequestOrigin) -> 
     if not rt.settings.demo_mode:
         raise NotFound("not found")
     signed = user_service.demo_sign_in(db, rt, user_id=user_id, origin=origin)
-    return _signed_in_response(rt.settings.secure_cookies, signed.token,
-                               home_for(signed.actor.role), rt.settings.session_hours)
+    return _signed_in_response(
+        rt.settings.secure_cookies,
+        signed.token,
+        home_for(signed.actor.role),
+        rt.settings.session_hours,
+    )
 
 
 @router.post("/logout", dependencies=[Csrf])

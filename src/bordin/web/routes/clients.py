@@ -17,17 +17,30 @@ from bordin.reports.trajectory import describe_trajectory, trajectory_table
 from bordin.services.access import get_client_for_user
 from bordin.services.ruptures import log_rupture
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
+from bordin.web.templating import render
 
 router = APIRouter()
 
 
-def _page(request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff, client_id: int,
-          *, errors: list[dict[str, str]] | None = None, status: int = 200) -> Response:
+def _page(
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
+    client_id: int,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> Response:
     record = client_record(db, rt.cipher, client_id)
     charts = {}
     for view in record.episodes:
-        trajectory = episode_trajectory(db, rt, episode_id=view.episode.id,
-                                        title=f"{record.client.pseudonym}: alliance and outcome")
+        trajectory = episode_trajectory(
+            db,
+            rt,
+            episode_id=view.episode.id,
+            title=f"{record.client.pseudonym}: alliance and outcome",
+        )
         table = trajectory_table(trajectory)
         charts[view.episode.id] = {
             "svg": render_trajectory_svg(trajectory) if trajectory.series else "",
@@ -36,17 +49,29 @@ def _page(request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff, client_
             "columns": list(table[0].keys()) if table else [],
         }
     db.commit()  # the audited read
-    return request.app.state.templates.TemplateResponse(
-        request, "client.html",
-        {"record": record, "viewer": viewer, "now": rt.now(), "charts": charts,
-         "markers": MARKERS, "strategies": STRATEGIES, "errors": errors or []},
+    return render(
+        request,
+        "client.html",
+        {
+            "record": record,
+            "viewer": viewer,
+            "now": rt.now(),
+            "charts": charts,
+            "markers": MARKERS,
+            "strategies": STRATEGIES,
+            "errors": errors or [],
+        },
         status_code=status,
     )
 
 
 @router.get("/clients/{client_id}")
 def client_page(
-    client_id: int, request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff,
+    client_id: int,
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
     origin: RequestOrigin,
 ) -> Response:
     get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
@@ -55,11 +80,16 @@ def client_page(
 
 @router.get("/clients/{client_id}/episodes/{episode_id}/trajectory.csv")
 def trajectory_csv(
-    client_id: int, episode_id: int, db: DbSession, rt: Rt, viewer: CurrentStaff,
+    client_id: int,
+    episode_id: int,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
     origin: RequestOrigin,
 ) -> Response:
-    client = get_client_for_user(db, rt, viewer.actor, client_id, origin=origin,
-                                 purpose="trajectory_export")
+    client = get_client_for_user(
+        db, rt, viewer.actor, client_id, origin=origin, purpose="trajectory_export"
+    )
     record = client_record(db, rt.cipher, client_id)
     if episode_id not in {v.episode.id for v in record.episodes}:
         raise NotFound("episode not found")
@@ -67,14 +97,22 @@ def trajectory_csv(
     rows = trajectory_table(trajectory)
     db.commit()
     columns = list(rows[0].keys()) if rows else ["session"]
-    return Response(rows_to_csv(rows, columns), media_type="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{client.pseudonym}-trajectory.csv"'})
+    return Response(
+        rows_to_csv(rows, columns),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{client.pseudonym}-trajectory.csv"'
+        },
+    )
 
 
 @router.post("/clients/{client_id}/ruptures", dependencies=[Csrf])
 async def add_rupture(
-    client_id: int, request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff,
+    client_id: int,
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
     origin: RequestOrigin,
     appointment_id: Annotated[str, Form()] = "",
     rupture_type: Annotated[str, Form()] = "",
@@ -87,14 +125,27 @@ async def add_rupture(
         if not appointment_id.isdigit():
             raise InvalidInput("choose the session", field="session")
         log_rupture(
-            db, rt, actor=viewer.actor, appointment_id=int(appointment_id),
-            rupture_type=rupture_type, markers=[str(v) for v in form.getlist("markers")],
-            strategies=[str(v) for v in form.getlist("strategies")], resolved=resolved,
-            client_id=client_id, note=note.strip() or None,
+            db,
+            rt,
+            actor=viewer.actor,
+            appointment_id=int(appointment_id),
+            rupture_type=rupture_type,
+            markers=[str(v) for v in form.getlist("markers")],
+            strategies=[str(v) for v in form.getlist("strategies")],
+            resolved=resolved,
+            client_id=client_id,
+            note=note.strip() or None,
         )
     except InvalidInput as invalid:
         db.rollback()
         get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
-        return _page(request, db, rt, viewer, client_id,
-                     errors=[e.as_dict() for e in invalid.errors], status=422)
+        return _page(
+            request,
+            db,
+            rt,
+            viewer,
+            client_id,
+            errors=[e.as_dict() for e in invalid.errors],
+            status=422,
+        )
     return RedirectResponse(f"/clients/{client_id}#ruptures", status_code=303)

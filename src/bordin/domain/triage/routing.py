@@ -1,0 +1,88 @@
+"""Who sees what, how urgent it is, and what the client is told.
+
+=============  ==========  ==============================  =================================
+category       severity    route                           the client is told
+=============  ==========  ==============================  =================================
+crisis         urgent      therapist and clinical lead      crisis help first; both alerted
+conduct        high        clinical lead only               how the concern is handled, and
+                                                            the professional body's route
+misalignment   routine     therapist, with repair prompts   the therapist will see it
+positive       routine     therapist                        thank you
+other          routine     therapist                        thank you
+=============  ==========  ==============================  =================================
+
+A text that signals crisis *and* a possible conduct concern goes to the clinical lead only,
+who runs the crisis pathway: conduct text never reaches the therapist concerned.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bordin.domain.triage.patterns import Category
+
+Severity = Literal["urgent", "high", "routine"]
+Role = Literal["therapist", "clinical_lead"]
+
+THERAPIST: Role = "therapist"
+CLINICAL_LEAD: Role = "clinical_lead"
+
+SEVERITY: dict[Category, Severity] = {
+    "crisis": "urgent",
+    "conduct": "high",
+    "misalignment": "routine",
+    "positive": "routine",
+    "other": "routine",
+}
+
+#: The complaint routes a client is given (clinical-facts §13.4).
+PROFESSIONAL_BODY_ROUTE = (
+    "You can also take a concern straight to your therapist's professional body at any time, "
+    "without going through the practice: in the UK, the BACP Professional Conduct Procedure "
+    "or the UKCP Complaints and Conduct Process; in the US, your state licensing board (or the "
+    "APA Ethics Committee if your therapist is an APA member). The practice will tell you which "
+    "body your therapist belongs to."
+)
+
+CLIENT_MESSAGES: dict[Category, str] = {
+    "crisis": (
+        "Thank you for telling us. If you are in danger now, please use the crisis numbers "
+        "shown first on this page: this form is not watched all the time. Your therapist and "
+        "the practice's clinical lead have been alerted and will contact you."
+    ),
+    "conduct": (
+        "Thank you for raising this. Your concern goes to the practice's clinical lead, not to "
+        "your therapist, and is handled in confidence. The clinical lead will look into it, may "
+        "ask you for more detail, and will tell you what happens next. " + PROFESSIONAL_BODY_ROUTE
+    ),
+    "misalignment": (
+        "Thank you. Your therapist will read this before your next session, so you can talk "
+        "about it together. If you would rather raise it with the practice than with your "
+        "therapist, use \u201craise a concern with the practice\u201d."
+    ),
+    "positive": "Thank you. Your therapist will read this before your next session.",
+    "other": "Thank you. Your therapist will read this before your next session.",
+}
+
+CRISIS_WITH_CONDUCT_MESSAGE = (
+    "Thank you for telling us. If you are in danger now, please use the crisis numbers shown "
+    "first on this page: this form is not watched all the time. The practice's clinical lead "
+    "has been alerted and will contact you; what you wrote about your therapist goes to the "
+    "clinical lead only. " + PROFESSIONAL_BODY_ROUTE
+)
+
+
+def route_for(category: Category, *, also: tuple[Category, ...] = ()) -> tuple[Role, ...]:
+    """The roles that receive a text of ``category`` (``also``: other categories it matched)."""
+    if category == "conduct" or (category == "crisis" and "conduct" in also):
+        return (CLINICAL_LEAD,)
+    if category == "crisis":
+        return (THERAPIST, CLINICAL_LEAD)
+    return (THERAPIST,)
+
+
+def client_message_for(category: Category, *, also: tuple[Category, ...] = ()) -> str:
+    """What the client is told after writing a text of ``category``."""
+    if category == "crisis" and "conduct" in also:
+        return CRISIS_WITH_CONDUCT_MESSAGE
+    return CLIENT_MESSAGES[category]

@@ -36,11 +36,29 @@ MAX_LENGTH = 20_000
 #: Within a category, which subcategory names the text when several match.
 SUBCATEGORY_ORDER: dict[Category, tuple[str, ...]] = {
     "crisis": ("suicidal_thoughts", "self_harm", "harm_to_others", "safeguarding"),
-    "conduct": ("sexual_conduct", "exploitation", "money_or_gifts", "confidentiality",
-                "discrimination", "dual_relationship", "impairment", "dishonesty", "competence",
-                "boundaries"),
-    "misalignment": ("judged", "taking_sides", "cultural", "unheard", "goals", "tasks", "pace",
-                     "approach", "logistics"),
+    "conduct": (
+        "sexual_conduct",
+        "exploitation",
+        "money_or_gifts",
+        "confidentiality",
+        "discrimination",
+        "dual_relationship",
+        "impairment",
+        "dishonesty",
+        "competence",
+        "boundaries",
+    ),
+    "misalignment": (
+        "judged",
+        "taking_sides",
+        "cultural",
+        "unheard",
+        "goals",
+        "tasks",
+        "pace",
+        "approach",
+        "logistics",
+    ),
     "positive": ("improvement", "appreciation", "reassurance"),
     "other": ("none",),
 }
@@ -138,9 +156,18 @@ def find_hits(canon: Canonical) -> tuple[Hit, ...]:
             if guard.counts_as is not None:
                 first, last = canon.word_range(match.start(), match.end())
                 start, end = canon.original_span(first, last)
-                hits.append(Hit(f"guard.{guard.id}", canon.phrase(first, last), start, end,
-                                "counts", negation.AS_WRITTEN, guard.counts_as[0],
-                                guard.counts_as[1]))
+                hits.append(
+                    Hit(
+                        f"guard.{guard.id}",
+                        canon.phrase(first, last),
+                        start,
+                        end,
+                        "counts",
+                        negation.AS_WRITTEN,
+                        guard.counts_as[0],
+                        guard.counts_as[1],
+                    )
+                )
     for rule in RULES:
         for match in rule.compiled.finditer(canon.text):
             if match.end() <= match.start():
@@ -162,8 +189,9 @@ def _judge(
     phrase = canon.phrase(first, last)
     name = f"{rule.category}.{rule.id}"
 
-    def hit(status: Status, polarity: negation.Polarity,
-            counts_as: tuple[Category, str] | None) -> Hit:
+    def hit(
+        status: Status, polarity: negation.Polarity, counts_as: tuple[Category, str] | None
+    ) -> Hit:
         category, subcategory = counts_as if counts_as else (None, None)
         if status == "counts" and counts_as is None:
             status = "negated"

@@ -13,6 +13,7 @@ mean of the five F1 values, so small classes count as much as large ones.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -78,19 +79,22 @@ def load_examples(split: str | None = None) -> tuple[Example, ...]:
     if split is not None and split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}")
     source = resources.files("bordin.domain.triage").joinpath("data/feedback_labelled.csv")
-    with source.open("r", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    text = source.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     examples = tuple(_example(row) for row in rows)
     return tuple(e for e in examples if split is None or e.split == split)
 
 
 def _example(row: dict[str, str]) -> Example:
-    label = row["label"]
-    if label not in PRECEDENCE:
-        raise ValueError(f"example {row['id']}: unknown label {label!r}")
+    label = _LABELS.get(row["label"])
+    if label is None:
+        raise ValueError(f"example {row['id']}: unknown label {row['label']!r}")
     if row["split"] not in SPLITS:
         raise ValueError(f"example {row['id']}: unknown split {row['split']!r}")
-    return Example(row["id"], row["text"], label, row["split"], row.get("subcategory") or "")  # type: ignore[arg-type]
+    return Example(row["id"], row["text"], label, row["split"], row.get("subcategory") or "")
+
+
+_LABELS: dict[str, Category] = {category: category for category in PRECEDENCE}
 
 
 def evaluate(
@@ -109,8 +113,9 @@ def evaluate(
         result = classify(example.text)
         confusion[example.label][result.category] += 1
         if result.category != example.label:
-            mistakes.append(Mistake(example.id, example.text, example.label, result.category,
-                                    result.evidence))
+            mistakes.append(
+                Mistake(example.id, example.text, example.label, result.category, result.evidence)
+            )
     scores = []
     for category in PRECEDENCE:
         true_positive = confusion[category][category]

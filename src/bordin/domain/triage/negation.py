@@ -31,27 +31,80 @@ RESOLVED: Polarity = "resolved"
 #: How many words before a match a negating word can be.
 WINDOW = 6
 
-NEGATORS = frozenset({
-    "not", "no", "never", "nothing", "without", "nor", "neither", "none", "nobody",
-    "hardly", "barely", "scarcely", "zero",
-})
+NEGATORS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "without",
+        "nor",
+        "neither",
+        "none",
+        "nobody",
+        "hardly",
+        "barely",
+        "scarcely",
+        "zero",
+    }
+)
 
 #: Words that end the reach of a negation, like punctuation does.
-CLAUSE_WORDS = frozenset({
-    "but", "though", "although", "however", "yet", "except", "whereas", "and", "so",
-    "because", "when", "which", "then", "while", "until", "since", "after", "before",
-    "also", "if", "whether",
-})
+CLAUSE_WORDS = frozenset(
+    {
+        "but",
+        "though",
+        "although",
+        "however",
+        "yet",
+        "except",
+        "whereas",
+        "and",
+        "so",
+        "because",
+        "when",
+        "which",
+        "then",
+        "while",
+        "until",
+        "since",
+        "after",
+        "before",
+        "also",
+        "if",
+        "whether",
+    }
+)
 
 #: Two-word negations: "asked instead of assuming", "listened rather than lectured".
 NEGATING_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 
 #: A negating word followed by one of these is a hedge, not a denial.
-HEDGE_WORDS = frozenset({
-    "sure", "certain", "know", "think", "saying", "that", "promise", "exactly",
-    "entirely", "completely", "totally", "quite", "really", "always", "mean", "accusing",
-    "claiming", "convinced", "positive", "confident", "trust",
-})
+HEDGE_WORDS = frozenset(
+    {
+        "sure",
+        "certain",
+        "know",
+        "think",
+        "saying",
+        "that",
+        "promise",
+        "exactly",
+        "entirely",
+        "completely",
+        "totally",
+        "quite",
+        "really",
+        "always",
+        "mean",
+        "accusing",
+        "claiming",
+        "convinced",
+        "positive",
+        "confident",
+        "trust",
+    }
+)
 
 #: Words right before a match that make it a question or a doubt rather than a statement.
 DOUBT_WORDS = frozenset({"whether", "if"})
@@ -82,9 +135,12 @@ def polarity(canon: Canonical, first: int, last: int) -> Polarity:
                 return HEDGED
             # "I do not think" and "I am not sure" put the hedge word after the negator;
             # "do not really know" puts one word in between.
-            if following in {"really", "even"} and index + 2 < len(words):
-                if words[index + 2].text in HEDGE_WORDS:
-                    return HEDGED
+            if (
+                following in {"really", "even"}
+                and index + 2 < len(words)
+                and words[index + 2].text in HEDGE_WORDS
+            ):
+                return HEDGED
             return NEGATED
         seen += 1
         index -= 1
@@ -93,10 +149,7 @@ def polarity(canon: Canonical, first: int, last: int) -> Polarity:
 
 def is_doubt(canon: Canonical, first: int) -> bool:
     """Whether the match starting at word ``first`` follows "whether"/"if" closely."""
-    for index in range(max(0, first - 3), first):
-        if canon.words[index].text in DOUBT_WORDS:
-            return True
-    return False
+    return any(canon.words[i].text in DOUBT_WORDS for i in range(max(0, first - 3), first))
 
 
 def nearest_person(canon: Canonical, first: int, reach: int = 4) -> str | None:

@@ -34,7 +34,7 @@ WORD = r"[\w'£$€]+"
 _GAP_STOP = r"(?!(?:not|no|never|nothing|without|but|and|because|so) )"
 
 
-def GAP(n: int) -> str:  # noqa: N802 - reads like a pattern constant
+def GAP(n: int) -> str:
     """Up to ``n`` words followed by a space: never a punctuation mark, a negating word or
     a clause word ("but", "and"), so "would never hurt her" does not match "would ... hurt her".
     """
@@ -52,13 +52,41 @@ END = r"(?= ?(?:[.!?,;:]|$))"
 #: Words that say who did something, for rules about the therapist's own actions. Only
 #: subjects count: in "he told me to keep it quiet" the actor is "he", not "me".
 FIRST_PERSON = frozenset({"i", "we"})
-OTHER_PERSON = frozenset({"he", "she", "they", "you", "therapist", "counsellor", "psychologist",
-                          "psychotherapist"})
+OTHER_PERSON = frozenset(
+    {"he", "she", "they", "you", "therapist", "counsellor", "psychologist", "psychotherapist"}
+)
 #: People in the client's life: "my husband fell asleep" is not the therapist asleep at work.
-THIRD_PARTY = frozenset({"son", "daughter", "baby", "kids", "child", "children", "husband", "wife",
-                         "partner", "boyfriend", "girlfriend", "mum", "dad", "mother", "father",
-                         "brother", "sister", "friend", "friends", "boss", "colleague", "manager",
-                         "flatmate", "ex", "parents", "family", "neighbour"})
+THIRD_PARTY = frozenset(
+    {
+        "son",
+        "daughter",
+        "baby",
+        "kids",
+        "child",
+        "children",
+        "husband",
+        "wife",
+        "partner",
+        "boyfriend",
+        "girlfriend",
+        "mum",
+        "dad",
+        "mother",
+        "father",
+        "brother",
+        "sister",
+        "friend",
+        "friends",
+        "boss",
+        "colleague",
+        "manager",
+        "flatmate",
+        "ex",
+        "parents",
+        "family",
+        "neighbour",
+    }
+)
 
 
 @dataclass(frozen=True)

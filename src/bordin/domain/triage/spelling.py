@@ -137,8 +137,24 @@ US_TO_UK: dict[str, str] = {
 }
 
 #: Words ending in -ize that are not US spellings of an -ise word.
-_IZE_KEEP = frozenset({"size", "sizes", "sized", "seize", "seized", "seizes", "prize", "prizes",
-                       "capsize", "downsize", "downsized", "maize", "baize", "citizen"})
+_IZE_KEEP = frozenset(
+    {
+        "size",
+        "sizes",
+        "sized",
+        "seize",
+        "seized",
+        "seizes",
+        "prize",
+        "prizes",
+        "capsize",
+        "downsize",
+        "downsized",
+        "maize",
+        "baize",
+        "citizen",
+    }
+)
 _IZE = re.compile(r"^(\w{3,})(?:iz|yz)(e|es|ed|ing|ation|ations|er|ers)$")
 
 #: Frequent misspellings, mapped to the word meant.
@@ -179,35 +195,133 @@ TYPOS: dict[str, str] = {
 }
 
 #: Informal "-in'" endings ("cuttin", "feelin") that lose their final g.
-_G_DROPPED = frozenset({
-    "cuttin", "hurtin", "harmin", "killin", "dyin", "livin", "feelin", "goin", "nothin",
-    "somethin", "talkin", "thinkin", "doin", "tryin", "sayin", "gettin", "lookin", "wantin",
-    "comin", "havin", "makin", "startin", "keepin", "tellin", "rushin", "pushin", "listenin",
-    "judgin", "laughin", "drinkin", "flirtin", "interruptin", "helpin", "strugglin",
-})
+_G_DROPPED = frozenset(
+    {
+        "cuttin",
+        "hurtin",
+        "harmin",
+        "killin",
+        "dyin",
+        "livin",
+        "feelin",
+        "goin",
+        "nothin",
+        "somethin",
+        "talkin",
+        "thinkin",
+        "doin",
+        "tryin",
+        "sayin",
+        "gettin",
+        "lookin",
+        "wantin",
+        "comin",
+        "havin",
+        "makin",
+        "startin",
+        "keepin",
+        "tellin",
+        "rushin",
+        "pushin",
+        "listenin",
+        "judgin",
+        "laughin",
+        "drinkin",
+        "flirtin",
+        "interruptin",
+        "helpin",
+        "strugglin",
+    }
+)
 
 #: Distinctive words the rules depend on; a typed word one edit away (two for words of
 #: eleven letters or more that start with the same two letters, so "comfortable" never
 #: becomes "uncomfortable") is read as the word meant.
 FUZZY_TARGETS: tuple[str, ...] = (
-    "suicidal", "suicide", "therapist", "counsellor", "confidential", "confidentiality",
-    "judgemental", "judgement", "listening", "listened", "interrupted", "interrupting",
-    "dismissive", "dismissed", "patronising", "condescending", "inappropriate",
-    "uncomfortable", "appointment", "cancelled", "rescheduled", "homework", "worksheets",
-    "mindfulness", "misunderstood", "appreciate", "appreciated", "helpful", "frightened",
-    "threatened", "overdose", "myself", "session", "sessions", "relationship", "strangled",
-    "breathing", "exercises", "understood", "supportive", "embarrassed", "humiliated",
-    "inappropriately", "unprofessional", "discriminated", "homophobic", "transphobic",
+    "suicidal",
+    "suicide",
+    "therapist",
+    "counsellor",
+    "confidential",
+    "confidentiality",
+    "judgemental",
+    "judgement",
+    "listening",
+    "listened",
+    "interrupted",
+    "interrupting",
+    "dismissive",
+    "dismissed",
+    "patronising",
+    "condescending",
+    "inappropriate",
+    "uncomfortable",
+    "appointment",
+    "cancelled",
+    "rescheduled",
+    "homework",
+    "worksheets",
+    "mindfulness",
+    "misunderstood",
+    "appreciate",
+    "appreciated",
+    "helpful",
+    "frightened",
+    "threatened",
+    "overdose",
+    "myself",
+    "session",
+    "sessions",
+    "relationship",
+    "strangled",
+    "breathing",
+    "exercises",
+    "understood",
+    "supportive",
+    "embarrassed",
+    "humiliated",
+    "inappropriately",
+    "unprofessional",
+    "discriminated",
+    "homophobic",
+    "transphobic",
 )
 
 #: Real words near a fuzzy target that must not be "corrected".
-_NOT_TYPOS = frozenset({
-    "overdone", "overdoes", "glistening", "glistened", "judgements", "sessional", "exercised",
-    "exercise", "helpfully", "suicides", "therapists", "counsellors", "worksheet",
-    "appointments", "appreciates", "understand", "understudy", "mindless", "ourself",
-    "comfortable", "appropriate", "appropriately", "professional", "discriminate",
-    "himself", "herself", "itself", "thyself", "yourself", "misunderstand",
-})
+_NOT_TYPOS = frozenset(
+    {
+        "overdone",
+        "overdoes",
+        "glistening",
+        "glistened",
+        "judgements",
+        "sessional",
+        "exercised",
+        "exercise",
+        "helpfully",
+        "suicides",
+        "therapists",
+        "counsellors",
+        "worksheet",
+        "appointments",
+        "appreciates",
+        "understand",
+        "understudy",
+        "mindless",
+        "ourself",
+        "comfortable",
+        "appropriate",
+        "appropriately",
+        "professional",
+        "discriminate",
+        "himself",
+        "herself",
+        "itself",
+        "thyself",
+        "yourself",
+        "misunderstand",
+    }
+)
 
 
 def uk_spelling(word: str) -> str:
@@ -281,10 +395,15 @@ def expand(word: str) -> list[str]:
     return [uk_spelling(word)]
 
 
-_PRONOUN_IS = frozenset({"he", "she", "it", "that", "there", "what", "who", "here", "where",
-                         "how", "this"})
-_IRREGULAR_NOT = {"can't": ["can", "not"], "won't": ["will", "not"], "shan't": ["shall", "not"],
-                  "ain't": ["is", "not"]}
+_PRONOUN_IS = frozenset(
+    {"he", "she", "it", "that", "there", "what", "who", "here", "where", "how", "this"}
+)
+_IRREGULAR_NOT = {
+    "can't": ["can", "not"],
+    "won't": ["will", "not"],
+    "shan't": ["shall", "not"],
+    "ain't": ["is", "not"],
+}
 _SUFFIXES = {"'m": "am", "'re": "are", "'ve": "have", "'ll": "will", "'d": "would"}
 
 

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from bordin.cli import demo, measures, server, signals, triage, users
+from bordin.cli import alerts, demo, measures, server, signals, triage, users
 from bordin.domain.errors import BordinError, InvalidInput, NotFound
 
 app = typer.Typer(
@@ -23,7 +23,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in (server, demo, users, measures, triage, signals):
+for module in (server, demo, users, measures, triage, signals, alerts):
     module.register(app)
 
 

@@ -194,12 +194,19 @@ def recompute_episode(
     history = load_history(db, episode_id, now=rt.now())
     signals = evaluate_episode(history, now=rt.now())
     new = store_signals(db, rt, episode_id=episode_id, signals=signals)
+    urgent: list[int] = []
     if alert and new:
-        from bordin.services.signal_alerts import alert_new_signals
+        from bordin.services.alerts import alert_new_signals
 
-        alert_new_signals(db, rt, episode_id=episode_id, signals=new)
+        made = alert_new_signals(db, rt, episode_id=episode_id, signals=new)
+        urgent = [a.id for a in made if a.severity == "urgent"]
     if commit:
         db.commit()
+        if urgent:
+            from bordin.services.alerts import send_urgent_now
+
+            # Emailed only once the alerts are committed, so no email announces a rollback.
+            send_urgent_now(db, rt, alert_ids=urgent)
     return new
 
 

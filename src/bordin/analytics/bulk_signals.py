@@ -368,14 +368,14 @@ def _ruptures(
     window = config.repair_window
     cols = np.arange(width)[None, :]
     search_from = np.zeros(rows, dtype=np.int64)
-    live = flags.any(axis=1)
+    pending: BoolArray = np.asarray(flags.any(axis=1), dtype=bool)
     records: list[dict[str, npt.NDArray[np.generic]]] = []
-    while live.any():
-        idx = np.flatnonzero(live)
+    while pending.any():
+        idx = np.flatnonzero(pending)
         cand = flags[idx] & (cols >= search_from[idx, None])
         has = cand.any(axis=1)
         idx = idx[has]
-        live[:] = False
+        pending[:] = False
         if len(idx) == 0:
             break
         onset = cand[has].argmax(axis=1)
@@ -431,7 +431,7 @@ def _ruptures(
         )
         del r
         search_from[idx] = ret + 1
-        live[idx] = has_ret
+        pending[idx] = has_ret
     if records:
         rec = {k: np.concatenate([x[k] for x in records]) for k in records[0]}
         row, onset = rec["row"], rec["onset"]

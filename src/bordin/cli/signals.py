@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -46,6 +47,15 @@ signals_app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
 )
+
+
+@dataclass
+class _Episode:
+    """What the file says about one episode so far."""
+
+    clients: list[str] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+    status: str = "active"
 
 
 def _bad(line: int, column: str, message: str) -> InvalidImport:
@@ -101,7 +111,7 @@ def read_histories(path: Path) -> tuple[list[EpisodeHistory], dt.date | None]:
         item_columns = sorted(
             (int(h[5:]), h) for h in header if h.startswith("item_") and h[5:].isdigit()
         )
-        episodes: dict[str, dict[str, object]] = {}
+        episodes: dict[str, _Episode] = {}
         seen: dict[tuple[str, str, str, int], int] = {}
         latest: dt.date | None = None
         for line, row in _rows(reader):
@@ -143,47 +153,33 @@ def read_histories(path: Path) -> tuple[list[EpisodeHistory], dt.date | None]:
             items = _items(row, where, item_columns, facts, line)
             key = (episode_id, client_id, instrument, session)
             if key in seen:
-                raise _bad(
-                    line,
-                    "session_number",
-                    f"a second {instrument} rating for session {session} (first on line {seen[key]})",
-                )
+                message = f"a second {instrument} rating for session {session}"
+                raise _bad(line, "session_number", f"{message} (first on line {seen[key]})")
             seen[key] = line
-            episode = episodes.setdefault(
-                episode_id, {"clients": [], "ratings": [], "status": "active"}
-            )
-            clients = episode["clients"]
-            assert isinstance(clients, list)
-            if client_id not in clients:
-                if len(clients) == 2:
+            episode = episodes.setdefault(episode_id, _Episode())
+            if client_id not in episode.clients:
+                if len(episode.clients) == 2:
                     raise _bad(line, "client_id", f"episode {episode_id!r} already has two clients")
-                clients.append(client_id)
-            ratings = episode["ratings"]
-            assert isinstance(ratings, list)
-            ratings.append(Rating(client_id, session, date, instrument, score, items))
+                episode.clients.append(client_id)
+            episode.ratings.append(Rating(client_id, session, date, instrument, score, items))
             if "episode_status" in where and cell("episode_status"):
                 status = cell("episode_status")
                 if status not in STATUSES:
                     allowed = ", ".join(STATUSES)
                     raise _bad(line, "episode_status", f"must be one of {allowed}, not {status!r}")
-                episode["status"] = status
+                episode.status = status
             latest = date if latest is None or date > latest else latest
-    histories = []
-    for episode_id, data in episodes.items():
-        clients = data["clients"]
-        ratings = data["ratings"]
-        status = data["status"]
-        assert isinstance(clients, list) and isinstance(ratings, list)
-        histories.append(
-            EpisodeHistory(
-                episode_id=episode_id,
-                kind="couple" if len(clients) == 2 else "individual",
-                client_ids=tuple(clients),
-                ratings=tuple(ratings),
-                ended=status != "active",
-                dropped_out=status == "dropped_out",
-            )
+    histories = [
+        EpisodeHistory(
+            episode_id=episode_id,
+            kind="couple" if len(data.clients) == 2 else "individual",
+            client_ids=tuple(data.clients),
+            ratings=tuple(data.ratings),
+            ended=data.status != "active",
+            dropped_out=data.status == "dropped_out",
         )
+        for episode_id, data in episodes.items()
+    ]
     return histories, latest
 
 

@@ -205,7 +205,7 @@ class _Builder:
     # ------------------------------------------------------------------ alliance, individual
     def alliance_series(
         self, family: str, n: int, episode_id: str, client_id: str
-    ) -> tuple[list[Rating], list[Planted], list[float]]:
+    ) -> tuple[list[Rating], list[Planted]]:
         rng = self.rng
         a = _alliance_profile(rng, family)
         shifts: list[list[float]] = [[0.0] * 4 for _ in range(n)]
@@ -256,10 +256,10 @@ class _Builder:
             planted.append(Planted("rupture", episode_id, client_id, r, r + 1, family))
             planted.append(Planted("rupture_repaired", episode_id, client_id, r + 1, r + 2, family))
         elif family == "ceiling_rupture":
-            total = rng.choice([2, 3, 4])
+            points = rng.choice([2, 3, 4])
             focus = rng.choice([[1], [2], [1, 3], [2, 3], [0, 2]])
             shift = [0.0] * 4
-            for k in range(total):
+            for k in range(points):
                 shift[focus[k % len(focus)]] -= 1.0
             shifts[r - 1] = shift
             planted.append(Planted("rupture", episode_id, client_id, r, r + 1, family))
@@ -282,12 +282,10 @@ class _Builder:
                 )
             )
         ratings: list[Rating] = []
-        totals: list[float] = []
         for s in range(1, n + 1):
             total, items = _rate(rng, a, shifts[s - 1])
-            totals.append(total)
             ratings.append(Rating(client_id, s, _date(s), a.instrument, total, items))
-        return ratings, planted, totals
+        return ratings, planted
 
     def outcome_series(
         self, family: str, n: int, episode_id: str, client_id: str
@@ -339,7 +337,7 @@ class _Builder:
         episode_id = self.next_id()
         client_id = f"{episode_id}-a"
         n = rng.randint(8, 16)
-        ratings, planted, totals = self.alliance_series(family, n, episode_id, client_id)
+        ratings, planted = self.alliance_series(family, n, episode_id, client_id)
         outcome_family = rng.choice(OUTCOME_FAMILIES)
         outcome, outcome_planted = self.outcome_series(outcome_family, n, episode_id, client_id)
         attendance = [Attendance(s, _date(s), "attended") for s in range(1, n + 1)]

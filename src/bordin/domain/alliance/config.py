@@ -52,8 +52,10 @@ class SignalConfig:
         The ceiling rule applies when the client's last ``ceiling_run`` ratings were all at the
         scale maximum.
     ``ceiling_min_drop_fraction``
-        ...and the new rating is below the maximum by at least this fraction of the range
-        (0.025 = 1 point on 0-40), so rounding noise on visual-analogue scales does not count.
+        ...and the new rating is below the maximum by at least this fraction of the range.
+        0.05 = 2 points on 0-40 (design choice): clients near the ceiling often wobble between
+        39 and 40, and with a 1-point threshold most of the demo practice's stable clients
+        raised false ruptures (see docs/signals.md).
     ``item_drop_fraction``
         Item-level rule: a goals, tasks or bond score that falls this fraction of its own range
         below its baseline mean (mean of the prior ratings of that dimension). 0.3 = 3 points on a
@@ -91,8 +93,14 @@ class SignalConfig:
     ``split_points``
         A fixed threshold for the partners' gap in points. ``None`` = the measure's
         reliable-change value where it has one, otherwise ``split_fallback_fraction`` of the
-        range (0.1 = 4 points on 0-40), and never less than ``split_min_within_sd`` pooled
-        within-partner SDs of the couple's prior ratings.
+        range; either way never less than ``split_min_within_sd`` within-partner SDs.
+    ``split_fallback_fraction``
+        The gap threshold for measures without a reliable-change value (SRS, WAI-SR, the Session
+        Alliance Check): 0.1 = 4 points on 0-40 (design choice; no validated value exists).
+    ``split_min_within_sd``
+        The threshold is never below this many pooled within-partner SDs (each partner's own
+        session-to-session spread over the couple's earlier joint sessions): 1.0, after the
+        design note in clinical-facts §8.3.
     ``split_item_fraction``
         A gap on the bond dimension of at least this fraction of its range is a split too
         (clinical-facts §8.3 suggests the SRS relationship item). 0.3 = 3 points on 0-10.

@@ -207,11 +207,25 @@ def _with_link(signal: Signal, link: RuptureLink) -> Signal:
 
 
 def _dedupe_risk(signals: Sequence[Signal]) -> list[Signal]:
-    """Keep one risk signal per client, session and source rule."""
+    """Keep one risk signal per client, session and source.
+
+    A risk item reported both in a rating's items and as a ``risk_item`` flag (as storage may
+    do) is kept once, as the item-level signal, which names the item.
+    """
+    from_items = {
+        (s.client_id, s.session_number)
+        for s in signals
+        if s.type == "risk" and s.explanation.rule == "risk.item_endorsed"
+    }
     seen: set[tuple[str | None, int, str, str | None]] = set()
     out: list[Signal] = []
     for s in signals:
         if s.type == "risk":
+            if (
+                s.explanation.rule == "risk.risk_item"
+                and (s.client_id, s.session_number) in from_items
+            ):
+                continue
             key = (s.client_id, s.session_number, s.explanation.rule, s.instrument_id)
             if key in seen:
                 continue

@@ -276,7 +276,7 @@ def split_signals(
                         "latest_gap": end.gap,
                         "window_sessions": k,
                     },
-                    sessions=tuple(s.session_number for s in joint[j + 1 - k : j + 1]),
+                    sessions=tuple(s.session_number for s in joint[i + 1 - widening[i][2] : j + 1]),
                     next_step=(
                         "Talk with both partners about how each experiences the sessions; a "
                         "growing gap predicts ending early."

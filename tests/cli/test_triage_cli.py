@@ -1,0 +1,113 @@
+"""``bordin triage``: one JSON object per call, a stable contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bordin.cli.app import app
+
+runner = CliRunner()
+STABLE_KEYS = ["class", "severity", "route", "evidence"]
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, dict[str, object] | None, str]:
+    result = runner.invoke(app, ["triage", *args], input=stdin)
+    data = json.loads(result.stdout) if result.exit_code == 0 else None
+    return result.exit_code, data, result.stderr
+
+
+def test_it_prints_one_json_object_whose_first_keys_are_the_contract() -> None:
+    code, data, _ = run("I didn't feel listened to today")
+
+    assert code == 0
+    assert data is not None
+    assert list(data)[:4] == STABLE_KEYS
+    assert data["class"] == "misalignment"
+    assert data["severity"] == "routine"
+    assert data["route"] == ["therapist"]
+    assert data["evidence"] == ["feel listened to"]
+
+
+def test_a_crisis_text_is_urgent_and_goes_to_therapist_and_lead() -> None:
+    _, data, _ = run("honestly im not sure i want to be alive anymore")
+
+    assert data is not None
+    assert data["class"] == "crisis"
+    assert data["severity"] == "urgent"
+    assert data["route"] == ["therapist", "clinical_lead"]
+    assert data["shows_crisis_help"] is True
+
+
+def test_a_conduct_text_goes_to_the_clinical_lead_only() -> None:
+    _, data, _ = run("My therapist asked me out for a drink.")
+
+    assert data is not None
+    assert data["class"] == "conduct"
+    assert data["severity"] == "high"
+    assert data["route"] == ["clinical_lead"]
+
+
+def test_a_dash_reads_the_text_from_stdin() -> None:
+    code, data, _ = run("-", stdin="Thank you, that really helped.\n")
+
+    assert code == 0
+    assert data is not None
+    assert data["class"] == "positive"
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_text_is_refused_with_one_line_and_exit_2(text: str) -> None:
+    code, data, stderr = run(text)
+
+    assert code == 2
+    assert data is None
+    assert stderr.strip().startswith("error: the feedback text is empty")
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_empty_stdin_is_refused_with_exit_2() -> None:
+    code, _, stderr = run("-", stdin="")
+
+    assert code == 2
+    assert "empty" in stderr
+
+
+def test_a_text_that_is_too_long_is_refused_with_exit_2() -> None:
+    code, _, stderr = run("-", stdin="thanks " * 5000)
+
+    assert code == 2
+    assert "too long" in stderr
+
+
+def test_the_installed_command_prints_exactly_one_json_line() -> None:
+    bordin = Path(sys.executable).with_name("bordin")
+    completed = subprocess.run(
+        [str(bordin), "triage", "The homework sheets feel pointless"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["class"] == "misalignment"
+
+
+def test_the_installed_command_refuses_empty_text_without_a_traceback() -> None:
+    bordin = Path(sys.executable).with_name("bordin")
+    completed = subprocess.run(
+        [str(bordin), "triage", ""], capture_output=True, text=True, check=False
+    )
+
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.strip().splitlines() == [
+        "error: the feedback text is empty; pass the text in quotes, or - to read stdin"
+    ]

@@ -42,34 +42,86 @@ def spread(
     return scores
 
 
-def phq9_answers(
-    rng: random.Random, total: int, profile: Sequence[float], item9: int = 0
-) -> tuple[int, ...]:
-    """PHQ-9 answers adding up to ``total``; item 9 is exactly ``item9``."""
+class ItemTrack:
+    """One client's answers to one instrument over an episode.
+
+    The first administration spreads its total over the items by the client's profile; each
+    later one starts from the previous scores and adds or removes only the points needed to
+    reach the new total (plus, now and then, one point moved between items), so that the same
+    symptoms carry from week to week as they do in real data.
+    """
+
+    def __init__(
+        self, rng: random.Random, maxima: Sequence[int], profile: Sequence[float]
+    ) -> None:
+        self._rng = rng
+        self._maxima = list(maxima)
+        self._profile = list(profile)
+        self._scores: list[int] | None = None
+
+    def scores(self, total: int, fixed: dict[int, int] | None = None) -> list[int]:
+        """Item scores adding up to ``total``; items in ``fixed`` take exactly the given score
+        (this administration only) and the remaining items share the rest."""
+        fixed = fixed or {}
+        maxima = [0 if i in fixed else top for i, top in enumerate(self._maxima)]
+        rest = total - sum(fixed.values())
+        if not 0 <= rest <= sum(maxima):
+            raise ValueError(f"total {total} does not fit items with maxima {maxima}")
+        if self._scores is None:
+            scores = spread(self._rng, rest, maxima, self._profile)
+        else:
+            scores = [min(s, top) for s, top in zip(self._scores, maxima, strict=True)]
+            self._shift(scores, maxima, rest - sum(scores))
+            if self._rng.random() < 0.3:
+                self._move_one(scores, maxima)
+        self._scores = list(scores)
+        for item, value in fixed.items():
+            scores[item] = value
+        return scores
+
+    def _shift(self, scores: list[int], maxima: list[int], change: int) -> None:
+        while change > 0:
+            room = [i for i, top in enumerate(maxima) if scores[i] < top]
+            item = self._rng.choices(room, weights=[self._profile[i] for i in room])[0]
+            scores[item] += 1
+            change -= 1
+        while change < 0:
+            held = [i for i in range(len(scores)) if scores[i] > 0]
+            item = self._rng.choices(held, weights=[1 / self._profile[i] for i in held])[0]
+            scores[item] -= 1
+            change += 1
+
+    def _move_one(self, scores: list[int], maxima: list[int]) -> None:
+        held = [i for i in range(len(scores)) if scores[i] > 0]
+        room = [i for i, top in enumerate(maxima) if scores[i] < top]
+        if held and room:
+            source, target = self._rng.choice(held), self._rng.choice(room)
+            if source != target:
+                scores[source] -= 1
+                scores[target] += 1
+
+
+def phq9_track(rng: random.Random) -> ItemTrack:
+    """PHQ-9: items 1–8 share the total; item 9 is 0 unless a risk endorsement is planted."""
     maxima = [3] * PHQ9_ITEMS
     maxima[PHQ9_RISK_INDEX] = 0
-    scores = spread(rng, total - item9, maxima, profile)
-    scores[PHQ9_RISK_INDEX] = item9
-    return tuple(scores)
+    return ItemTrack(rng, maxima, symptom_profile(rng, PHQ9_ITEMS))
 
 
-def gad7_answers(rng: random.Random, total: int, profile: Sequence[float]) -> tuple[int, ...]:
-    return tuple(spread(rng, total, [3] * GAD7_ITEMS, profile))
+def gad7_track(rng: random.Random) -> ItemTrack:
+    return ItemTrack(rng, [3] * GAD7_ITEMS, symptom_profile(rng, GAD7_ITEMS))
 
 
-def core10_answers(rng: random.Random, total: int, profile: Sequence[float]) -> tuple[int, ...]:
-    """Raw CORE-10 answers whose *score* is ``total``; the risk item (6) is answered 0."""
+def core10_track(rng: random.Random) -> ItemTrack:
+    """CORE-10 item *scores*; the risk item (6) is answered 0. Use ``core10_raw`` to store."""
     maxima = [4] * CORE10_ITEMS
     maxima[CORE10_RISK_INDEX] = 0
-    scores = spread(rng, total, maxima, profile)
+    return ItemTrack(rng, maxima, symptom_profile(rng, CORE10_ITEMS))
+
+
+def core10_raw(scores: Sequence[int]) -> tuple[int, ...]:
+    """Raw answers from item scores: items 2 and 3 are reverse-keyed (answer = 4 - score)."""
     return tuple(4 - s if i in CORE10_REVERSED else s for i, s in enumerate(scores))
-
-
-def core10_score(answers: Sequence[int | None]) -> int:
-    """Sum of item scores with items 2 and 3 reversed (skipped items count as 0)."""
-    return sum(
-        (4 - a if i in CORE10_REVERSED else a) for i, a in enumerate(answers) if a is not None
-    )
 
 
 def skip_one(

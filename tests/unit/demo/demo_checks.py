@@ -23,7 +23,9 @@ def series(episode: DemoEpisode, client_id: str, instrument: str) -> dict[int, t
 
 def score(instrument: str, answers: tuple) -> int:
     if instrument == "core10":
-        return sum(4 - a if i in REVERSED_CORE10 else a for i, a in enumerate(answers) if a is not None)
+        return sum(
+            4 - a if i in REVERSED_CORE10 else a for i, a in enumerate(answers) if a is not None
+        )
     return sum(a for a in answers if a is not None)
 
 

@@ -25,7 +25,9 @@ def test_each_attended_session_has_the_right_measures_for_each_participant(
     any_practice: DemoPractice,
 ) -> None:
     for episode in any_practice.episodes:
-        expected = ["bordin_sac", "core10"] if episode.kind == "couple" else ["bordin_sac", "phq9", "gad7"]
+        expected = (
+            ["bordin_sac", "core10"] if episode.kind == "couple" else ["bordin_sac", "phq9", "gad7"]
+        )
         for session in episode.sessions:
             if session.status != "attended":
                 assert session.administrations == () and session.feedback == ()

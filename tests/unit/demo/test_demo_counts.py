@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bordin.testing.demo_practice import DemoPractice, generate_demo_practice
 from tests.unit.demo.demo_checks import TODAY
+
+from bordin.testing.demo_practice import DemoPractice, generate_demo_practice
 
 
 def test_it_has_eight_therapists_a_clinical_lead_and_a_practice_manager(
@@ -102,8 +103,7 @@ def test_the_alliance_mix_is_close_to_the_documented_shares(practice: DemoPracti
     flat = {
         p.episode_id
         for p in practice.patterns("stable_alliance")
-        if p.details["shape"] == "flat"
-        and practice.episode(p.episode_id).kind == "individual"
+        if p.details["shape"] == "flat" and practice.episode(p.episode_id).kind == "individual"
     }
     flat_couples = {p.episode_id for p in practice.patterns("balanced_couple")}
     assert 0.5 <= (len(flat) + len(flat_couples)) / episodes <= 0.7
@@ -117,8 +117,15 @@ def test_smaller_parameters_give_a_smaller_practice() -> None:
     from bordin.testing.demo_practice import DemoParams
 
     small = generate_demo_practice(
-        today=TODAY, params=DemoParams(n_therapists=3, n_individual_clients=12, n_couples=2,
-                                       split_couples=1, widening_splits=1, split_dropouts=0)
+        today=TODAY,
+        params=DemoParams(
+            n_therapists=3,
+            n_individual_clients=12,
+            n_couples=2,
+            split_couples=1,
+            widening_splits=1,
+            split_dropouts=0,
+        ),
     )
     assert len(small.therapists) == 3
     assert len(small.clients) == 16

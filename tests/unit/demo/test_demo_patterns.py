@@ -169,7 +169,9 @@ def test_every_client_has_exactly_one_outcome_pattern(any_practice: DemoPractice
 
 
 def test_phq9_item9_is_endorsed_only_where_planted(any_practice: DemoPractice) -> None:
-    planted = {(p.client_id, p.sessions[0]): p.details["item9"] for p in any_practice.patterns("risk_item")}
+    planted = {
+        (p.client_id, p.sessions[0]): p.details["item9"] for p in any_practice.patterns("risk_item")
+    }
     assert 1 <= len(planted) <= 2
     found = {}
     for episode in any_practice.episodes:

@@ -38,8 +38,16 @@ def test_everyone_has_a_unique_username_and_an_example_org_address(
 
 def test_staff_usernames_are_first_dot_last(practice: DemoPractice) -> None:
     assert {p.username for p in practice.staff} == {
-        "ada.testwell", "pat.placeholder", "sam.example", "kasia.mockley", "lucia.fixture",
-        "noor.sampleton", "rhys.demoson", "tom.trialworth", "grace.specimen", "ben.draftwood",
+        "ada.testwell",
+        "pat.placeholder",
+        "sam.example",
+        "kasia.mockley",
+        "lucia.fixture",
+        "noor.sampleton",
+        "rhys.demoson",
+        "tom.trialworth",
+        "grace.specimen",
+        "ben.draftwood",
     }
 
 

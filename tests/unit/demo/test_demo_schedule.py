@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 
 from bordin.testing.demo.schedule import closed_days, easter_sunday, is_closed
@@ -16,7 +17,10 @@ def test_every_session_falls_inside_its_therapists_availability(any_practice: De
         for session in episode.sessions:
             assert session.starts_at.tzinfo is not None
             assert str(session.starts_at.tzinfo) == "Europe/London"
-            assert any(b.contains(session.starts_at, session.duration_minutes) for b in profile.availability)
+            assert any(
+                b.contains(session.starts_at, session.duration_minutes)
+                for b in profile.availability
+            )
 
 
 def test_no_therapist_is_double_booked(any_practice: DemoPractice) -> None:
@@ -27,7 +31,7 @@ def test_no_therapist_is_double_booked(any_practice: DemoPractice) -> None:
             booked[episode.therapist_username].append((session.starts_at, end))
     for intervals in booked.values():
         intervals.sort()
-        for (_, end), (start, _) in zip(intervals, intervals[1:]):
+        for (_, end), (start, _) in itertools.pairwise(intervals):
             assert end <= start
 
 
@@ -35,7 +39,7 @@ def test_sessions_are_weekly_ish_and_never_on_a_closed_day(any_practice: DemoPra
     for episode in any_practice.episodes:
         days = [s.starts_at.date() for s in episode.sessions]
         assert days == sorted(days) and len(set(days)) == len(days)
-        for earlier, later in zip(days, days[1:]):
+        for earlier, later in itertools.pairwise(days):
             assert (later - earlier).days % 7 == 0
             assert 7 <= (later - earlier).days <= 35
         assert not any(is_closed(day) for day in days)

@@ -51,9 +51,7 @@ class ItemTrack:
     symptoms carry from week to week as they do in real data.
     """
 
-    def __init__(
-        self, rng: random.Random, maxima: Sequence[int], profile: Sequence[float]
-    ) -> None:
+    def __init__(self, rng: random.Random, maxima: Sequence[int], profile: Sequence[float]) -> None:
         self._rng = rng
         self._maxima = list(maxima)
         self._profile = list(profile)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from bordin.testing.demo import ground_truth as gt
@@ -50,7 +51,7 @@ FEATURED_KINDS = (
 )
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return lines
@@ -88,9 +89,7 @@ def render(practice: DemoPractice) -> str:
 
     episodes = practice.episodes
     sessions = [s for e in episodes for s in e.sessions]
-    administrations = Counter(
-        a.instrument for s in sessions for a in s.administrations
-    )
+    administrations = Counter(a.instrument for s in sessions for a in s.administrations)
     feedback = Counter(f.category for s in sessions for f in s.feedback)
     kinds = Counter(e.kind for e in episodes)
     statuses = Counter(e.status for e in episodes)
@@ -187,7 +186,9 @@ def extract_section(document: str) -> str:
 
 def main(argv: list[str]) -> int:
     path = Path(argv[0] if argv else "docs/demo-practice.md")
-    path.write_text(replace_section(path.read_text(encoding="utf-8"), current_section()), encoding="utf-8")
+    path.write_text(
+        replace_section(path.read_text(encoding="utf-8"), current_section()), encoding="utf-8"
+    )
     return 0
 
 

@@ -88,7 +88,10 @@ PRACTICE_TIMEZONE = "Europe/London"
 def generate_demo_practice(
     *, seed: int = 7, today: dt.date, params: DemoParams | None = None
 ) -> DemoPractice:
-    """The synthetic demo practice as it stands on ``today``; deterministic in (seed, today, params)."""
+    """The synthetic demo practice as it stands on ``today``.
+
+    Deterministic: the same (seed, today, params) always give an equal practice.
+    """
     params = params or DemoParams()
     params.check()
     staff = staff_cast(params.n_therapists)
@@ -110,7 +113,9 @@ def generate_demo_practice(
         erng = random.Random(f"bordin-demo:{seed}:episode:{i}")
         plan_sessions(erng, params, plan)
         duration = (
-            params.couple_session_minutes if plan.kind == COUPLE else params.individual_session_minutes
+            params.couple_session_minutes
+            if plan.kind == COUPLE
+            else params.individual_session_minutes
         )
         starts = _schedule(
             erng, params, plan, _profile(by_username[plan.therapist]), today, diary, duration, tz
@@ -432,8 +437,10 @@ def _plant_feedback(rng: random.Random, params: DemoParams, drafts: list[_Draft]
             for index in range(draft.plan.attended):
                 if index in voice.feedback or rng.random() >= params.feedback_rate:
                     continue
-                low = voice.low_from is not None and voice.low_from <= index and (
-                    voice.low_until is None or index < voice.low_until
+                low = (
+                    voice.low_from is not None
+                    and voice.low_from <= index
+                    and (voice.low_until is None or index < voice.low_until)
                 )
                 voice.feedback[index] = picker.everyday(
                     voice.client_id, couple=draft.plan.kind == COUPLE, low_alliance=low
@@ -514,7 +521,12 @@ def _outcome_answers(
     middle = 0 < index < draft.plan.attended - 1
     # Only the CORE-10 may be scored with an item missing (prorated); an incomplete PHQ-9 or
     # GAD-7 cannot be scored, and the feedback form does not accept one.
-    if outcome.measure == CORE10 and middle and index not in voice.item9 and rng.random() < params.item_skip_rate:
+    if (
+        outcome.measure == CORE10
+        and middle
+        and index not in voice.item9
+        and rng.random() < params.item_skip_rate
+    ):
         return ans.skip_one(rng, answers, protected)
     return answers
 
@@ -576,7 +588,9 @@ def _patterns(draft: _Draft) -> list[PlantedPattern]:
                     no_shows=len(tail),
                 )
         if plan.quiet_dropout:
-            add(gt.DROPOUT_WITHOUT_RUPTURE, cid, tail, last_attended=numbers[-1], no_shows=len(tail))
+            add(
+                gt.DROPOUT_WITHOUT_RUPTURE, cid, tail, last_attended=numbers[-1], no_shows=len(tail)
+            )
         if plan.kind == COUPLE and draft.couple is not None and position == draft.lower_partner:
             other = draft.voices[1 - position].client_id
             couple = draft.couple

@@ -9,9 +9,9 @@ details)``. ``sessions`` holds appointment numbers (``DemoSession.number``). The
     attended session. Use these to count false alarms.
 ``repaired_rupture``
     A V-shape. ``sessions``: the rupture session, then the session(s) up to the one where the
-    alliance is back. ``details``: ``baseline`` (mean total of the earlier sessions), ``rupture_total``,
-    ``drop``, ``item_drops`` (per item, vs the usual answer), ``focus`` ("tasks", "bond" or "all"),
-    ``repair_sessions`` (1 or 2), ``repair_total``.
+    alliance is back. ``details``: ``baseline`` (mean total of the earlier sessions),
+    ``rupture_total``, ``drop``, ``item_drops`` (per item, vs the usual answer), ``focus``
+    ("tasks", "bond" or "all"), ``repair_sessions`` (1 or 2), ``repair_total``.
 ``unrepaired_rupture``
     A drop after which the alliance stays at least 3 points below the baseline.
     ``sessions``: the rupture session and every later attended session. ``details`` as above

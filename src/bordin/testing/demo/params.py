@@ -47,7 +47,9 @@ class DemoParams:
         0.5, "Share of episodes (other than drop-outs) still in progress on `today`."
     )
     upcoming_sessions: int = _param(
-        2, "Scheduled sessions per active episode: the first within 7 days after `today`, then weekly."
+        2,
+        "Scheduled sessions per active episode: the first within 7 days after `today`, "
+        "then weekly.",
     )
     cancellation_rate: float = _param(
         0.05, "Chance that a past weekly appointment was cancelled (it stays on record)."
@@ -108,7 +110,8 @@ class DemoParams:
         2, "Clients who endorse the PHQ-9 risk item (item 9 above 0) at one session."
     )
     crisis_texts: int = _param(
-        1, "Of those, how many also write a crisis message after that session (at most risk_clients)."
+        1,
+        "Of those, how many also write a crisis message after that session (at most risk_clients).",
     )
     conduct_concerns: int = _param(2, "Feedback texts describing a possible conduct concern.")
     feedback_rate: float = _param(
@@ -145,7 +148,11 @@ class DemoParams:
             "typical_sessions",
             "must lie between min_sessions and max_sessions",
         )
-        need(self.history_weeks >= self.max_sessions * 2, "history_weeks", "must be ≥ 2 × max_sessions")
+        need(
+            self.history_weeks >= self.max_sessions * 2,
+            "history_weeks",
+            "must be ≥ 2 × max_sessions",
+        )
         need(1 <= self.upcoming_sessions <= 4, "upcoming_sessions", "must be between 1 and 4")
         for name in (
             "active_share",
@@ -159,8 +166,11 @@ class DemoParams:
         ):
             value = getattr(self, name)
             need(0.0 <= value <= 1.0, name, "must be between 0 and 1")
-        need(self.cancellation_rate + self.no_show_rate + self.holiday_gap_rate < 0.5,
-             "cancellation_rate", "cancellations, no-shows and gaps together must stay below 0.5")
+        need(
+            self.cancellation_rate + self.no_show_rate + self.holiday_gap_rate < 0.5,
+            "cancellation_rate",
+            "cancellations, no-shows and gaps together must stay below 0.5",
+        )
         alliance = (
             self.stable_share,
             self.growth_share,
@@ -169,8 +179,11 @@ class DemoParams:
             self.dropout_share,
         )
         need(all(x >= 0 for x in alliance), "stable_share", "alliance shares must be 0 or more")
-        need(abs(sum(alliance) - 1.0) < 1e-6, "stable_share",
-             "stable, growth, repaired, unrepaired and dropout shares must add up to 1")
+        need(
+            abs(sum(alliance) - 1.0) < 1e-6,
+            "stable_share",
+            "stable, growth, repaired, unrepaired and dropout shares must add up to 1",
+        )
         outcome = (
             self.recovery_share,
             self.improvement_share,
@@ -178,27 +191,55 @@ class DemoParams:
             self.deterioration_share,
         )
         need(all(x >= 0 for x in outcome), "recovery_share", "outcome shares must be 0 or more")
-        need(abs(sum(outcome) - 1.0) < 1e-6, "recovery_share",
-             "recovery, improvement, non-responder and deterioration shares must add up to 1")
+        need(
+            abs(sum(outcome) - 1.0) < 1e-6,
+            "recovery_share",
+            "recovery, improvement, non-responder and deterioration shares must add up to 1",
+        )
         need(self.quiet_dropouts >= 0, "quiet_dropouts", "must be 0 or more")
-        need(1 <= self.rupture_drop_min <= self.rupture_drop_max <= 16, "rupture_drop_min",
-             "need 1 ≤ rupture_drop_min ≤ rupture_drop_max ≤ 16")
+        need(
+            1 <= self.rupture_drop_min <= self.rupture_drop_max <= 16,
+            "rupture_drop_min",
+            "need 1 ≤ rupture_drop_min ≤ rupture_drop_max ≤ 16",
+        )
         need(self.rupture_drop_min >= 3, "rupture_drop_min", "must be at least 3 to be visible")
-        need(0 <= self.split_couples <= self.n_couples, "split_couples", "must be between 0 and n_couples")
-        need(0 <= self.widening_splits <= self.split_couples, "widening_splits",
-             "must be between 0 and split_couples")
-        need(0 <= self.split_dropouts <= self.split_couples, "split_dropouts",
-             "must be between 0 and split_couples")
+        need(
+            0 <= self.split_couples <= self.n_couples,
+            "split_couples",
+            "must be between 0 and n_couples",
+        )
+        need(
+            0 <= self.widening_splits <= self.split_couples,
+            "widening_splits",
+            "must be between 0 and split_couples",
+        )
+        need(
+            0 <= self.split_dropouts <= self.split_couples,
+            "split_dropouts",
+            "must be between 0 and split_couples",
+        )
         need(0 <= self.risk_clients <= 5, "risk_clients", "must be between 0 and 5")
-        need(0 <= self.crisis_texts <= self.risk_clients, "crisis_texts",
-             "must be between 0 and risk_clients")
+        need(
+            0 <= self.crisis_texts <= self.risk_clients,
+            "crisis_texts",
+            "must be between 0 and risk_clients",
+        )
         need(0 <= self.conduct_concerns <= 5, "conduct_concerns", "must be between 0 and 5")
-        need(0 <= self.misalignment_without_rupture <= 10, "misalignment_without_rupture",
-             "must be between 0 and 10")
-        need(self.individual_session_minutes in range(30, 121), "individual_session_minutes",
-             "must be between 30 and 120")
-        need(self.couple_session_minutes in range(30, 121), "couple_session_minutes",
-             "must be between 30 and 120")
+        need(
+            0 <= self.misalignment_without_rupture <= 10,
+            "misalignment_without_rupture",
+            "must be between 0 and 10",
+        )
+        need(
+            self.individual_session_minutes in range(30, 121),
+            "individual_session_minutes",
+            "must be between 30 and 120",
+        )
+        need(
+            self.couple_session_minutes in range(30, 121),
+            "couple_session_minutes",
+            "must be between 30 and 120",
+        )
         return errors
 
     def check(self) -> None:

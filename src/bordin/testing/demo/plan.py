@@ -124,9 +124,9 @@ def plan_episodes(rng: random.Random, params: DemoParams) -> list[EpisodePlan]:
             # The partner who feels less allied stays flat; the other improves.
             plan.partner_outcomes = (rng.choices(improving, weights)[0], NON_RESPONDER)
         else:
-            both = rng.choices(
-                (*improving, NON_RESPONDER), (*weights, params.non_responder_share)
-            )[0]
+            both = rng.choices((*improving, NON_RESPONDER), (*weights, params.non_responder_share))[
+                0
+            ]
             plan.partner_outcomes = (both, both)
     rng.shuffle(couples)
 
@@ -165,7 +165,9 @@ def _deal_statuses(rng: random.Random, params: DemoParams, plans: list[EpisodePl
 def plan_sessions(rng: random.Random, params: DemoParams, plan: EpisodePlan) -> None:
     """Decide how many sessions, where the pattern falls, and each appointment's status."""
     upcoming = params.upcoming_sessions if plan.status == ACTIVE else 0
-    target = round(rng.triangular(params.min_sessions, params.max_sessions, params.typical_sessions))
+    target = round(
+        rng.triangular(params.min_sessions, params.max_sessions, params.typical_sessions)
+    )
     tail = 0  # no-shows after the last attended session, before drop-out
     room = params.max_sessions - upcoming  # appointments available for the past
 
@@ -184,7 +186,9 @@ def plan_sessions(rng: random.Random, params: DemoParams, plan: EpisodePlan) -> 
         least = plan.split_onset + (4 if plan.widening else 3)
         if plan.dropped_out:
             tail = rng.choice([1, 2])
-            plan.attended = max(plan.split_onset + rng.randint(3, 5), least, params.min_sessions - tail)
+            plan.attended = max(
+                plan.split_onset + rng.randint(3, 5), least, params.min_sessions - tail
+            )
         else:
             plan.attended = max(target - upcoming, least)
     else:

@@ -137,7 +137,8 @@ def lay_out(
 
 
 def last_day_for(today: dt.date, weeks_ago: int, weekday: int) -> dt.date:
-    """The ``weekday`` on or before the day ``weeks_ago`` weeks before ``today`` (always < today)."""
+    """The ``weekday`` on or before the day ``weeks_ago`` weeks before ``today``; always
+    before ``today``."""
     return _on_or_before(today - weeks_ago * WEEK - dt.timedelta(days=1), weekday)
 
 

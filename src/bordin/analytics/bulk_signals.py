@@ -20,14 +20,18 @@ is two client ids in one episode; partner order is the order in which they first
 
 Vectorised here: rupture (detection and lifecycle), rupture_repaired, rupture_unrepaired,
 low_alliance, not_on_track, reliable change and recovery, split_alliance, split_widening, and
-risk from item values. Disengagement, the therapist's rupture log and crisis feedback need data
-this table does not hold; use the per-episode function for them.
+risk from item values. With an optional ``attendance`` column, disengagement is added by running
+the pure function on the few episodes with missed appointments or a long silence. The
+therapist's rupture log and crisis feedback need data this table does not hold; use the
+per-episode function for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +39,7 @@ import pandas as pd
 
 from bordin.domain.alliance.config import SignalConfig
 from bordin.domain.alliance.recovery import DEFAULT_RECOVERY_MODELS, ExpectedRecoveryModel
+from bordin.domain.alliance.rupture import thresholds
 from bordin.domain.alliance.scale import (
     ALLIANCE_DIMENSIONS,
     ScaleFacts,
@@ -203,8 +208,42 @@ def _layout(
     )
 
 
-def _per_series(series: _Series, facts: Mapping[str, ScaleFacts], attr: str) -> FloatArray:
-    return np.array([float(getattr(facts[str(x)], attr)) for x in series.instrument])
+def _each(
+    instruments: npt.NDArray[np.object_],
+    facts: Mapping[str, ScaleFacts],
+    fn: Callable[[ScaleFacts], object],
+    dtype: type = float,
+) -> npt.NDArray[Any]:
+    """``fn(facts)`` for each series' instrument, computed once per instrument."""
+    unique, inverse = np.unique(instruments.astype(str), return_inverse=True)
+    values: npt.NDArray[Any] = np.array([fn(facts[str(u)]) for u in unique], dtype=dtype)
+    out: npt.NDArray[Any] = values[inverse.reshape(-1)]
+    return out
+
+
+def _nan_if_none(x: float | None) -> float:
+    return np.nan if x is None else x
+
+
+def _concern(x: FloatArray, cutoff: FloatArray, inclusive: BoolArray, hib: BoolArray) -> BoolArray:
+    """:meth:`ScaleFacts.in_concern_range` for every value; per-series arrays broadcast."""
+    if x.ndim == 2:
+        cutoff, inclusive, hib = cutoff[:, None], inclusive[:, None], hib[:, None]
+    with np.errstate(invalid="ignore"):
+        better = np.where(inclusive, x <= cutoff, x < cutoff)
+        worse = np.where(inclusive, x >= cutoff, x > cutoff)
+        out: BoolArray = np.where(hib, better, worse) & ~np.isnan(cutoff)
+    return out
+
+
+def _dim_span(name: str, fraction: float) -> Callable[[ScaleFacts], float]:
+    def fn(f: ScaleFacts) -> float:
+        if name not in f.dimension_ranges:
+            return np.nan
+        lo, hi = f.dimension_ranges[name]
+        return fraction * (hi - lo)
+
+    return fn
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,55 +256,21 @@ def _ruptures(
     rows, width = series.rows, series.width
     if rows == 0:
         return []
-    lo = _per_series(series, facts, "score_min")
-    hi = _per_series(series, facts, "score_max")
-    span = hi - lo
-    floor = np.array(
-        [
-            config.sd_floor_fraction * (facts[str(x)].score_max - facts[str(x)].score_min)
-            for x in series.instrument
-        ]
-    )
-    min_drop = np.array(
-        [
-            config.min_drop_fraction * (facts[str(x)].score_max - facts[str(x)].score_min)
-            for x in series.instrument
-        ]
-    )
-    ceil_drop = np.array(
-        [
-            config.ceiling_min_drop_fraction * (facts[str(x)].score_max - facts[str(x)].score_min)
-            for x in series.instrument
-        ]
-    )
-    del span
+    inst = series.instrument
+    lo = _each(inst, facts, lambda f: f.score_min)
+    hi = _each(inst, facts, lambda f: f.score_max)
+    floor = _each(inst, facts, lambda f: thresholds(f, config)["sd_floor"])
+    min_drop = _each(inst, facts, lambda f: thresholds(f, config)["min_drop"])
+    ceil_drop = _each(inst, facts, lambda f: thresholds(f, config)["ceiling_min_drop"])
     best = hi
-    cutoff = np.array(
-        [
-            np.nan if facts[str(x)].cutoff is None else facts[str(x)].cutoff
-            for x in series.instrument
-        ]
-    )
-    inclusive = np.array([facts[str(x)].cutoff_inclusive for x in series.instrument], dtype=bool)
-    hib = np.array([facts[str(x)].higher_is_better for x in series.instrument], dtype=bool)
+    cutoff = _each(inst, facts, lambda f: _nan_if_none(f.cutoff))
+    inclusive = _each(inst, facts, lambda f: f.cutoff_inclusive, dtype=bool)
+    hib = _each(inst, facts, lambda f: f.higher_is_better, dtype=bool)
     valid = np.arange(width)[None, :] < series.length[:, None]
     v = series.value
 
     def concern(x: FloatArray) -> BoolArray:
-        with np.errstate(invalid="ignore"):
-            better = np.where(
-                inclusive[:, None] if x.ndim == 2 else inclusive,
-                x <= _b(cutoff, x),
-                x < _b(cutoff, x),
-            )
-            worse = np.where(
-                inclusive[:, None] if x.ndim == 2 else inclusive,
-                x >= _b(cutoff, x),
-                x > _b(cutoff, x),
-            )
-            hib_b = hib[:, None] if x.ndim == 2 else hib
-            out: BoolArray = np.where(hib_b, better, worse) & ~np.isnan(_b(cutoff, x))
-        return out
+        return _concern(x, cutoff, inclusive, hib)
 
     mean = np.full((rows, width), np.nan)
     sd = np.full((rows, width), np.nan)
@@ -305,18 +310,7 @@ def _ruptures(
         item_level: dict[str, FloatArray] = {}
         item_thr: dict[str, FloatArray] = {}
         for name, matrix in series.dims.items():
-            thr = np.array(
-                [
-                    config.item_drop_fraction
-                    * (
-                        facts[str(x)].dimension_ranges[name][1]
-                        - facts[str(x)].dimension_ranges[name][0]
-                    )
-                    if name in facts[str(x)].dimension_ranges
-                    else np.nan
-                    for x in series.instrument
-                ]
-            )
+            thr = _each(inst, facts, _dim_span(name, config.item_drop_fraction))
             ds = np.zeros(rows)
             dn = np.zeros(rows, dtype=np.int64)
             level = np.full((rows, width), np.nan)
@@ -379,7 +373,6 @@ def _ruptures(
         if len(idx) == 0:
             break
         onset = cand[has].argmax(axis=1)
-        r = np.arange(len(idx))
         level = mean[idx, onset]
         tol = config.repair_tolerance_sd * used[idx, onset]
         back = (v[idx] >= (level - tol)[:, None]) & (cols > onset[:, None]) & valid[idx]
@@ -426,10 +419,9 @@ def _ruptures(
                 "specific": specific[idx, onset],
                 "shape": shape,
                 "gradual": gradual,
-                "rule": _primary_rule(idx, onset, specific, ceiling, item_flags, sd_rule, cut),
+                "rule": _primary_rule(idx, onset, specific, ceiling, item_flags, sd_rule),
             }
         )
-        del r
         search_from[idx] = ret + 1
         pending[idx] = has_ret
     if records:
@@ -481,10 +473,6 @@ def _ruptures(
     return out
 
 
-def _b(cutoff: FloatArray, x: FloatArray) -> FloatArray:
-    return cutoff[:, None] if x.ndim == 2 else cutoff
-
-
 def _primary_rule(
     idx: IntArray,
     onset: IntArray,
@@ -492,7 +480,6 @@ def _primary_rule(
     ceiling: BoolArray,
     items: Mapping[str, BoolArray],
     sd_rule: BoolArray,
-    cut: BoolArray,
 ) -> npt.NDArray[np.str_]:
     rule = np.full(len(idx), "cutoff_crossing", dtype=object)
     rule = np.where(sd_rule[idx, onset], "baseline_drop_1sd", rule)
@@ -501,7 +488,6 @@ def _primary_rule(
             rule = np.where(items[name][idx, onset], "item_drop", rule)
     rule = np.where(ceiling[idx, onset], "ceiling_drop", rule)
     rule = np.where(specific[idx, onset], "baseline_drop_2sd", rule)
-    del cut
     out: npt.NDArray[np.str_] = rule.astype(str)
     return out
 
@@ -550,9 +536,10 @@ def _outcomes(
     valid = np.arange(width)[None, :] < series.length[:, None]
     cols = np.arange(width)[None, :]
     intake = series.total[:, 0]
-    hib = np.array([facts[str(x)].higher_is_better for x in series.instrument], dtype=bool)
-    lo = _per_series(series, facts, "score_min")
-    hi = _per_series(series, facts, "score_max")
+    inst = series.instrument
+    hib = _each(inst, facts, lambda f: f.higher_is_better, dtype=bool)
+    lo = _each(inst, facts, lambda f: f.score_min)
+    hi = _each(inst, facts, lambda f: f.score_max)
     # Not on track, per instrument with a model.
     for instrument_id in np.unique(series.instrument):
         model = models.get(str(instrument_id))
@@ -604,19 +591,9 @@ def _outcomes(
             frame["detail"] = np.where(red[r_rows, r_end], "red", "amber")
             out.append(frame)
     # Reliable change and recovery.
-    rc = np.array(
-        [
-            np.nan if facts[str(x)].reliable_change is None else facts[str(x)].reliable_change
-            for x in series.instrument
-        ]
-    )
-    cutoff = np.array(
-        [
-            np.nan if facts[str(x)].cutoff is None else facts[str(x)].cutoff
-            for x in series.instrument
-        ]
-    )
-    inclusive = np.array([facts[str(x)].cutoff_inclusive for x in series.instrument], dtype=bool)
+    rc = _each(inst, facts, lambda f: _nan_if_none(f.reliable_change))
+    cutoff = _each(inst, facts, lambda f: _nan_if_none(f.cutoff))
+    inclusive = _each(inst, facts, lambda f: f.cutoff_inclusive, dtype=bool)
     have = ~np.isnan(rc) & (series.length >= 2)
     if have.any():
         sel = np.flatnonzero(have)
@@ -628,17 +605,7 @@ def _outcomes(
         ok = valid[sel] & (cols >= 1)
 
         def concern(x: FloatArray, rows: IntArray) -> BoolArray:
-            c = cutoff[rows]
-            inc = inclusive[rows]
-            h = hib[rows]
-            cc = c[:, None] if x.ndim == 2 else c
-            ii = inc[:, None] if x.ndim == 2 else inc
-            hh = h[:, None] if x.ndim == 2 else h
-            with np.errstate(invalid="ignore"):
-                better = np.where(ii, x <= cc, x < cc)
-                worse = np.where(ii, x >= cc, x > cc)
-                res: BoolArray = np.where(hh, better, worse) & ~np.isnan(cc)
-            return res
+            return _concern(x, cutoff[rows], inclusive[rows], hib[rows])
 
         improved = ok & (gain >= rc[sel, None])
         deteriorated = ok & (-gain >= rc[sel, None])
@@ -687,7 +654,7 @@ def _splits(
     config: SignalConfig,
     item_cols: Sequence[str],
 ) -> list[pd.DataFrame]:
-    alliance = frame[frame["instrument"].map(lambda x: facts[str(x)].kind == "alliance")]
+    alliance = frame[frame["instrument"].map({k: f.kind == "alliance" for k, f in facts.items()})]
     if alliance.empty:
         return []
     first_seen = frame.drop_duplicates(["episode_id", "client_id"])[["episode_id", "client_id"]]
@@ -697,7 +664,6 @@ def _splits(
     if couples.empty:
         return []
     data = alliance.merge(couples, on=["episode_id", "client_id"], how="inner")
-    bond_col: str | None = None
     bond = np.full(len(data), np.nan)
     for instrument_id in data["instrument"].unique():
         f = facts[str(instrument_id)]
@@ -721,7 +687,6 @@ def _splits(
             d_lo, d_hi = f.dimension_ranges["bond"]
             acc = d_lo + d_hi - acc
         bond[mask] = np.where(ok, acc, np.nan)
-        bond_col = "bond"
     data = data.assign(bond=bond)
     a = data[data["partner"] == 0][
         ["episode_id", "instrument", "session_number", "client_id", "score", "bond"]
@@ -761,20 +726,8 @@ def _splits(
     inst = np.asarray(instruments, dtype=object)[i[starts]]
     epis = np.asarray(episodes, dtype=object)[e[starts]]
     valid = np.arange(width)[None, :] < length[:, None]
-    base = np.array([base_threshold(facts[str(x)], config) for x in inst])
-    bond_thr = np.array(
-        [
-            config.split_item_fraction
-            * (
-                facts[str(x)].dimension_ranges["bond"][1]
-                - facts[str(x)].dimension_ranges["bond"][0]
-            )
-            if "bond" in facts[str(x)].dimension_ranges
-            else np.nan
-            for x in inst
-        ]
-    )
-    del bond_col
+    base = _each(inst, facts, lambda f: base_threshold(f, config))
+    bond_thr = _each(inst, facts, _dim_span("bond", config.split_item_fraction))
     gap = np.abs(ta - tb)
     bond_gap = np.abs(ba - bb)
     thr = np.tile(base[:, None], (1, width))
@@ -824,7 +777,7 @@ def _splits(
         f["score"] = gap[r, c]
         out.append(f)
     # Widening.
-    span = np.array([facts[str(x)].score_max - facts[str(x)].score_min for x in inst])
+    span = _each(inst, facts, lambda f: f.score_max - f.score_min)
     slope_min = config.widening_slope_fraction * span
     inc_min = config.widening_min_increase_fraction * span
     win = widening_window(config)
@@ -970,21 +923,116 @@ def _risks(
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# Disengagement: needs attendance; the few candidate episodes go through the pure function
+
+
+def _disengagement(
+    frame: pd.DataFrame,
+    attendance: pd.DataFrame,
+    config: SignalConfig,
+    scales: ScaleLookup,
+    now: dt.date,
+) -> list[pd.DataFrame]:
+    from bordin.domain.alliance import evaluate_episode
+    from bordin.domain.alliance.history import Attendance, EpisodeHistory, Rating
+
+    dates = pd.to_datetime(attendance["date"]).dt.date
+    attendance = attendance.assign(day=dates)
+    past = attendance[(attendance["day"] <= now) & (attendance["attendance"] != "scheduled")]
+    missed = set(past.loc[past["attendance"].isin(["cancelled", "no_show"]), "episode_id"])
+    attended = past[past["attendance"] == "attended"].groupby("episode_id")["day"].max()
+    ended: set[object] = set()
+    for flag in ("ended", "dropped_out"):
+        if flag in frame.columns:
+            ended |= set(frame.loc[frame[flag].fillna(False).astype(bool), "episode_id"])
+    silent = {
+        e for e, last in attended.items() if (now - last).days >= config.disengagement_gap_days
+    }
+    candidates = missed | (silent - ended)
+    if not candidates:
+        return []
+    out: list[dict[str, object]] = []
+    rows = frame[frame["episode_id"].isin(candidates)]
+    visits = past[past["episode_id"].isin(candidates)]
+    item_cols = _item_columns(rows)
+    for episode_id, group in rows.groupby("episode_id", sort=False):
+        clients = tuple(dict.fromkeys(group["client_id"]))
+        ratings = []
+        for r in group.to_dict("records"):
+            facts = scales(str(r["instrument"]))
+            items = {
+                facts.item_ids[int(c[5:]) - 1]: float(r[c])
+                for c in item_cols
+                if int(c[5:]) <= len(facts.item_ids) and pd.notna(r[c])
+            }
+            day = pd.Timestamp(r["date"]).date()
+            ratings.append(
+                Rating(
+                    str(r["client_id"]),
+                    int(r["session_number"]),
+                    day,
+                    str(r["instrument"]),
+                    float(r["score"]),
+                    items,
+                )
+            )
+        mine = visits[visits["episode_id"] == episode_id]
+        history = EpisodeHistory(
+            episode_id=str(episode_id),
+            kind="couple" if len(clients) == 2 else "individual",
+            client_ids=tuple(str(c) for c in clients),
+            ratings=tuple(ratings),
+            attendance=tuple(
+                Attendance(int(a.session_number), a.day, a.attendance) for a in mine.itertuples()
+            ),
+            ended=episode_id in ended,
+        )
+        for signal in evaluate_episode(history, now=now, config=config, scales=scales):
+            if signal.type == "disengagement":
+                out.append(
+                    {
+                        "episode_id": signal.episode_id,
+                        "client_id": signal.client_id,
+                        "instrument_id": signal.instrument_id,
+                        "session_number": signal.session_number,
+                        "type": signal.type,
+                        "severity": signal.severity,
+                        "status": signal.status,
+                        "rule": signal.explanation.rule,
+                        "score": signal.explanation.numbers.get("latest_alliance"),
+                        "baseline_mean": signal.explanation.numbers.get("baseline_mean"),
+                        "z": signal.explanation.numbers.get("z"),
+                        "detail": f"missed {signal.explanation.numbers.get('missed')}",
+                    }
+                )
+    return [pd.DataFrame(out)] if out else []
+
+
 def bulk_signals(
     frame: pd.DataFrame,
     *,
     config: SignalConfig | None = None,
     scales: ScaleLookup = registry_scale,
     recovery_models: Mapping[str, ExpectedRecoveryModel] | None = None,
+    now: dt.date | None = None,
 ) -> pd.DataFrame:
     """Every vectorised signal of every episode in ``frame`` (see the module docstring).
 
-    Returns one row per signal with the columns in :data:`SIGNAL_COLUMNS`.
+    Returns one row per signal with the columns in :data:`SIGNAL_COLUMNS`. When ``frame`` has an
+    ``attendance`` column (attended, cancelled, no_show, scheduled; rows of missed appointments
+    carry no score), disengagement is added for the episodes that could have it, evaluated as of
+    ``now`` (default: the latest date in the table).
     """
     config = config or SignalConfig()
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"missing columns: {', '.join(missing)}")
+    visits = None
+    if "attendance" in frame.columns and "date" in frame.columns:
+        visits = frame[frame["attendance"].notna()]
+        if now is None and not visits.empty:
+            now = pd.to_datetime(frame["date"]).max().date()
     frame = frame[frame["score"].notna()]
     if frame.empty:
         return _empty()
@@ -993,7 +1041,7 @@ def bulk_signals(
     if recovery_models:
         models.update(recovery_models)
     item_cols = _item_columns(frame)
-    kinds = frame["instrument"].map(lambda x: facts[str(x)].kind)
+    kinds = frame["instrument"].map({k: f.kind for k, f in facts.items()})
     parts: list[pd.DataFrame] = []
     alliance = frame[kinds == "alliance"]
     if not alliance.empty:
@@ -1003,6 +1051,8 @@ def bulk_signals(
     if not outcome.empty:
         parts.extend(_outcomes(_layout(outcome, facts, []), facts, models, config))
     parts.extend(_risks(frame, facts, item_cols))
+    if visits is not None and not visits.empty and now is not None:
+        parts.extend(_disengagement(frame, visits, config, scales, now))
     parts = [p for p in parts if not p.empty]
     if not parts:
         return _empty()
@@ -1042,5 +1092,18 @@ def frame_from_histories(histories: Sequence[object]) -> pd.DataFrame:
                 if link in r.items:
                     record[f"item_{k}"] = float(r.items[link])
             records.append(record)
+        for visit in history.attendance:
+            records.append(
+                {
+                    "episode_id": history.episode_id,
+                    "client_id": history.client_ids[0],
+                    "session_number": visit.session_number,
+                    "date": visit.date,
+                    "instrument": None,
+                    "score": np.nan,
+                    "ended": ended,
+                    "attendance": visit.status,
+                }
+            )
     frame = pd.DataFrame.from_records(records)
     return frame

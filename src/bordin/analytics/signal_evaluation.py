@@ -709,7 +709,8 @@ dropped; ask about it", and every threshold below is configurable.
   the same signals plus the expected-recovery bands and rupture courses for charts.
 - `bordin.analytics.bulk_signals.bulk_signals(frame)` — the same rules vectorised with NumPy for
   a whole practice (ruptures and their course, low alliance, not on track, change, splits, risk
-  items); a test checks it gives identical signals to the pure function on random histories.
+  items, and disengagement when attendance is given); a test checks it gives identical signals
+  to the pure function on random histories.
 - `bordin.analytics.expected_recovery.fit_expected_recovery(df, instrument_id, min_episodes)` —
   fits a practice's own expected recovery curve with statsmodels (MixedLM).
 - `bordin signals --from-csv FILE` — the stable CLI contract for offline analysis (see
@@ -814,8 +815,10 @@ slope of the gap of at least {widen_slope:g} points per session, with the latest
 
 At least {dis_missed} cancelled or missed appointments among the last {dis_window} (or no
 attended session for {dis_days} days while the episode is open), **and** a falling alliance: the
-latest rating at least {dis_sd:g} SD below the mean of the earlier ones. Needs attendance, so it
-is computed per episode (not in the CSV contract or the bulk recompute). *{c_dis}*
+latest rating at least {dis_sd:g} SD below the mean of the earlier ones. Needs attendance, which
+the CSV contract does not carry; the bulk recompute runs this rule per episode for the few
+episodes with missed appointments or a long silence when its table has an `attendance` column.
+*{c_dis}*
 
 ### Risk
 

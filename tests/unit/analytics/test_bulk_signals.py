@@ -31,7 +31,9 @@ VECTORISED = {
     "split_alliance",
     "split_widening",
     "risk",
+    "disengagement",
 }
+NOW = dt.date(2030, 1, 1)
 
 Key = tuple[str, str | None, str | None, str, int, str, str]
 
@@ -39,7 +41,7 @@ Key = tuple[str, str | None, str | None, str, int, str, str]
 def _pure(histories: list[EpisodeHistory], config: SignalConfig | None = None) -> set[Key]:
     out: set[Key] = set()
     for h in histories:
-        for s in evaluate_episode(h, now=dt.date(2030, 1, 1), config=config):
+        for s in evaluate_episode(h, now=NOW, config=config):
             # Crisis feedback arrives as a flag, which the ratings table does not hold.
             if s.type in VECTORISED and s.explanation.rule != "risk.crisis_feedback":
                 out.add(
@@ -57,7 +59,7 @@ def _pure(histories: list[EpisodeHistory], config: SignalConfig | None = None) -
 
 
 def _bulk(histories: list[EpisodeHistory], config: SignalConfig | None = None) -> set[Key]:
-    frame = bulk_signals(frame_from_histories(histories), config=config)
+    frame = bulk_signals(frame_from_histories(histories), config=config, now=NOW)
     return {
         (
             r.episode_id,
@@ -160,6 +162,7 @@ def test_bulk_and_pure_agree_on_the_hard_synthetic_cases() -> None:
         "split_alliance",
         "not_on_track",
         "risk",
+        "disengagement",
     }
     assert _bulk(histories) == pure
 

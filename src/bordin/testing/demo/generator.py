@@ -209,20 +209,32 @@ def _profile(person: DemoStaff) -> TherapistProfile:
 def _assign_therapists(
     rng: random.Random, plans: list[EpisodePlan], therapists: list[DemoStaff]
 ) -> None:
-    load: Counter[str] = Counter()
-    active: Counter[str] = Counter()
-    for plan in plans:
+    """Language and problem for each episode, then a therapist: the most constrained episodes
+    (couples, then clients who want a language other than English) are matched first, so that
+    the others can even out the caseloads."""
+    pools: dict[int, list[DemoStaff]] = {}
+    for number, plan in enumerate(plans):
         couple = plan.kind == COUPLE
         pool = [t for t in therapists if not couple or _profile(t).works_with_couples]
         offered = sorted({lang for t in pool for lang in _profile(t).languages})
         plan.language = pick_language(rng, offered)
-        pool = [t for t in pool if plan.language in _profile(t).languages]
+        pools[number] = [t for t in pool if plan.language in _profile(t).languages]
         plan.problem = rng.choice(COUPLE_PROBLEMS) if couple else pick_problem(rng)
+    load: Counter[str] = Counter()
+    active: Counter[str] = Counter()
+    order = sorted(
+        range(len(plans)), key=lambda i: (plans[i].kind != COUPLE, plans[i].language == "en", i)
+    )
+    for number in order:
+        plan = plans[number]
+        pool = pools[number]
         if plan.status == ACTIVE:
             pool = [t for t in pool if active[t.username] < _profile(t).weekly_capacity] or pool
+        # A specialty match counts double; caseloads are kept even (the weight falls with the
+        # square of a therapist's episodes so far, active ones counting twice).
         weights = [
-            (3.0 if couple or plan.problem in _profile(t).specialties else 1.0)
-            / (1 + load[t.username])
+            (2.0 if plan.kind == COUPLE or plan.problem in _profile(t).specialties else 1.0)
+            / (1 + load[t.username] + active[t.username]) ** 2
             for t in pool
         ]
         chosen = rng.choices(pool, weights)[0]

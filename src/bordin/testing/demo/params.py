@@ -38,7 +38,9 @@ class DemoParams:
     )
     max_sessions: int = _param(24, "Most appointments in an episode.")
     typical_sessions: int = _param(
-        10, "Most common number of attended sessions (mode of a triangular distribution)."
+        10,
+        "Most common episode length in appointments (mode of a triangular distribution "
+        "between min_sessions and max_sessions).",
     )
     history_weeks: int = _param(
         52, "How far back episodes may start, in weeks before `today` (the date span)."

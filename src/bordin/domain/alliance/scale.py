@@ -120,15 +120,20 @@ def facts_from_instrument(instrument: Any) -> ScaleFacts:
 
 ScaleLookup = Callable[[str], ScaleFacts]
 
-_CACHE: dict[str, ScaleFacts] = {}
+_CACHE: dict[str, tuple[object, ScaleFacts]] = {}
 
 
 def registry_scale(instrument_id: str) -> ScaleFacts:
-    """:class:`ScaleFacts` for a registered instrument (raises ``InstrumentNotFound``)."""
-    cached = _CACHE.get(instrument_id)
-    if cached is None:
-        from bordin.domain.instruments import get_instrument
+    """:class:`ScaleFacts` for a registered instrument (raises ``InstrumentNotFound``).
 
-        cached = facts_from_instrument(get_instrument(instrument_id))
+    Cached per definition: a definition replaced in the registry (a configured cut-off, an
+    imported questionnaire) is read afresh.
+    """
+    from bordin.domain.instruments import get_instrument
+
+    instrument = get_instrument(instrument_id)
+    cached = _CACHE.get(instrument_id)
+    if cached is None or cached[0] is not instrument:
+        cached = (instrument, facts_from_instrument(instrument))
         _CACHE[instrument_id] = cached
-    return cached
+    return cached[1]

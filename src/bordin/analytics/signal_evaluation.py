@@ -658,6 +658,7 @@ def render_doc() -> str:
         f"\n### Demo practice ({ev_demo.episodes} episodes, seed {DEMO_SEED}, as of {DEMO_TODAY})\n"
     )
     add(_DEMO_INTRO)
+    add("")
     out.extend(_targets(ev_demo))
     add("")
     out.extend(_score_table(ev_demo))

@@ -217,6 +217,7 @@ class Instrument:
     score_min: float
     score_max: float
     description: str = ""
+    caution: str = ""
     dimensions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     prorate: bool = False
     max_missing: int = 0

@@ -53,6 +53,8 @@ BORDIN_SAC = Instrument(
     kind="alliance",
     description="A brief, unvalidated end-of-session check on goals, tasks, bond and overall "
     "fit, with an optional 'anything that didn't land today?'.",
+    caution="This is a brief check that has not yet been validated. A practice that holds the "
+    "licence can use the WAI-SR or the SRS instead.",
     items=ITEMS,
     dimensions={
         "goals": ("goals",),

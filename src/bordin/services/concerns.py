@@ -111,7 +111,7 @@ def raise_concern(
                 earlier.id, earlier.category == "crisis", True, complaint_route(practice)
             )
     verdict = triage_bridge.classify(clean)
-    crisis = verdict.category == "crisis"
+    crisis = verdict.crisis
     concern = ConcernRow(
         practice_id=client.practice_id,
         client_id=client.id,

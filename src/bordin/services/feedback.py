@@ -225,17 +225,20 @@ def submit_feedback(
     verdict = triage_bridge.classify(clean_text)
     concern_verdict = triage_bridge.classify(clean_concern)
     risks = _endorsed_risks(checked.scores)
-    text_crisis = verdict.category == "crisis"
     submission = SubmissionRow(
         link_id=link.id,
         client_id=ctx.client.id,
         appointment_id=ctx.appointment.id,
         received_at=now,
         text_encrypted=rt.cipher.encrypt(clean_text) if clean_text else None,
-        triage_category=verdict.category if clean_text else None,
+        # A possible conduct concern is stored as such even when the same words also signal a
+        # crisis, so that the therapist concerned never sees the text (client_record, sessions).
+        triage_category=("conduct" if verdict.conduct else verdict.category)
+        if clean_text
+        else None,
         triage_severity=verdict.severity if clean_text else None,
         triage_evidence=list(verdict.evidence),
-        crisis_shown=bool(risks) or text_crisis or concern_verdict.category == "crisis",
+        crisis_shown=bool(risks) or verdict.crisis or concern_verdict.crisis,
     )
     db.add(submission)
     db.flush()
@@ -261,7 +264,16 @@ def submit_feedback(
     )
     _route(db, rt, ctx, submission, verdict, risks)
     if clean_concern:
-        _store_concern(db, rt, ctx, submission, clean_concern, concern_verdict, "concern_form")
+        _store_concern(
+            db,
+            rt,
+            ctx,
+            submission,
+            clean_concern,
+            concern_verdict,
+            "concern_form",
+            urgent=concern_verdict.crisis,
+        )
     _recompute_signals(db, rt, ctx.episode.id)
     db.commit()
     _email_urgent(db, rt, ctx.client.id)
@@ -325,28 +337,47 @@ def _route(
         "session_number": ctx.appointment.number,
         "submission_id": submission.id,
     }
-    if risks or verdict.category == "crisis":
-        reasons: list[str] = []
-        if risks:
-            reasons.append("endorsed a risk item: " + "; ".join(risks))
-        if verdict.category == "crisis":
-            reasons.append(
-                "wrote something that may signal a crisis ("
-                + ", ".join(f'"{p}"' for p in verdict.evidence[:4])
-                + ")"
-            )
-        leads = [lead.id for lead in alert_service.clinical_leads(db, episode.practice_id)]
+    therapist_reasons: list[str] = []
+    lead_reasons: list[str] = []
+    if risks:
+        therapist_reasons.append("endorsed a risk item: " + "; ".join(risks))
+    lead_reasons.extend(therapist_reasons)
+    if verdict.crisis:
+        words = ", ".join(f'"{p}"' for p in verdict.evidence[:4])
+        lead_reasons.append(f"wrote something that may signal a crisis ({words})")
+        # Words that also raise a concern about the therapist stay with the clinical lead.
+        if not verdict.conduct:
+            therapist_reasons.append(lead_reasons[-1])
+    kind = "crisis" if verdict.crisis else "risk_item"
+    detail = {**base_detail, "risk_items": risks}
+    leads = [lead.id for lead in alert_service.clinical_leads(db, episode.practice_id)]
+    if therapist_reasons:
         alert_service.raise_urgent(
             db,
             rt,
-            recipient_ids=[episode.therapist_id, *leads],
-            kind="crisis" if verdict.category == "crisis" else "risk_item",
-            summary=f"Urgent: after {session}, {who} "
-            + " and ".join(reasons)
-            + ". Please contact them today.",
+            recipient_ids=[episode.therapist_id],
+            kind=kind,
             client_id=client.id,
+            summary=f"Urgent: after {session}, {who} "
+            + " and ".join(therapist_reasons)
+            + ". Please contact them today.",
             link=f"/clients/{client.id}",
-            detail={**base_detail, "evidence": list(verdict.evidence), "risk_items": risks},
+            detail={**detail, "evidence": [] if verdict.conduct else list(verdict.evidence)},
+        )
+    if lead_reasons:
+        alert_service.raise_urgent(
+            db,
+            rt,
+            recipient_ids=[
+                lead for lead in leads if lead != episode.therapist_id or not verdict.conduct
+            ],
+            kind=kind,
+            client_id=client.id,
+            summary=f"Urgent: after {session}, {who} "
+            + " and ".join(lead_reasons)
+            + ". Please make sure someone contacts them today.",
+            link=f"/clients/{client.id}",
+            detail={**detail, "evidence": list(verdict.evidence)},
         )
     if verdict.category == "misalignment":
         alert_service.raise_alert(
@@ -364,9 +395,10 @@ def _route(
                 "repair_prompts": list(verdict.repair_prompts),
             },
         )
-    elif verdict.category == "conduct":
+    if verdict.conduct:
         text = rt.cipher.decrypt(submission.text_encrypted) or ""
-        _store_concern(db, rt, ctx, submission, text, verdict, "triage")
+        # Any crisis in the same words has already gone to the lead as an urgent alert.
+        _store_concern(db, rt, ctx, submission, text, verdict, "triage", urgent=False)
 
 
 def _store_concern(
@@ -377,9 +409,11 @@ def _store_concern(
     text: str,
     verdict: Verdict,
     source: str,
+    *,
+    urgent: bool,
 ) -> ConcernRow:
     """A concern for the clinical lead(s), never the therapist concerned."""
-    crisis = verdict.category == "crisis"
+    crisis = verdict.crisis
     concern = ConcernRow(
         practice_id=ctx.practice.id,
         client_id=ctx.client.id,
@@ -393,7 +427,7 @@ def _store_concern(
     )
     db.add(concern)
     db.flush()
-    concerns.notify_leads(db, rt, concern=concern, client=ctx.client, crisis=crisis)
+    concerns.notify_leads(db, rt, concern=concern, client=ctx.client, crisis=urgent)
     return concern
 
 

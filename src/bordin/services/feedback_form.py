@@ -123,6 +123,23 @@ def build_measures(db: Session, practice: PracticeRow) -> tuple[FormMeasure, ...
     return tuple(_measure(instrument, wording) for instrument in measures)
 
 
+def item_labels(db: Session, practice_id: int, instrument: Instrument) -> dict[str, str]:
+    """Each item's label for staff pages, by the same rule as the form (never shipped wording
+    of a licensed instrument: imported wording, the instrument's own, or "Question 3")."""
+    imported = dict(
+        db.execute(
+            select(ImportedWordingRow.link_id, ImportedWordingRow.text).where(
+                ImportedWordingRow.practice_id == practice_id,
+                ImportedWordingRow.instrument_id == instrument.id,
+            )
+        ).all()
+    )
+    return {
+        item.link_id: imported.get(item.link_id) or item.text or f"Question {item.number}"
+        for item in instrument.items
+    }
+
+
 def _measure(instrument: Instrument, wording: Mapping[tuple[str, str], str]) -> FormMeasure:
     shown = [
         item

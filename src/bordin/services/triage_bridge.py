@@ -22,6 +22,17 @@ class Verdict:
     evidence: tuple[str, ...] = ()
     repair_prompts: tuple[str, ...] = ()
     client_message: str = ""
+    also_detected: tuple[str, ...] = ()
+    shows_crisis_help: bool = False
+
+    @property
+    def crisis(self) -> bool:
+        return self.category == "crisis" or self.shows_crisis_help
+
+    @property
+    def conduct(self) -> bool:
+        """A possible conduct concern, alone or alongside a crisis."""
+        return self.category == "conduct" or "conduct" in self.also_detected
 
 
 NOTHING = Verdict(category="other", severity="routine")
@@ -40,6 +51,8 @@ def classify(text: str | None) -> Verdict:
         evidence=_phrases(result.evidence),
         repair_prompts=tuple(str(p) for p in (result.repair_prompts or ())),
         client_message=str(result.client_message or ""),
+        also_detected=tuple(str(c) for c in result.also_detected),
+        shows_crisis_help=bool(result.shows_crisis_help),
     )
 
 

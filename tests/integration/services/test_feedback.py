@@ -398,7 +398,7 @@ def test_misalignment_goes_to_the_therapist_with_repair_prompts(
         rt,
         token=token,
         answers=sac(5, 4, 8, 5),
-        text="I felt you weren't really listening and we kept going over the same ground.",
+        text="I didn't feel listened to today, and we went too fast for me.",
     )
     alert = db.scalars(select(AlertRow).where(AlertRow.kind == "misalignment")).one()
     assert alert.recipient_user_id == cast.alice.id

@@ -1,7 +1,35 @@
-"""Routes: concerns (being written)."""
+"""Concerns for the clinical lead only (everyone else gets 404): list and mark handled."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from bordin.services import concerns as concern_service
+from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
 
 router = APIRouter()
+
+
+@router.get("/concerns")
+def concerns_page(
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
+    origin: RequestOrigin,
+    done: bool = False,
+) -> Response:
+    views = concern_service.concerns_for(db, rt, actor=viewer.actor, origin=origin)
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "concerns.html",
+        {"views": views, "viewer": viewer, "notice": "Marked as handled." if done else None},
+    )
+    return response
+
+
+@router.post("/concerns/{concern_id}/handled", dependencies=[Csrf])
+def mark_handled(concern_id: int, db: DbSession, rt: Rt, viewer: CurrentStaff) -> Response:
+    concern_service.mark_handled(db, rt, actor=viewer.actor, concern_id=concern_id)
+    return RedirectResponse(f"/concerns?done=true#concern-{concern_id}", status_code=303)

@@ -1,0 +1,63 @@
+"""What every client-facing page shares: the CSRF token for its forms, crisis help, rendering.
+
+Client pages (the feedback form, concern form, progress page, sign-in) extend
+``client_base.html``, which always says Bordin is not an emergency service and shows the
+practice's crisis lines; with ``crisis_first`` the help comes before everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from bordin.domain.crisis import CrisisLine
+from bordin.web.deps import SESSION_COOKIE, Viewer, anonymous_csrf_token
+
+
+def form_token(request: Request, viewer: Viewer | None) -> str:
+    """The CSRF token a form must carry: the session's if signed in, else the anonymous one."""
+    if viewer is not None:
+        return viewer.csrf_token
+    # No session (or a stale cookie): the check falls back to the anonymous cookie.
+    return anonymous_csrf_token(request)
+
+
+def render_client(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    crisis_lines: Sequence[CrisisLine],
+    crisis_first: bool = False,
+    status: int = 200,
+) -> Response:
+    """Render a client page with crisis help (first, when ``crisis_first``)."""
+    full = {"crisis_lines": list(crisis_lines), "crisis_first": crisis_first, **context}
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, full, status_code=status
+    )
+    return response
+
+
+def set_session_cookie(response: Response, token: str, *, secure: bool, hours: int) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=hours * 3600,
+        path="/",
+    )
+
+
+async def posted_form(request: Request) -> FormData:
+    """The submitted form with all its fields (the CSRF check parsed it; Starlette caches it)."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]

@@ -334,3 +334,13 @@ def test_a_signal_can_be_marked_discussed_from_the_session_view(
     )
     db.refresh(signal)
     assert signal.acknowledged_by_user_id == cast.alice.id
+
+
+def test_the_caseload_links_the_next_session_to_its_session_view(
+    make_client: Callable[..., TestClient], cast: Cast
+) -> None:
+    alice = make_client()
+    sign_in(alice, "alice")
+    html = alice.get("/caseload").text
+    assert f'href="/sessions/{cast.ash_sessions[4].id}"' in html
+    assert f'href="/sessions/{cast.couple_sessions[4].id}"' in html

@@ -52,6 +52,7 @@ class CaseloadRow:
     presenting_problem: str | None
     clients: list[CaseClient]
     next_session: datetime | None = None
+    next_appointment_id: int | None = None
     last_session: datetime | None = None
     sessions_attended: int = 0
     urgency: str = "none"
@@ -117,16 +118,17 @@ def caseload(
         rows[participant.episode_id].clients.append(case_client)
         by_client[client.id] = case_client
 
-    for episode_id, next_at in db.execute(
-        select(AppointmentRow.episode_id, func.min(AppointmentRow.starts_at))
+    for episode_id, next_at, next_id in db.execute(
+        select(AppointmentRow.episode_id, AppointmentRow.starts_at, AppointmentRow.id)
         .where(
             AppointmentRow.episode_id.in_(episode_ids),
             AppointmentRow.status == "scheduled",
             AppointmentRow.starts_at >= now - timedelta(hours=1),
         )
-        .group_by(AppointmentRow.episode_id)
-    ):
+        .order_by(AppointmentRow.starts_at.desc())
+    ):  # latest first, so the earliest upcoming session is written last
         rows[episode_id].next_session = next_at
+        rows[episode_id].next_appointment_id = next_id
     for episode_id, last_at, attended in db.execute(
         select(AppointmentRow.episode_id, func.max(AppointmentRow.starts_at), func.count())
         .where(AppointmentRow.episode_id.in_(episode_ids), AppointmentRow.status == "attended")

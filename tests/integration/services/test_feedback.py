@@ -459,3 +459,19 @@ def test_the_daily_digest_sends_one_email_per_person_with_counts_and_pseudonyms(
     [message] = outbox.of_kind("digest")
     assert cast.ash.pseudonym in message.text and "Ash" not in message.text
     assert alert_service.send_daily_digest(db, rt, now=rt.now()).sent_to == ()
+
+
+def test_words_with_a_crisis_and_a_conduct_concern_go_urgently_to_the_lead_only(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    token = issue(db, rt, last_attended(cast))[cast.ash.id]
+    words = "My therapist touched me in a sexual way and now I want to kill myself."
+    result = feedback.submit_feedback(db, rt, token=token, answers=sac(), text=words)
+    assert result.crisis and result.concern_raised
+    urgent = urgent_alerts(db)
+    assert {a.recipient_user_id for a in urgent} == {cast.sue.id}
+    assert not db.scalars(select(AlertRow).where(
+        AlertRow.recipient_user_id == cast.alice.id)).all()
+    record = client_record(db, rt.cipher, cast.ash.id)
+    assert all(not line.texts for ev in record.episodes for line in ev.sessions)
+    assert db.scalars(select(ConcernRow)).one().category == "conduct"

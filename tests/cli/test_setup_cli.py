@@ -132,3 +132,9 @@ def test_demo_refuses_a_bad_date(tmp_path: Path) -> None:
     result = run(["demo", "--today", "22/11/2026"], tmp_path)
     assert result.returncode == 2
     assert "--today" in result.stderr
+
+
+def test_a_usage_error_is_shown_briefly_with_exit_code_2(tmp_path: Path) -> None:
+    result = run(["serve", "--no-such-option"], tmp_path)
+    assert result.returncode == 2
+    assert "No such option" in result.stderr and "Traceback" not in result.stderr

@@ -30,7 +30,7 @@ for module in (server, demo, users, measures, triage, signals, alerts):
 def main() -> None:
     """Entry point: run the app, turning Bordin's own errors into one clear line."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:
@@ -45,10 +45,11 @@ def main() -> None:
     except BordinError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
-    except Exception as error:  # click usage errors and the like
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+    except Exception as error:
+        # Usage errors from the (vendored) click inside Typer: shown as click shows them.
+        show, exit_code = getattr(error, "show", None), getattr(error, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

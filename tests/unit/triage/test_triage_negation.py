@@ -63,6 +63,7 @@ def _polarity_of(text: str, phrase: str) -> str:
         ("I don't feel judged any more", "judged", RESOLVED),
         ("I no longer feel judged", "judged", RESOLVED),
         ("Honestly it was not one bit rushed", "rushed", NEGATED),
+        ("I'm not sure I felt judged any more", "judged", HEDGED),
     ],
 )
 def test_polarity_finds_denials_hedges_and_clause_ends(

@@ -153,6 +153,17 @@ PHRASINGS = [
     ("other", "I was so tired I nearly fell asleep on the bus home."),
     ("positive", "I feel like I can breathe again."),
     ("other", "My daughter started her new school and loves it."),
+    # Added after the independent check on the demo generator's texts (own wording).
+    ("crisis", "I've been collecting my tablets in a drawer."),
+    ("crisis", "Not sure I can hold on much longer."),
+    ("misalignment", "We wanted to talk about money but spent the whole session on his mum."),
+    ("misalignment", "I keep being told what I feel."),
+    ("misalignment", "I'm not sure we agree on the goals any more."),
+    ("conduct", "She asked if we could meet for a coffee sometime, outside of sessions."),
+    ("conduct", "He keeps recommending courses he runs."),
+    ("conduct", "She said I'd never get better with my attitude."),
+    ("positive", "Tried the plan and it mostly worked. Small win!"),
+    ("positive", "Sleeping a bit better since last week."),
 ]
 
 

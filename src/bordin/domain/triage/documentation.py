@@ -319,6 +319,22 @@ def _dataset() -> str:
         "accuracy on real clients' words, which will be more varied. Now that the held-out "
         "texts have been seen, a rule change prompted by them must say so, and a fresh "
         "held-out set should be written for the next estimate.",
+        "",
+        "**History of the measurements**, in order:",
+        "",
+        "1. The held-out split was first scored with the rules frozen at commit `437ed9e`: "
+        "macro-F1 0.97, crisis recall 1.00 (misses fb138, fb203, fb316, fb353).",
+        "2. Then an independent check: the 56 feedback texts of the demo generator "
+        "(`bordin.testing.demo.feedback`, written by someone else and not seen before) scored "
+        "macro-F1 0.54, crisis recall 0.50 (it missed \"saving up tablets ... can't keep "
+        'going much longer"). The held-out figure had been optimistic.',
+        "3. The rule families were widened in general terms using those texts (gathering "
+        'means, "much longer", unmet focus, small wins, selling to clients), so they are no '
+        "longer independent (macro-F1 0.93 on them afterwards; three of the four remaining "
+        "differences are requests about arrangements, which the demo labels `other` and this "
+        "page counts as logistics). One logic fix, first seen in held-out miss fb353 and also "
+        'in the demo texts, makes a hedge win over a trailing "any more". The held-out '
+        "figures below are therefore after a change partly informed by a held-out miss.",
     ]
     return "\n".join(lines)
 

@@ -129,18 +129,19 @@ def polarity(canon: Canonical, first: int, last: int) -> Polarity:
             following = words[index + 1].text if index + 1 < len(words) else ""
             if word == "no" and following == "longer":
                 return RESOLVED
-            if resolved_after:
-                return RESOLVED
+            # A hedge wins over a trailing "any more": "I'm not sure what we're aiming for any
+            # more" is doubt, not something that has stopped.
             if following in HEDGE_WORDS:
                 return HEDGED
-            # "I do not think" and "I am not sure" put the hedge word after the negator;
-            # "do not really know" puts one word in between.
+            # "do not really know" puts one word between the negator and the hedge.
             if (
                 following in {"really", "even"}
                 and index + 2 < len(words)
                 and words[index + 2].text in HEDGE_WORDS
             ):
                 return HEDGED
+            if resolved_after:
+                return RESOLVED
             return NEGATED
         seen += 1
         index -= 1

@@ -50,8 +50,9 @@ ME = any_of("me", "myself")
 END = r"(?= ?(?:[.!?,;:]|$))"
 
 #: Words that say who did something, for rules about the therapist's own actions. Only
-#: subjects count: in "he told me to keep it quiet" the actor is "he", not "me".
-FIRST_PERSON = frozenset({"i", "we"})
+#: subjects count: in "he told me to keep it quiet" the actor is "he", not "me". "We" is not
+#: the client alone ("she asked if we could meet for a drink"), so it does not excuse a match.
+FIRST_PERSON = frozenset({"i"})
 OTHER_PERSON = frozenset(
     {"he", "she", "they", "you", "therapist", "counsellor", "psychologist", "psychotherapist"}
 )

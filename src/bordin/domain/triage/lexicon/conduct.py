@@ -332,6 +332,14 @@ EXPLOITATION: tuple[Rule, ...] = rules(
         "She's been pushing me to join her church.",
     ),
     (
+        "selling",
+        r"(?:buy|buying|bought|purchase|sign up for|invest in) (?:\w+ ){0,4}from (?:a company|a "
+        r"business|his|her|their) (?:\w+ )?(?:they|he|she) (?:run|runs|own|owns)|(?:company|"
+        r"business|products?|supplements|courses?) (?:that )?(?:they|he|she) (?:run|runs|own|owns|"
+        r"sells?)",
+        "My therapist suggested I buy supplements from a company they run.",
+    ),
+    (
         "role_reversal",
         r"asked (?:me|us) for (?:advice|help|support)(?! (?:with my|about my))|(?:talk"
         r"ing|talked|talks|went on) about (?:his|her|their) (?:own )?(?:divorce|marriage|problems|"
@@ -404,7 +412,9 @@ DISCRIMINATION: tuple[Rule, ...] = rules(
     ),
     (
         "humiliation",
-        r"(?:shouted|shouting|yelled|yelling|screamed|swore|swearing) at (?:me|us)|humiliat(?:ed|"
+        r"(?:shouted|shouting|yelled|yelling|screamed|swore|swearing) at (?:me|us)|(?:told|said) "
+        r"(?:me )?(?:that )?i (?:would|will) never (?:get better|change|recover)|with (?:my|your) "
+        r"attitude|humiliat(?:ed|"
         r"ing|e|es)|belittl(?:ed|ing|e|es)|demean(?:ed|"
         r"ing|s)?|degrad(?:ed|ing)|insult(?:ed|ing|s)?|ridicul(?:ed|ing|e)|sneer(?:ed|ing|s)?",
         "I felt humiliated by what she said.",
@@ -473,7 +483,8 @@ DUAL_RELATIONSHIP: tuple[Rule, ...] = rules(
         r"invited (?:me|us) to (?:his|her|their|a) (?:party|wedding|house|home|birthday"
         r"|barbecue|bbq|church|event|dinner|drinks)|(?:see|seeing|meet|meeting) (?:me|us|"
         r"up) outside"
-        r" (?:of )?(?:sessions|therapy|work|the sessions|session)|be friends(?= ?(?:[.!,]|$|"
+        r" (?:of )?(?:sessions|therapy|work|the sessions|session)|(?:some time|sometime|socially|"
+        r"privately|as friends), outside (?:of )?(?:sessions|therapy)|be friends(?= ?(?:[.!,]|$|"
         r"outside|with me|with us))",
         "He invited me to his birthday party.",
     ),

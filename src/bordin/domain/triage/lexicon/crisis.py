@@ -256,8 +256,9 @@ SUICIDAL_THOUGHTS: tuple[Rule, ...] = rules(
     ),
     (
         "method_pills",
-        r"how many (?:pills|tablets|paracetamol)|(?:stockpil|hoard)(?:e|ed|ing) "
-        r"(?:up )?(?:my |some )?(?:pills|tablets|meds|medication)|overdos(?:e|ed|es|ing)",
+        r"how many (?:pills|tablets|paracetamol)|(?:stockpil|hoard|sav|collect|stash|stock)"
+        r"(?:e|ed|es|ing) (?:up )?(?:my |some |all my |a lot of )?(?:pills|tablets|meds|medication|"
+        r"paracetamol|painkillers)|overdos(?:e|ed|es|ing)",
         "I've been looking up how many pills it would take.",
     ),
     (
@@ -296,6 +297,11 @@ SUICIDAL_THOUGHTS: tuple[Rule, ...] = rules(
         r"think|thought) (?:a lot )?(?:about|of) (?:death|dying|being dead)|wish i could (?:just )?"
         r"(?:disappear|vanish|not exist)",
         "The dark thoughts are back.",
+    ),
+    (
+        "much_longer",
+        r"(?:keep going|hold on|go on|carry on|last|cope) (?:for )?(?:much|any|a lot) longer",
+        "I don't think I can keep going much longer.",
     ),
     (
         "keep_safe",

@@ -105,6 +105,16 @@ GOALS: tuple[Rule, ...] = rules(
         "She wants me to leave my job but that's not why I'm here.",
     ),
     (
+        "unmet_focus",
+        r"(?:i|we) (?:came in |came |had )?(?:wanted|want|wanting|hoped|hoping|meant) to (?:work "
+        r"on|talk about|focus on|get to|look at) (?:\w+ ){0,5}(?:and|but) (?:we )?(?:never|did not|"
+        r"ended up|spent|instead)|never got (?:there|to it|round to it)|the whole (?:hour|session) "
+        r"(?:was )?(?:on|about)|(?:keep|keeps|kept) going back to|(?:do not|did not|"
+        r"can not) (?:really "
+        r")?see how|same (?:old )?(?:ground|argument|arguments|conversation)",
+        "I came in wanting to talk about the panic attacks and we never got there.",
+    ),
+    (
         "wrong_focus",
         rf"(?:keep|keeps|kept) (?:talking about|going back to|bringing up|coming back "
         rf"to|focusing on) (?:my )?{GAP(1)}(?:childhood|past|mum|mother|dad|father|parents|family|"
@@ -247,6 +257,8 @@ UNHEARD: tuple[Rule, ...] = rules(
     "unheard",
     (
         "interrupted",
+        r"(?:did not|never) (?:get|have) (?:a chance|the chance|time|space) to (?:say|speak|talk|"
+        r"finish)|(?:being )?told what i (?:feel|think|should feel)|rather than (?:being )?asked|"
         r"interrupt(?:ed|ing|s)?|talk(?:ed|s|ing)? (?:over|at) me|cut me off|did not "
         r"let me (?:finish|speak|talk)",
         "She kept interrupting me.",

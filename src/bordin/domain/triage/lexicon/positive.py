@@ -35,7 +35,10 @@ THANKS: tuple[Rule, ...] = rules(
     ),
     (
         "progress",
-        r"(?:getting|got) somewhere|progress|breakthrough|(?:more|much) hopeful|(?:feel|feeling"
+        r"(?:getting|got) somewhere|progress|breakthrough|(?:more|much) hopeful|(?:a bit|a little|"
+        r"much|so much|a lot|bit) better|small win|a win|eye opener|eye opening|(?:that is|which "
+        r"is|it is) new|(?:starting|beginning|learning) to (?:trust|feel|believe|enjoy|understand)|"
+        r"managed (?:to|the|it)|(?:it )?(?:mostly |actually |really )worked|(?:feel|feeling"
         r"|felt|left) (?:(?:much|so|a lot|really|a bit|a little) ){0,2}(?:lighter|calmer|better|"
         r"hopeful|more hopeful|relieved|"
         r"closer|more connected|stronger|clearer|more confident|less alone)|but it (?:has|did|does)"
@@ -53,7 +56,8 @@ HELPFUL: tuple[Rule, ...] = rules(
     "appreciation",
     (
         "helpful",
-        rf"helpful|useful|loved|liked|enjoyed|(?:is|it is|this is|that is) working|"
+        rf"helpful|useful|loved|liked|enjoyed|(?:is|it is|this is|that is) working|(?:is|was) "
+        rf"(?:just |exactly )?what (?:i|we) (?:need|needed)|"
         rf"(?:works|working) for me|(?:it|this|that|sessions?|therapy|counselling|you|exercises?|"
         rf"homework|which|talking) {GAP(2)}(?:help|helped|helping|helps)|help(?:ed|s)? (?:me|us)|"
         rf"(?:helped|helping|helps){END}|(?:made|makes|make) (?:more |much more )?"

@@ -103,6 +103,18 @@ CULTURE: tuple[Rule, ...] = rules(
     when_negated=("misalignment", "cultural"),
 )
 
+AGREEMENT: tuple[Rule, ...] = rules(
+    "positive",
+    "appreciation",
+    (
+        "agree_goals",
+        r"(?:agree|agreed|agreeing|agreement|on the same page) (?:on |about )?(?:the |our |my )?"
+        r"(?:goals?|aims?|focus|direction|plan|what we are (?:aiming|working))",
+        "We agree on the goals.",
+    ),
+    when_negated=("misalignment", "goals"),
+)
+
 NEUTRAL: tuple[Rule, ...] = rules(
     "positive",
     "appreciation",
@@ -127,4 +139,4 @@ SAFE: tuple[Rule, ...] = rules(
     when_negated=("misalignment", "approach"),
 )
 
-ALL: tuple[Rule, ...] = THANKS + HELPFUL + HEARD + CULTURE + NEUTRAL + SAFE
+ALL: tuple[Rule, ...] = THANKS + HELPFUL + HEARD + CULTURE + AGREEMENT + NEUTRAL + SAFE

@@ -56,7 +56,7 @@ def score_bulk(instrument: Instrument, answers: npt.ArrayLike) -> BulkScores:
 
     scorable = np.ones(values.shape[0], dtype=bool)
     for column, item in enumerate(instrument.items):
-        if item.required:
+        if item.required and not (item.scored and instrument.prorate):
             scorable &= ~missing[:, column]
     scored_columns = [c for c, item in enumerate(instrument.items) if item.scored]
     n_missing = missing[:, scored_columns].sum(axis=1)

@@ -79,8 +79,9 @@ class Item:
     """One rated item.
 
     ``step`` is the resolution of an answer: 1 for whole numbers, 0.1 for a visual analogue line
-    measured to the millimetre (SRS, ORS). ``required`` items must be answered for a score; other
-    scored items may be missing up to the instrument's ``max_missing``.
+    measured to the millimetre (SRS, ORS). ``required`` items must be answered for a score,
+    except that when the instrument prorates, its scored items may be missing up to its
+    ``max_missing`` whatever this flag says.
     """
 
     link_id: str

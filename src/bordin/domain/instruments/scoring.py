@@ -205,7 +205,7 @@ def _value_problem(item: Item, value: object) -> str | None:
 def _check_missing(instrument: Instrument, values: Mapping[str, Answer]) -> list[FieldError]:
     errors = []
     for item in instrument.items:
-        if item.required and values[item.link_id] is None:
+        if _must_answer(instrument, item) and values[item.link_id] is None:
             errors.append(FieldError(item.link_id, f"item {item.number} is required"))
     if errors:
         return errors
@@ -227,6 +227,11 @@ def _check_missing(instrument: Instrument, values: Mapping[str, Answer]) -> list
             )
         )
     return errors
+
+
+def _must_answer(instrument: Instrument, item: Item) -> bool:
+    """Required, unless it is a scored item of an instrument that prorates (the limit rules)."""
+    return item.required and not (item.scored and instrument.prorate)
 
 
 def _combine(

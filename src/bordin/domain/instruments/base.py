@@ -233,6 +233,8 @@ class Instrument:
     code_system: str | None = None
     total_code: str | None = None
     alternative_codes: tuple[str, ...] = ()
+    #: Lower-case letters and digits only; an imported file whose title, name, id or URL
+    #: (lower-cased, with everything else removed) contains one of them is this instrument.
     title_patterns: tuple[str, ...] = ()
     free_text: tuple[FreeTextPrompt, ...] = ()
     licence: Licence | None = None
@@ -242,6 +244,11 @@ class Instrument:
     score_label: str = "total"
     questionnaire: QuestionnaireSource | None = None
     origin: Literal["built-in", "imported", "plugin"] = "built-in"
+
+    def __hash__(self) -> int:
+        # ``dimensions`` is a mapping, so the generated hash would fail; id and version identify
+        # a definition well enough for caches and sets.
+        return hash((self.id, self.version))
 
     @property
     def risk_items(self) -> tuple[str, ...]:

@@ -350,7 +350,6 @@ def _route(
             therapist_reasons.append(lead_reasons[-1])
     kind = "crisis" if verdict.crisis else "risk_item"
     detail = {**base_detail, "risk_items": risks}
-    leads = [lead.id for lead in alert_service.clinical_leads(db, episode.practice_id)]
     if therapist_reasons:
         alert_service.raise_urgent(
             db,
@@ -365,12 +364,13 @@ def _route(
             detail={**detail, "evidence": [] if verdict.conduct else list(verdict.evidence)},
         )
     if lead_reasons:
+        leads = [lead.id for lead in alert_service.clinical_leads(db, episode.practice_id)]
         alert_service.raise_urgent(
             db,
             rt,
-            recipient_ids=[
-                lead for lead in leads if lead != episode.therapist_id or not verdict.conduct
-            ],
+            # A therapist who is also the clinical lead has their alert already (or, for a
+            # concern about themselves, must not get one).
+            recipient_ids=[lead for lead in leads if lead != episode.therapist_id],
             kind=kind,
             client_id=client.id,
             summary=f"Urgent: after {session}, {who} "

@@ -1,0 +1,310 @@
+"""Benchmark: feedback submissions through the whole web stack, beside raw PostgreSQL.
+
+In one run, on a fresh PostgreSQL database it creates on 127.0.0.1:5432 (dropped afterwards):
+
+1. Seeds a synthetic practice through the services: one therapist, ``--clients`` clients each
+   in an individual episode with ``--sessions`` attended sessions, and one feedback link per
+   client per session.
+2. Serves Bordin with uvicorn in a subprocess (``--workers`` workers) and sends feedback with
+   ``--concurrency`` concurrent httpx clients for ``--seconds`` seconds (after a short warm-up).
+   Each request is a real ``POST /f/<token>``: CSRF check, link claim, validation, scoring,
+   encrypted free text, triage, audit, signal recompute of the episode, commit.
+3. Runs ``pgbench -n -c 32 -j 2 -T <seconds>`` with a custom script doing the equivalent raw
+   transaction: ``BEGIN; INSERT`` a submission; ``INSERT`` an administration; ``END``.
+
+Prints one JSON object: submissions per second, p50/p95/p99 latency, errors, and pgbench's
+rate and latency for the raw two-insert transaction. Usage::
+
+    python bench/bench_submissions.py [--seconds 10] [--workers 4] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from bordin.domain.access import Role
+from bordin.notify.memory import MemoryTransport
+from bordin.services import feedback
+from bordin.services import practice as practice_service
+from bordin.services import users as user_service
+from bordin.services.runtime import Runtime
+from bordin.settings import Settings
+from bordin.storage.database import make_engine, make_session_factory
+from bordin.storage.migrate import upgrade
+
+ADMIN_URL = os.environ.get("BORDIN_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+SECRET = "bench-secret-key-not-for-production"
+ENCRYPTION = "bench-encryption-passphrase"
+TEXTS = ("", "", "Thanks, that was helpful.", "We covered a lot today.",
+         "I'd like more time on the work stuff next week.")
+
+APP_MODULE = '''
+from bordin.settings import Settings
+from bordin.web.app import create_app
+
+
+def app():
+    return create_app(Settings())
+'''
+
+PGBENCH_SCRIPT = r"""
+\set r random(0, {clients_minus_1})
+\set k random(0, {sessions_minus_1})
+BEGIN;
+INSERT INTO feedback_submissions (client_id, appointment_id, received_at, triage_evidence,
+  crisis_shown) VALUES ({client0} + :r, {appointment0} + :r * {sessions} + :k, now(), '[]',
+  false);
+INSERT INTO administrations (client_id, episode_id, appointment_id, submission_id,
+  instrument_id, instrument_version, answered_at, answers, total, subscales, cutoff_exceeded,
+  risk_items, prorated, source) VALUES ({client0} + :r, {episode0} + :r,
+  {appointment0} + :r * {sessions} + :k,
+  currval(pg_get_serial_sequence('feedback_submissions', 'id')), 'bordin_sac', '1.0', now(),
+  '{{"goals": 8, "tasks": 7, "bond": 9, "overall": 8}}', 32,
+  '{{"goals": 8, "tasks": 7, "bond": 9, "overall": 8}}', false, '[]', false, 'pgbench');
+END;
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def seed(url: str, *, clients: int, sessions: int) -> tuple[list[str], dict[str, int]]:
+    """Practice, therapist, clients, episodes, attended sessions, links. Returns the tokens."""
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    settings = Settings(environment="test", secret_key=SECRET,  # type: ignore[arg-type]
+                        encryption_key=ENCRYPTION)  # type: ignore[arg-type]
+    rt = Runtime(settings=settings, transport=MemoryTransport())
+    tokens: list[str] = []
+    ids: dict[str, int] = {}
+    with factory() as db:
+        practice = practice_service.create_practice(db, rt, name="Benchmark Test Practice")
+        therapist = user_service.add_user(
+            db, rt, practice_id=practice.id, username="bench-therapist",
+            email="bench-therapist@example.org", display_name="Bench Therapist",
+            role=Role.THERAPIST, password=None)
+        start = datetime.now(UTC) - timedelta(days=7 * sessions)
+        for number in range(clients):
+            client = practice_service.add_client(
+                db, rt, practice_id=practice.id, display_name=f"Bench Client {number}",
+                email=f"bench{number}@example.org", commit=False)
+            episode = practice_service.open_episode(
+                db, rt, therapist_id=therapist.id, client_ids=[client.id], kind="individual",
+                started_on=start.date(), commit=False)
+            if number == 0:
+                ids["client0"], ids["episode0"] = client.id, episode.id
+            for week in range(sessions):
+                appointment = practice_service.schedule_appointment(
+                    db, rt, episode_id=episode.id, starts_at=start + timedelta(days=7 * week),
+                    status="attended", commit=False)
+                db.flush()
+                if number == 0 and week == 0:
+                    ids["appointment0"] = appointment.id
+                for issued in feedback.issue_links(db, rt, appointment_id=appointment.id,
+                                                   commit=False):
+                    tokens.append(issued.token)
+            if number % 50 == 49:
+                db.commit()
+        db.commit()
+    engine.dispose()
+    return tokens, ids
+
+
+async def load(base_url: str, tokens: list[str], *, concurrency: int, seconds: float,
+               warmup: float) -> dict[str, object]:
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for token in tokens:
+        queue.put_nowait(token)
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    done = 0
+    measuring = False
+    stop_at = 0.0
+    rng = random.Random(7)
+
+    async def worker(http: httpx.AsyncClient) -> None:
+        nonlocal done
+        while time.perf_counter() < stop_at and not queue.empty():
+            token = queue.get_nowait()
+            data = {"csrf_token": "bench", "bordin_sac.goals": str(rng.randint(5, 10)),
+                    "bordin_sac.tasks": str(rng.randint(5, 10)),
+                    "bordin_sac.bond": str(rng.randint(6, 10)),
+                    "bordin_sac.overall": str(rng.randint(5, 10)), "text": rng.choice(TEXTS)}
+            began = time.perf_counter()
+            try:
+                response = await http.post(f"/f/{token}", data=data)
+                ok = response.status_code == 200 and "Thank you" in response.text
+                key = "ok" if ok else f"http_{response.status_code}"
+            except httpx.HTTPError as error:
+                key = type(error).__name__
+            elapsed = time.perf_counter() - began
+            if measuring:
+                if key == "ok":
+                    latencies.append(elapsed)
+                    done += 1
+                else:
+                    errors[key] = errors.get(key, 0) + 1
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, cookies={"bordin_csrf": "bench"},
+                                 limits=limits, timeout=60) as http:
+        stop_at = time.perf_counter() + warmup
+        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+        measuring = True
+        started = time.perf_counter()
+        stop_at = started + seconds
+        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "submissions": done,
+        "seconds": round(elapsed, 2),
+        "submissions_per_second": round(done / elapsed, 1),
+        "latency_ms_p50": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "latency_ms_p95": round(percentile(latencies, 0.95) * 1000, 1),
+        "latency_ms_p99": round(percentile(latencies, 0.99) * 1000, 1),
+        "errors": errors,
+        "links_left": queue.qsize(),
+    }
+
+
+def run_pgbench(dbname: str, ids: dict[str, int], *, clients: int, sessions: int,
+                seconds: int, folder: Path) -> dict[str, object]:
+    script = folder / "two_inserts.sql"
+    script.write_text(PGBENCH_SCRIPT.format(
+        clients_minus_1=clients - 1, sessions_minus_1=sessions - 1, sessions=sessions, **ids))
+    base = ADMIN_URL.rsplit("/", 1)[0]
+    match = re.match(r"postgresql://(?:(\w+)@)?([\w.]+):(\d+)", base)
+    assert match, "BORDIN_BENCH_PG_URL must look like postgresql://user@host:port/db"
+    user, host, port = match.group(1) or "postgres", match.group(2), match.group(3)
+    command = ["pgbench", "-n", "-c", "32", "-j", "2", "-T", str(seconds), "-f", str(script),
+               "-l", "--log-prefix", str(folder / "pgbench"), "-h", host, "-p", port,
+               "-U", user, dbname]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", output)
+                .group(1))  # type: ignore[union-attr]
+    latency = float(re.search(r"latency average = ([\d.]+) ms", output)
+                    .group(1))  # type: ignore[union-attr]
+    per_transaction: list[float] = []
+    for log in folder.glob("pgbench*"):
+        if log.suffix == ".sql":
+            continue
+        for line in log.read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 3:
+                per_transaction.append(float(parts[2]) / 1000)
+    return {
+        "command": " ".join(command[:10]) + " ...",
+        "transactions_per_second": round(tps, 1),
+        "latency_ms_average": round(latency, 2),
+        "latency_ms_p95": round(percentile(per_transaction, 0.95), 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument("--sessions", type=int, default=12)
+    args = parser.parse_args()
+
+    dbname = f"bordin_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    url = f"{base}/{dbname}"
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        began = time.perf_counter()
+        tokens, ids = seed(url, clients=args.clients, sessions=args.sessions)
+        seed_seconds = time.perf_counter() - began
+        random.Random(3).shuffle(tokens)
+        with tempfile.TemporaryDirectory() as folder_name:
+            folder = Path(folder_name)
+            (folder / "bench_app.py").write_text(APP_MODULE)
+            port = free_port()
+            env = {**os.environ, "BORDIN_DATABASE_URL": url, "BORDIN_SECRET_KEY": SECRET,
+                   "BORDIN_ENCRYPTION_KEY": ENCRYPTION, "BORDIN_ENVIRONMENT": "test",
+                   "BORDIN_NOTIFY_TRANSPORT": "log", "BORDIN_DATA_DIR": str(folder),
+                   "BORDIN_BASE_URL": f"http://127.0.0.1:{port}"}
+            server = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--factory", "bench_app:app", "--app-dir",
+                 str(folder), "--host", "127.0.0.1", "--port", str(port), "--workers",
+                 str(args.workers), "--log-level", "warning", "--no-access-log"],
+                env=env)
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("uvicorn did not start")
+                time.sleep(0.3)
+            app = asyncio.run(load(f"http://127.0.0.1:{port}", tokens,
+                                   concurrency=args.concurrency, seconds=args.seconds,
+                                   warmup=args.warmup))
+            server.terminate()
+            server.wait(timeout=30)
+            server = None
+            raw = run_pgbench(dbname, ids, clients=args.clients, sessions=args.sessions,
+                              seconds=args.seconds, folder=folder)
+        rate = app["submissions_per_second"]
+        print(json.dumps({
+            "benchmark": "feedback submissions (POST /f/<token>) vs pgbench two-insert "
+                         "transaction, same PostgreSQL, same run",
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "platform": platform.platform()},
+            "setup": {"clients": args.clients, "sessions_each": args.sessions,
+                      "links": len(tokens), "seed_seconds": round(seed_seconds, 1),
+                      "uvicorn_workers": args.workers, "concurrency": args.concurrency,
+                      "seconds": args.seconds},
+            "bordin": app,
+            "pgbench": raw,
+            "bordin_share_of_raw_rate": round(float(rate) / float(raw["transactions_per_second"]),
+                                              3),
+        }, indent=2))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ import platform
 import random
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -83,13 +84,13 @@ def main() -> None:
     single_total = bulk_total = 0.0
     for index, instrument in enumerate(builtin_registry().all()):
         rows = synthetic_answers(instrument, args.single, seed=index)
-        single = best_of(args.repeats, lambda rows=rows, i=instrument: score_each(i, rows))
+        single = best_of(args.repeats, partial(score_each, instrument, rows))
         scorable = score_each(instrument, rows)
 
         bulk_rows = synthetic_answers(instrument, min(args.bulk, 50_000), seed=100 + index)
         array = np.array([[np.nan if v is None else v for v in r] for r in bulk_rows])
         array = np.tile(array, (max(1, args.bulk // len(array)), 1))[: args.bulk]
-        bulk = best_of(args.repeats, lambda a=array, i=instrument: score_bulk(i, a))
+        bulk = best_of(args.repeats, partial(score_bulk, instrument, array))
 
         single_rate = args.single / single
         bulk_rate = len(array) / bulk

@@ -139,8 +139,9 @@ def test_instruments_show_an_unknown_id_is_a_one_line_error():
 
 @pytest.mark.skipif(not DATA.is_dir(), reason=f"external FHIR test files not found at {DATA}")
 def test_instruments_import_prints_what_matched(monkeypatch):
-    monkeypatch.setattr("bordin.cli.measures.default_registry", lambda: default_registry().copy())
-    result, out = run("instruments", "import", str(DATA / "pco__Questionnaire-GAD7.json"))
+    result, out = run(
+        "instruments", "import", "--check", str(DATA / "pco__Questionnaire-GAD7.json")
+    )
     assert result.exit_code == 0
     data = json.loads(out)
     assert (data["valid"], data["action"], data["instrument"]) == (True, "attached_wording", "gad7")
@@ -150,7 +151,10 @@ def test_instruments_import_prints_what_matched(monkeypatch):
 @pytest.mark.skipif(not DATA.is_dir(), reason=f"external FHIR test files not found at {DATA}")
 def test_importing_a_file_that_is_not_a_questionnaire_fails_clearly():
     result, out = run(
-        "instruments", "import", str(DATA / "uscore__Observation-PHQ9-item-example-44261-6.json")
+        "instruments",
+        "import",
+        "--check",
+        str(DATA / "uscore__Observation-PHQ9-item-example-44261-6.json"),
     )
     assert result.exit_code == 2
     assert json.loads(out)["errors"][0] == {

@@ -24,6 +24,7 @@ from bordin.domain.instruments import (
     score,
 )
 from bordin.domain.instruments.change import clinical_threshold
+from bordin.domain.instruments.importing import ImportSummary
 from bordin.interop.fhir.questionnaire import load_questionnaire_file
 
 EXIT_INVALID = 2
@@ -189,20 +190,42 @@ def import_command(
             help="A ValueSet JSON file the Questionnaire's answer lists point to (repeatable).",
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only check the file and print what would match."),
+    ] = False,
 ) -> None:
-    """Import wording (or a custom instrument) from a FHIR Questionnaire; print what matched.
-
-    Nothing is changed when the file is refused.
+    """Import wording (or a custom instrument) from a FHIR Questionnaire into the practice's
+    database, and print what matched. Nothing is stored when the file is refused.
     """
     try:
-        imported = load_questionnaire_file(path, value_set_paths=value_set or [])
-        summary = apply_import(imported, default_registry())
+        if check:
+            imported = load_questionnaire_file(path, value_set_paths=value_set or [])
+            summary = apply_import(imported, default_registry().copy())
+        else:
+            summary = _import_into_database(path, value_set or [])
     except OSError as error:
         raise _fail(f"cannot read {error.filename}: {error.strerror}") from None
     except InvalidInput as refused:
         _print_json({"valid": False, "errors": [e.as_dict() for e in refused.errors]})
         raise SystemExit(EXIT_INVALID) from None
     _print_json({"valid": True, **summary.as_dict()})
+
+
+def _import_into_database(path: Path, value_sets: list[Path]) -> ImportSummary:
+    from bordin.cli.context import database, engine_for, load_settings
+    from bordin.services.instruments import import_questionnaire
+    from bordin.services.practice import the_practice
+    from bordin.storage.migrate import upgrade
+
+    settings = load_settings()
+    engine = engine_for(settings)
+    upgrade(engine)
+    engine.dispose()
+    data, sets = path.read_bytes(), [p.read_bytes() for p in value_sets]
+    with database(settings) as (db, rt):
+        practice = the_practice(db)
+        return import_questionnaire(db, rt, practice_id=practice.id, data=data, value_sets=sets)
 
 
 def _summary(instrument: Instrument) -> dict[str, Any]:

@@ -53,6 +53,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.sessions = sessions
     app.state.templates = make_templates()
+    _load_custom_instruments(sessions)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_error_handlers(app)
 
@@ -122,3 +123,19 @@ def create_app(
     ):
         app.include_router(module.router)
     return app
+
+
+def _load_custom_instruments(sessions: sessionmaker[Session]) -> None:
+    """Register the practices' imported instruments, once the schema exists."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from bordin.services.instruments import load_custom_instruments
+
+    session = sessions()
+    try:
+        load_custom_instruments(session)
+    except (OperationalError, ProgrammingError):
+        log.warning("custom instruments not loaded: the database is not migrated yet")
+    finally:
+        session.rollback()
+        session.close()

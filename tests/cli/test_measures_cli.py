@@ -16,7 +16,6 @@ import pytest
 from typer.testing import CliRunner
 
 from bordin.cli.app import app
-from bordin.domain.instruments import default_registry
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]

@@ -120,3 +120,32 @@ def test_a_supervisor_can_read_but_not_log_ruptures_for_a_supervisees_client(
         },
     )
     assert response.status_code == 404
+
+
+def test_an_administration_exports_as_a_valid_fhir_questionnaire_response(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast
+) -> None:
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    appointment = cast.ash_sessions[0]
+    row = record_administration(
+        db,
+        rt,
+        client_id=cast.ash.id,
+        episode_id=cast.ash_episode.id,
+        appointment_id=appointment.id,
+        instrument_id="phq9",
+        answers=[1, 2, 0, 1, 0, 0, 1, 0, 0],
+        answered_at=appointment.starts_at,
+    )
+    sign_in(web, "alice")
+    response = web.get(f"/api/administrations/{row.id}/fhir")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    resource = QuestionnaireResponse.model_validate(response.json())
+    assert resource.status == "completed"
+    assert "Ash" not in response.text  # pseudonym only
+    assert cast.ash.pseudonym in response.text
+    web.cookies.clear()
+    sign_in(web, "bob")
+    assert web.get(f"/api/administrations/{row.id}/fhir").status_code == 404

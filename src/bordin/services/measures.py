@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor
 from bordin.domain.instruments import get_instrument, score
+from bordin.domain.errors import NotFound
 from bordin.services import audit
+from bordin.services.audit import Origin
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import AdministrationRow
 
@@ -69,3 +71,40 @@ def record_administration(
     if commit:
         db.commit()
     return row
+
+
+def export_administration_fhir(
+    db: Session,
+    rt: Runtime,
+    *,
+    actor: Actor,
+    administration_id: int,
+    origin: Origin | None = None,
+) -> dict[str, object]:
+    """One stored administration as an R4B QuestionnaireResponse (validated), as JSON.
+
+    Access is checked and the read audited; the client appears by pseudonym only.
+    """
+    from bordin.domain.instruments.administration import administer
+    from bordin.interop.fhir.questionnaire_response import export_questionnaire_response
+    from bordin.services.access import get_client_for_user
+
+    row = db.get(AdministrationRow, administration_id)
+    if row is None:
+        raise NotFound("administration not found")
+    client = get_client_for_user(
+        db, rt, actor, row.client_id, origin=origin, purpose="administration_export"
+    )
+    instrument = get_instrument(row.instrument_id)
+    admin = administer(
+        instrument,
+        dict(row.answers),
+        administration_id=str(row.id),
+        respondent_id=client.pseudonym,
+        completed_at=row.answered_at,
+        session_id=str(row.appointment_id) if row.appointment_id else None,
+    )
+    resource = export_questionnaire_response(admin, instrument, canonical_base=rt.settings.base_url)
+    db.commit()
+    exported: dict[str, object] = resource.model_dump(mode="json", exclude_none=True)
+    return exported

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from bordin.domain.alliance import MARKERS, STRATEGIES
 from bordin.domain.errors import InvalidInput, NotFound
@@ -15,6 +15,7 @@ from bordin.reports.read.client_record import client_record
 from bordin.reports.read.trajectory import episode_trajectory
 from bordin.reports.trajectory import describe_trajectory, trajectory_table
 from bordin.services.access import get_client_for_user
+from bordin.services.measures import export_administration_fhir
 from bordin.services.ruptures import log_rupture
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
 from bordin.web.templating import render
@@ -149,3 +150,14 @@ async def add_rupture(
             status=422,
         )
     return RedirectResponse(f"/clients/{client_id}#ruptures", status_code=303)
+
+
+@router.get("/api/administrations/{administration_id}/fhir")
+def administration_fhir(
+    administration_id: int, db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin
+) -> JSONResponse:
+    """One administration as a FHIR R4B QuestionnaireResponse."""
+    resource = export_administration_fhir(
+        db, rt, actor=viewer.actor, administration_id=administration_id, origin=origin
+    )
+    return JSONResponse(resource, media_type="application/fhir+json")

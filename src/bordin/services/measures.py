@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor
-from bordin.domain.instruments import get_instrument, score
 from bordin.domain.errors import NotFound
+from bordin.domain.instruments import get_instrument, score
 from bordin.services import audit
 from bordin.services.audit import Origin
 from bordin.services.runtime import Runtime

@@ -135,6 +135,14 @@ def test_the_form_can_be_completed_with_the_keyboard_alone(
     page = new_page()
     page.goto(live_server.url(f"/f/{token}"))
     page.locator("#bordin_sac-goals-0").focus()
+    page.keyboard.press("ArrowRight")
+    focused = page.locator("label[for=bordin_sac-goals-1]")
+    outline = focused.evaluate(
+        "(el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineColor]"
+    )
+    assert outline == ["solid", "rgb(27, 31, 36)"]  # a visible focus ring, 16.6:1 on white
+    screenshot(page, "keyboard-focus-phone")
+    page.keyboard.press("ArrowLeft")
     for _ in range(4):  # four questions: move to 5 with the arrows, then on to the next group
         for _ in range(5):
             page.keyboard.press("ArrowRight")

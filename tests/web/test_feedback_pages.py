@@ -81,6 +81,7 @@ def test_errors_are_listed_at_the_top_linked_to_fields_and_nothing_is_stored(
     assert status == "422"
     assert 'class="error-summary" role="alert"' in html
     assert 'href="#bordin_sac-tasks-0"' in html and 'href="#bordin_sac-bond-0"' in html
+    assert 'name="bordin_sac.tasks" value="0" aria-invalid="true"' in html
     assert 'aria-describedby="bordin_sac-tasks-ends bordin_sac-tasks-error"' in html
     assert 'id="bordin_sac-goals-8" name="bordin_sac.goals" value="8" checked' in html
     assert db.scalars(select(SubmissionRow)).all() == []

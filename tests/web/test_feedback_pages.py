@@ -345,3 +345,17 @@ def test_the_caseload_links_the_next_session_to_its_session_view(
     html = alice.get("/caseload").text
     assert f'href="/sessions/{cast.ash_sessions[4].id}"' in html
     assert f'href="/sessions/{cast.couple_sessions[4].id}"' in html
+
+
+def test_the_request_log_holds_no_token_name_or_words(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = link_for(db, rt, cast)[cast.ash.id]
+    words = "Something quite personal about my week."
+    with caplog.at_level("DEBUG"):
+        post_form(web, token, {**SAC, "text": words})
+    # Bordin's own loggers (the test's HTTP client logs the URL it called, as a browser would).
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bordin"))
+    assert "/f/{token}" in logged  # the route template, not the path
+    for secret in (token, words, cast.ash.display_name, cast.ash.email or "@"):
+        assert secret not in logged

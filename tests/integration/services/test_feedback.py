@@ -470,8 +470,23 @@ def test_words_with_a_crisis_and_a_conduct_concern_go_urgently_to_the_lead_only(
     assert result.crisis and result.concern_raised
     urgent = urgent_alerts(db)
     assert {a.recipient_user_id for a in urgent} == {cast.sue.id}
-    assert not db.scalars(select(AlertRow).where(
-        AlertRow.recipient_user_id == cast.alice.id)).all()
+    assert not db.scalars(select(AlertRow).where(AlertRow.recipient_user_id == cast.alice.id)).all()
     record = client_record(db, rt.cipher, cast.ash.id)
     assert all(not line.texts for ev in record.episodes for line in ev.sessions)
     assert db.scalars(select(ConcernRow)).one().category == "conduct"
+
+
+def test_a_fault_in_the_signal_recompute_never_costs_the_client_their_submission(
+    db: Session, rt: Runtime, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bordin.services import signals
+
+    def broken(*args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("simulated fault in the signal rules")
+
+    monkeypatch.setattr(signals, "recompute_episode", broken)
+    token = issue(db, rt, last_attended(cast))[cast.ash.id]
+    result = feedback.submit_feedback(db, rt, token=token, answers=sac())
+    db.rollback()
+    assert db.get(SubmissionRow, result.submission_id) is not None
+    assert count(db, AdministrationRow) == 1

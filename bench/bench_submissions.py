@@ -39,6 +39,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from pydantic import SecretStr
 
 from bordin.domain.access import Role
 from bordin.notify.memory import MemoryTransport
@@ -53,17 +54,22 @@ from bordin.storage.migrate import upgrade
 ADMIN_URL = os.environ.get("BORDIN_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = "bench-secret-key-not-for-production"
 ENCRYPTION = "bench-encryption-passphrase"
-TEXTS = ("", "", "Thanks, that was helpful.", "We covered a lot today.",
-         "I'd like more time on the work stuff next week.")
+TEXTS = (
+    "",
+    "",
+    "Thanks, that was helpful.",
+    "We covered a lot today.",
+    "I'd like more time on the work stuff next week.",
+)
 
-APP_MODULE = '''
+APP_MODULE = """
 from bordin.settings import Settings
 from bordin.web.app import create_app
 
 
 def app():
     return create_app(Settings())
-'''
+"""
 
 PGBENCH_SCRIPT = r"""
 \set r random(0, {clients_minus_1})
@@ -102,36 +108,60 @@ def seed(url: str, *, clients: int, sessions: int) -> tuple[list[str], dict[str,
     engine = make_engine(url)
     upgrade(engine)
     factory = make_session_factory(engine)
-    settings = Settings(environment="test", secret_key=SECRET,  # type: ignore[arg-type]
-                        encryption_key=ENCRYPTION)  # type: ignore[arg-type]
+    settings = Settings(
+        environment="test", secret_key=SecretStr(SECRET), encryption_key=SecretStr(ENCRYPTION)
+    )
     rt = Runtime(settings=settings, transport=MemoryTransport())
     tokens: list[str] = []
     ids: dict[str, int] = {}
     with factory() as db:
         practice = practice_service.create_practice(db, rt, name="Benchmark Test Practice")
         therapist = user_service.add_user(
-            db, rt, practice_id=practice.id, username="bench-therapist",
-            email="bench-therapist@example.org", display_name="Bench Therapist",
-            role=Role.THERAPIST, password=None)
+            db,
+            rt,
+            practice_id=practice.id,
+            username="bench-therapist",
+            email="bench-therapist@example.org",
+            display_name="Bench Therapist",
+            role=Role.THERAPIST,
+            password=None,
+        )
         start = datetime.now(UTC) - timedelta(days=7 * sessions)
         for number in range(clients):
             client = practice_service.add_client(
-                db, rt, practice_id=practice.id, display_name=f"Bench Client {number}",
-                email=f"bench{number}@example.org", commit=False)
+                db,
+                rt,
+                practice_id=practice.id,
+                display_name=f"Bench Client {number}",
+                email=f"bench{number}@example.org",
+                commit=False,
+            )
             episode = practice_service.open_episode(
-                db, rt, therapist_id=therapist.id, client_ids=[client.id], kind="individual",
-                started_on=start.date(), commit=False)
+                db,
+                rt,
+                therapist_id=therapist.id,
+                client_ids=[client.id],
+                kind="individual",
+                started_on=start.date(),
+                commit=False,
+            )
             if number == 0:
                 ids["client0"], ids["episode0"] = client.id, episode.id
             for week in range(sessions):
                 appointment = practice_service.schedule_appointment(
-                    db, rt, episode_id=episode.id, starts_at=start + timedelta(days=7 * week),
-                    status="attended", commit=False)
+                    db,
+                    rt,
+                    episode_id=episode.id,
+                    starts_at=start + timedelta(days=7 * week),
+                    status="attended",
+                    commit=False,
+                )
                 db.flush()
                 if number == 0 and week == 0:
                     ids["appointment0"] = appointment.id
-                for issued in feedback.issue_links(db, rt, appointment_id=appointment.id,
-                                                   commit=False):
+                for issued in feedback.issue_links(
+                    db, rt, appointment_id=appointment.id, commit=False
+                ):
                     tokens.append(issued.token)
             if number % 50 == 49:
                 db.commit()
@@ -140,8 +170,9 @@ def seed(url: str, *, clients: int, sessions: int) -> tuple[list[str], dict[str,
     return tokens, ids
 
 
-async def load(base_url: str, tokens: list[str], *, concurrency: int, seconds: float,
-               warmup: float) -> dict[str, object]:
+async def load(
+    base_url: str, tokens: list[str], *, concurrency: int, seconds: float, warmup: float
+) -> dict[str, object]:
     queue: asyncio.Queue[str] = asyncio.Queue()
     for token in tokens:
         queue.put_nowait(token)
@@ -156,10 +187,14 @@ async def load(base_url: str, tokens: list[str], *, concurrency: int, seconds: f
         nonlocal done
         while time.perf_counter() < stop_at and not queue.empty():
             token = queue.get_nowait()
-            data = {"csrf_token": "bench", "bordin_sac.goals": str(rng.randint(5, 10)),
-                    "bordin_sac.tasks": str(rng.randint(5, 10)),
-                    "bordin_sac.bond": str(rng.randint(6, 10)),
-                    "bordin_sac.overall": str(rng.randint(5, 10)), "text": rng.choice(TEXTS)}
+            data = {
+                "csrf_token": "bench",
+                "bordin_sac.goals": str(rng.randint(5, 10)),
+                "bordin_sac.tasks": str(rng.randint(5, 10)),
+                "bordin_sac.bond": str(rng.randint(6, 10)),
+                "bordin_sac.overall": str(rng.randint(5, 10)),
+                "text": rng.choice(TEXTS),
+            }
             began = time.perf_counter()
             try:
                 response = await http.post(f"/f/{token}", data=data)
@@ -176,8 +211,9 @@ async def load(base_url: str, tokens: list[str], *, concurrency: int, seconds: f
                     errors[key] = errors.get(key, 0) + 1
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base_url, cookies={"bordin_csrf": "bench"},
-                                 limits=limits, timeout=60) as http:
+    async with httpx.AsyncClient(
+        base_url=base_url, cookies={"bordin_csrf": "bench"}, limits=limits, timeout=60
+    ) as http:
         stop_at = time.perf_counter() + warmup
         await asyncio.gather(*(worker(http) for _ in range(concurrency)))
         measuring = True
@@ -197,23 +233,51 @@ async def load(base_url: str, tokens: list[str], *, concurrency: int, seconds: f
     }
 
 
-def run_pgbench(dbname: str, ids: dict[str, int], *, clients: int, sessions: int,
-                seconds: int, folder: Path) -> dict[str, object]:
+def _number(pattern: str, text: str) -> float:
+    found = re.search(pattern, text)
+    if found is None:
+        raise RuntimeError(f"pgbench output did not match {pattern!r}")
+    return float(found.group(1))
+
+
+def run_pgbench(
+    dbname: str, ids: dict[str, int], *, clients: int, sessions: int, seconds: int, folder: Path
+) -> dict[str, object]:
     script = folder / "two_inserts.sql"
-    script.write_text(PGBENCH_SCRIPT.format(
-        clients_minus_1=clients - 1, sessions_minus_1=sessions - 1, sessions=sessions, **ids))
+    script.write_text(
+        PGBENCH_SCRIPT.format(
+            clients_minus_1=clients - 1, sessions_minus_1=sessions - 1, sessions=sessions, **ids
+        )
+    )
     base = ADMIN_URL.rsplit("/", 1)[0]
     match = re.match(r"postgresql://(?:(\w+)@)?([\w.]+):(\d+)", base)
     assert match, "BORDIN_BENCH_PG_URL must look like postgresql://user@host:port/db"
     user, host, port = match.group(1) or "postgres", match.group(2), match.group(3)
-    command = ["pgbench", "-n", "-c", "32", "-j", "2", "-T", str(seconds), "-f", str(script),
-               "-l", "--log-prefix", str(folder / "pgbench"), "-h", host, "-p", port,
-               "-U", user, dbname]
+    command = [
+        "pgbench",
+        "-n",
+        "-c",
+        "32",
+        "-j",
+        "2",
+        "-T",
+        str(seconds),
+        "-f",
+        str(script),
+        "-l",
+        "--log-prefix",
+        str(folder / "pgbench"),
+        "-h",
+        host,
+        "-p",
+        port,
+        "-U",
+        user,
+        dbname,
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", output)
-                .group(1))  # type: ignore[union-attr]
-    latency = float(re.search(r"latency average = ([\d.]+) ms", output)
-                    .group(1))  # type: ignore[union-attr]
+    tps = _number(r"tps = ([\d.]+) \(without initial connection time\)", output)
+    latency = _number(r"latency average = ([\d.]+) ms", output)
     per_transaction: list[float] = []
     for log in folder.glob("pgbench*"):
         if log.suffix == ".sql":
@@ -255,15 +319,37 @@ def main() -> None:
             folder = Path(folder_name)
             (folder / "bench_app.py").write_text(APP_MODULE)
             port = free_port()
-            env = {**os.environ, "BORDIN_DATABASE_URL": url, "BORDIN_SECRET_KEY": SECRET,
-                   "BORDIN_ENCRYPTION_KEY": ENCRYPTION, "BORDIN_ENVIRONMENT": "test",
-                   "BORDIN_NOTIFY_TRANSPORT": "log", "BORDIN_DATA_DIR": str(folder),
-                   "BORDIN_BASE_URL": f"http://127.0.0.1:{port}"}
+            env = {
+                **os.environ,
+                "BORDIN_DATABASE_URL": url,
+                "BORDIN_SECRET_KEY": SECRET,
+                "BORDIN_ENCRYPTION_KEY": ENCRYPTION,
+                "BORDIN_ENVIRONMENT": "test",
+                "BORDIN_NOTIFY_TRANSPORT": "log",
+                "BORDIN_DATA_DIR": str(folder),
+                "BORDIN_BASE_URL": f"http://127.0.0.1:{port}",
+            }
             server = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--factory", "bench_app:app", "--app-dir",
-                 str(folder), "--host", "127.0.0.1", "--port", str(port), "--workers",
-                 str(args.workers), "--log-level", "warning", "--no-access-log"],
-                env=env)
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "bench_app:app",
+                    "--app-dir",
+                    str(folder),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(args.workers),
+                    "--log-level",
+                    "warning",
+                    "--no-access-log",
+                ],
+                env=env,
+            )
             deadline = time.monotonic() + 60
             while True:
                 try:
@@ -274,30 +360,55 @@ def main() -> None:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("uvicorn did not start")
                 time.sleep(0.3)
-            app = asyncio.run(load(f"http://127.0.0.1:{port}", tokens,
-                                   concurrency=args.concurrency, seconds=args.seconds,
-                                   warmup=args.warmup))
+            app = asyncio.run(
+                load(
+                    f"http://127.0.0.1:{port}",
+                    tokens,
+                    concurrency=args.concurrency,
+                    seconds=args.seconds,
+                    warmup=args.warmup,
+                )
+            )
             server.terminate()
             server.wait(timeout=30)
             server = None
-            raw = run_pgbench(dbname, ids, clients=args.clients, sessions=args.sessions,
-                              seconds=args.seconds, folder=folder)
-        rate = app["submissions_per_second"]
-        print(json.dumps({
-            "benchmark": "feedback submissions (POST /f/<token>) vs pgbench two-insert "
-                         "transaction, same PostgreSQL, same run",
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "platform": platform.platform()},
-            "setup": {"clients": args.clients, "sessions_each": args.sessions,
-                      "links": len(tokens), "seed_seconds": round(seed_seconds, 1),
-                      "uvicorn_workers": args.workers, "concurrency": args.concurrency,
-                      "seconds": args.seconds},
-            "bordin": app,
-            "pgbench": raw,
-            "bordin_share_of_raw_rate": round(float(rate) / float(raw["transactions_per_second"]),
-                                              3),
-        }, indent=2))
+            raw = run_pgbench(
+                dbname,
+                ids,
+                clients=args.clients,
+                sessions=args.sessions,
+                seconds=args.seconds,
+                folder=folder,
+            )
+        rate = float(str(app["submissions_per_second"]))
+        raw_rate = float(str(raw["transactions_per_second"]))
+        print(
+            json.dumps(
+                {
+                    "benchmark": "feedback submissions (POST /f/<token>) vs pgbench two-insert "
+                    "transaction, same PostgreSQL, same run",
+                    "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "machine": {
+                        "cpus": os.cpu_count(),
+                        "python": platform.python_version(),
+                        "platform": platform.platform(),
+                    },
+                    "setup": {
+                        "clients": args.clients,
+                        "sessions_each": args.sessions,
+                        "links": len(tokens),
+                        "seed_seconds": round(seed_seconds, 1),
+                        "uvicorn_workers": args.workers,
+                        "concurrency": args.concurrency,
+                        "seconds": args.seconds,
+                    },
+                    "bordin": app,
+                    "pgbench": raw,
+                    "bordin_share_of_raw_rate": round(rate / raw_rate, 3),
+                },
+                indent=2,
+            )
+        )
     finally:
         if server is not None:
             server.terminate()

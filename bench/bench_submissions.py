@@ -210,7 +210,9 @@ async def load(
                 else:
                     errors[key] = errors.get(key, 0) + 1
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Each submission on its own connection, as from 32 different phones (kept-alive connections
+    # would pin each simulated client to one worker for the whole run).
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=0)
     async with httpx.AsyncClient(
         base_url=base_url, cookies={"bordin_csrf": "bench"}, limits=limits, timeout=60
     ) as http:

@@ -56,6 +56,7 @@ from bordin.services.feedback_links import (
     FeedbackLinkUnavailable,
     IssuedLink,
     SendReport,
+    check_usable,
     find_link,
     issue_links,
     local_time,
@@ -196,7 +197,7 @@ def submit_feedback(
     link = find_link(db, token)
     if link.used_at is not None:
         return _stored_result(db, rt, link)
-    link = usable_link(db, rt, token)
+    link = check_usable(db, rt, link)
     ctx = _context(db, link)
     measures = build_measures(db, ctx.practice)
     checked = check_answers(measures, answers)

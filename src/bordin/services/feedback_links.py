@@ -78,7 +78,11 @@ def find_link(db: Session, token: str) -> FeedbackLinkRow:
 
 def usable_link(db: Session, rt: Runtime, token: str) -> FeedbackLinkRow:
     """The link if it can still be used for feedback; else the reason, kindly worded."""
-    link = find_link(db, token)
+    return check_usable(db, rt, find_link(db, token))
+
+
+def check_usable(db: Session, rt: Runtime, link: FeedbackLinkRow) -> FeedbackLinkRow:
+    """``link`` itself if it can still be used; else the reason, kindly worded."""
     if link.used_at is not None:
         raise FeedbackLinkUnavailable("used")
     if link.expires_at <= rt.now():

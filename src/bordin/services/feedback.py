@@ -77,7 +77,6 @@ from bordin.storage.tables import (
     FeedbackLinkRow,
     PracticeRow,
     SubmissionRow,
-    UserRow,
 )
 
 __all__ = [
@@ -527,9 +526,3 @@ def progress_session_from_link(db: Session, rt: Runtime, *, token: str, origin: 
     client = db.get(ClientRow, link.client_id)
     assert client is not None
     return start_client_session(db, rt, client=client, origin=origin, hours=1)
-
-
-def therapist_of(db: Session, link: FeedbackLinkRow) -> UserRow | None:
-    """The therapist of a link's session (for tests and messages)."""
-    ctx = _context(db, link)
-    return db.get(UserRow, ctx.episode.therapist_id)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from bordin.domain.alliance.signal import Explanation, Signal
+from bordin.services import practice as practice_service
 from bordin.services.measures import record_administration
 from bordin.services.runtime import Runtime
 from bordin.services.signals import store_signals
 from bordin.storage.tables import AppointmentRow, SignalRow
+from tests.fixtures.cast import Cast
 
 
 def phq9_answers(total: int) -> list[int]:
@@ -104,3 +107,70 @@ def put_signals(db: Session, rt: Runtime, episode_id: int, *signals: Signal) -> 
     rows = store_signals(db, rt, episode_id=episode_id, signals=list(signals))
     db.commit()
     return rows
+
+
+def ended_practice(db: Session, rt: Runtime, cast: Cast) -> None:
+    """Ash recovers (PHQ-9 18 → 6), Birch improves reliably on the CORE-10, Cedar starts below
+    the clinical threshold, and Dale drops out after one score."""
+    rate(
+        db,
+        rt,
+        client_id=cast.ash.id,
+        episode_id=cast.ash_episode.id,
+        sessions=cast.ash_sessions[:4],
+        alliance=[9, 8, 9, 10],
+        phq9=[18, 14, 10, 6],
+    )
+    for session in cast.ash_sessions[:4]:  # as many GAD-7s as PHQ-9s: PHQ-9 stays primary
+        record_administration(
+            db,
+            rt,
+            client_id=cast.ash.id,
+            episode_id=cast.ash_episode.id,
+            appointment_id=session.id,
+            instrument_id="gad7",
+            answers=[1] * 7,
+            answered_at=session.starts_at,
+        )
+    couple = cast.couple_sessions[:4]
+    rate(
+        db,
+        rt,
+        client_id=cast.birch.id,
+        episode_id=cast.couple_episode.id,
+        sessions=couple,
+        alliance=[7, 7, 6, 8],
+        core10=[20, 18, 15, 12],
+    )
+    rate(
+        db,
+        rt,
+        client_id=cast.cedar.id,
+        episode_id=cast.couple_episode.id,
+        sessions=couple[:2],
+        alliance=[10, 10],
+        core10=[8, 7],
+    )
+    dale_first = cast.dale_episode.id
+    dale_session = practice_service.schedule_appointment(
+        db,
+        rt,
+        episode_id=dale_first,
+        starts_at=rt.now() - timedelta(days=60),
+        status="attended",
+    )
+    rate(
+        db,
+        rt,
+        client_id=cast.dale.id,
+        episode_id=cast.dale_episode.id,
+        sessions=[dale_session],
+        phq9=[16],
+    )
+    today = rt.now().date()
+    for episode, status in (
+        (cast.ash_episode, "completed"),
+        (cast.couple_episode, "completed"),
+        (cast.dale_episode, "dropped_out"),
+    ):
+        practice_service.end_episode(db, rt, episode_id=episode.id, status=status, ended_on=today)

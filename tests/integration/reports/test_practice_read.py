@@ -17,84 +17,15 @@ from bordin.reports.read.practice import (
     percent_of_scale,
     practice_overview,
 )
-from bordin.services import practice as practice_service
-from bordin.services.measures import record_administration
 from bordin.services.runtime import Runtime
 from tests.fixtures.cast import Cast
-from tests.integration.reports.helpers import rate
-
-
-def _ended_practice(db: Session, rt: Runtime, cast: Cast) -> None:
-    """Ash recovers (PHQ-9 18 → 6), Birch improves reliably on the CORE-10, Cedar starts below
-    the clinical threshold, and Dale drops out after one score."""
-    rate(
-        db,
-        rt,
-        client_id=cast.ash.id,
-        episode_id=cast.ash_episode.id,
-        sessions=cast.ash_sessions[:4],
-        alliance=[9, 8, 9, 10],
-        phq9=[18, 14, 10, 6],
-    )
-    for session in cast.ash_sessions[:4]:  # as many GAD-7s as PHQ-9s: PHQ-9 stays primary
-        record_administration(
-            db,
-            rt,
-            client_id=cast.ash.id,
-            episode_id=cast.ash_episode.id,
-            appointment_id=session.id,
-            instrument_id="gad7",
-            answers=[1] * 7,
-            answered_at=session.starts_at,
-        )
-    couple = cast.couple_sessions[:4]
-    rate(
-        db,
-        rt,
-        client_id=cast.birch.id,
-        episode_id=cast.couple_episode.id,
-        sessions=couple,
-        alliance=[7, 7, 6, 8],
-        core10=[20, 18, 15, 12],
-    )
-    rate(
-        db,
-        rt,
-        client_id=cast.cedar.id,
-        episode_id=cast.couple_episode.id,
-        sessions=couple[:2],
-        alliance=[10, 10],
-        core10=[8, 7],
-    )
-    dale_first = cast.dale_episode.id
-    dale_session = practice_service.schedule_appointment(
-        db,
-        rt,
-        episode_id=dale_first,
-        starts_at=rt.now() - timedelta(days=60),
-        status="attended",
-    )
-    rate(
-        db,
-        rt,
-        client_id=cast.dale.id,
-        episode_id=cast.dale_episode.id,
-        sessions=[dale_session],
-        phq9=[16],
-    )
-    today = rt.now().date()
-    for episode, status in (
-        (cast.ash_episode, "completed"),
-        (cast.couple_episode, "completed"),
-        (cast.dale_episode, "dropped_out"),
-    ):
-        practice_service.end_episode(db, rt, episode_id=episode.id, status=status, ended_on=today)
+from tests.integration.reports.helpers import ended_practice, rate
 
 
 def test_each_client_in_an_ended_episode_gets_one_outcome_record(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    _ended_practice(db, rt, cast)
+    ended_practice(db, rt, cast)
     records = {o.pseudonym: o for o in outcome_records(db, practice_id=cast.practice.id)}
     assert set(records) == {p.pseudonym for p in (cast.ash, cast.birch, cast.cedar, cast.dale)}
     ash = records[cast.ash.pseudonym].record
@@ -110,7 +41,7 @@ def test_each_client_in_an_ended_episode_gets_one_outcome_record(
 def test_a_dropout_with_a_single_score_counts_only_as_a_dropout(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    _ended_practice(db, rt, cast)
+    ended_practice(db, rt, cast)
     dale = next(
         o for o in outcome_records(db, practice_id=cast.practice.id) if o.client_id == cast.dale.id
     )
@@ -137,7 +68,7 @@ def test_active_episodes_and_other_practices_give_no_records(
 def test_records_can_be_narrowed_to_one_therapist_and_a_period(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    _ended_practice(db, rt, cast)
+    ended_practice(db, rt, cast)
     today = rt.now().date()
     bobs = outcome_records(db, practice_id=cast.practice.id, therapist_id=cast.bob.id)
     assert [o.client_id for o in bobs] == [cast.dale.id]
@@ -156,7 +87,7 @@ def test_records_can_be_narrowed_to_one_therapist_and_a_period(
 def test_the_overview_counts_episodes_and_rates_with_intervals(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    _ended_practice(db, rt, cast)
+    ended_practice(db, rt, cast)
     overview = practice_overview(db, practice_id=cast.practice.id)
     assert (overview.episodes, overview.active_episodes, overview.ended_episodes) == (3, 0, 3)
     summary = overview.summary
@@ -171,7 +102,7 @@ def test_the_overview_counts_episodes_and_rates_with_intervals(
 def test_the_overview_lists_therapists_alphabetically_without_estimates_for_tiny_caseloads(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    _ended_practice(db, rt, cast)
+    ended_practice(db, rt, cast)
     overview = practice_overview(db, practice_id=cast.practice.id)
     assert [t.display_name for t in overview.therapists] == ["Alice Therapist", "Bob Therapist"]
     assert all(t.adjusted_difference is None and t.note for t in overview.therapists)

@@ -149,3 +149,33 @@ def test_an_administration_exports_as_a_valid_fhir_questionnaire_response(
     web.cookies.clear()
     sign_in(web, "bob")
     assert web.get(f"/api/administrations/{row.id}/fhir").status_code == 404
+
+
+def test_a_clients_words_are_hidden_from_the_therapist_once_they_stop_sharing_them(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast
+) -> None:
+    from bordin.services import practice as practice_service
+    from bordin.storage.tables import SubmissionRow
+
+    appointment = cast.ash_sessions[1]
+    db.add(
+        SubmissionRow(
+            client_id=cast.ash.id,
+            appointment_id=appointment.id,
+            received_at=appointment.starts_at,
+            text_encrypted=rt.cipher.encrypt("the homework felt pointless"),
+            triage_category="misalignment",
+        )
+    )
+    db.commit()
+    sign_in(web, "alice")
+    assert "the homework felt pointless" in web.get(f"/clients/{cast.ash.id}").text
+    practice_service.set_consent(
+        db,
+        rt,
+        actor=cast.actor(cast.alice),
+        client_id=cast.ash.id,
+        purpose="share_free_text_with_therapist",
+        granted=False,
+    )
+    assert "the homework felt pointless" not in web.get(f"/clients/{cast.ash.id}").text

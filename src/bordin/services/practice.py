@@ -78,7 +78,12 @@ def add_client(
     pseudonym: str | None = None,
     locale: str = "UK",
     preferred_language: str = "English",
-    consents: tuple[str, ...] = ("session_feedback", "email_contact", "see_own_progress"),
+    consents: tuple[str, ...] = (
+        "session_feedback",
+        "email_contact",
+        "see_own_progress",
+        "share_free_text_with_therapist",
+    ),
     is_demo: bool = False,
     actor: Actor | None = None,
     commit: bool = True,

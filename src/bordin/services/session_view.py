@@ -274,7 +274,14 @@ def _scores(
 def _last_words(
     db: Session, rt: Runtime, client_id: int, numbers: dict[int, int], upto: int
 ) -> tuple[str | None, int | None]:
-    """The client's most recent words for the therapist (never a conduct concern's)."""
+    """The client's most recent words for the therapist (never a conduct concern's).
+
+    Without the client's consent to share their words, only crisis words are shown (safety
+    comes first).
+    """
+    from bordin.services.practice import has_consent
+
+    shared = has_consent(db, client_id, "share_free_text_with_therapist")
     latest: tuple[int, str] | None = None
     for submission in db.scalars(
         select(SubmissionRow).where(
@@ -284,6 +291,8 @@ def _last_words(
             SubmissionRow.triage_category.is_distinct_from("conduct"),
         )
     ):
+        if not shared and submission.triage_category != "crisis":
+            continue
         number = numbers[submission.appointment_id or -1]
         if number > upto or (latest is not None and number <= latest[0]):
             continue

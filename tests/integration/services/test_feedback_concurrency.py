@@ -6,6 +6,7 @@ really commit, so it makes its own database and drops it afterwards.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -45,7 +46,10 @@ def own_database(tmp_path: Path) -> Iterator[tuple[sessionmaker[Session], Runtim
             name = f"bordin_race_{uuid.uuid4().hex[:8]}"
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error as error:
-        pytest.skip(f"PostgreSQL is not reachable: {str(error)[:100]}")
+        reason = f"PostgreSQL is not reachable: {str(error)[:100]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     engine = make_engine(f"{base}/{name}")
     try:

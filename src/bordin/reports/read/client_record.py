@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bordin.services.practice import has_consent
 from bordin.services.runtime import TextCipher
 from bordin.storage.tables import (
     AdministrationRow,
@@ -105,6 +106,10 @@ def client_record(db: Session, cipher: TextCipher, client_id: int) -> ClientReco
                 SubmissionRow.triage_category.is_distinct_from("conduct"),
             )
         ):
+            if submission.triage_category != "crisis" and not has_consent(
+                db, submission.client_id, "share_free_text_with_therapist"
+            ):
+                continue  # the client chose not to share their words (crisis words always show)
             text = cipher.decrypt(submission.text_encrypted)
             if text and submission.appointment_id in sessions:
                 sessions[submission.appointment_id].texts[submission.client_id] = text

@@ -14,14 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bordin.domain.alliance import citations
+from bordin.domain.alliance.explanations import change_explanation
 from bordin.domain.alliance.scale import ScaleFacts
 from bordin.domain.alliance.series import Point
-from bordin.domain.alliance.signal import Explanation, Severity, Signal, SignalType
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
+from bordin.domain.alliance.signal import Severity, Signal, SignalType
 
 
 def improvement(facts: ScaleFacts, intake: float, score: float) -> float:
@@ -60,40 +56,17 @@ def change_signals(
             improved(p) and facts.in_concern_range(intake) and not facts.in_concern_range(p.total)
         )
 
-    rules: list[tuple[SignalType, Severity, Callable[[Point], bool], str, str]] = [
-        (
-            "reliable_deterioration",
-            "high",
-            deteriorated,
-            "is reliably worse than at intake",
-            "Review the case with the client and in supervision; ask about the alliance, life "
-            "events and risk.",
-        ),
-        (
-            "reliable_improvement",
-            "routine",
-            improved,
-            "is reliably better than at intake",
-            "Share the progress with the client and review the goals.",
-        ),
-        (
-            "recovery",
-            "routine",
-            recovered,
-            "is reliably better than at intake and out of the clinical range",
-            "Discuss with the client whether the goals are met and how to end well.",
-        ),
+    rules: list[tuple[SignalType, Severity, Callable[[Point], bool]]] = [
+        ("reliable_deterioration", "high", deteriorated),
+        ("reliable_improvement", "routine", improved),
+        ("recovery", "routine", recovered),
     ]
     signals: list[Signal] = []
-    for kind, severity, test, words, next_step in rules:
+    for kind, severity, test in rules:
         start = _run_start(points, test)
         if start is None:
             continue
         first = points[start]
-        delta = latest.total - intake
-        cutoff_words = ""
-        if kind == "recovery" and facts.cutoff is not None:
-            cutoff_words = f", past the cut-off of {_fmt(facts.cutoff)}"
         signals.append(
             Signal(
                 episode_id=episode_id,
@@ -102,26 +75,17 @@ def change_signals(
                 type=kind,
                 severity=severity,
                 status="active",
-                explanation=Explanation(
-                    rule=f"change.{kind}",
-                    sentence=(
-                        f"{facts.instrument_id} {words}: {_fmt(intake)} at intake (session "
-                        f"{points[0].session_number}), {_fmt(latest.total)} in session "
-                        f"{latest.session_number} (change {delta:+g}; reliable change is "
-                        f"{_fmt(rc)} points{cutoff_words}); since session {first.session_number}."
-                    ),
-                    numbers={
-                        "intake": intake,
-                        "latest": latest.total,
-                        "change": delta,
-                        "reliable_change": rc,
-                        "cutoff": facts.cutoff,
-                        "intake_session": points[0].session_number,
-                        "latest_session": latest.session_number,
-                    },
+                explanation=change_explanation(
+                    kind,
+                    instrument_id=facts.instrument_id,
+                    intake=intake,
+                    intake_session=points[0].session_number,
+                    latest=latest.total,
+                    latest_session=latest.session_number,
+                    reliable_change=rc,
+                    cutoff=facts.cutoff,
+                    first_session=first.session_number,
                     sessions=tuple(p.session_number for p in points[start:]),
-                    next_step=next_step,
-                    citation=citations.CHANGE,
                 ),
                 instrument_id=facts.instrument_id,
                 date=first.date,

@@ -29,11 +29,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bordin.domain.alliance import citations
 from bordin.domain.alliance.config import SignalConfig
+from bordin.domain.alliance.explanations import not_on_track_explanation
 from bordin.domain.alliance.scale import ScaleFacts
 from bordin.domain.alliance.series import Point
-from bordin.domain.alliance.signal import Explanation, Signal
+from bordin.domain.alliance.signal import Signal
 
 Level = Literal["green", "amber", "red"]
 ModelSource = Literal["default", "fitted"]
@@ -215,10 +215,6 @@ def trajectory(
     ]
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.1f}"
-
-
 def not_on_track_signals(
     episode_id: str,
     client_id: str,
@@ -232,7 +228,6 @@ def not_on_track_signals(
     dates = {p.session_number: p.date for p in points}
     signals: list[Signal] = []
     i = 0
-    worse = "above" if not facts.higher_is_better else "below"
     while i < len(bands):
         if bands[i].level == "green":
             i += 1
@@ -252,40 +247,23 @@ def not_on_track_signals(
                 type="not_on_track",
                 severity="high" if red else "routine",
                 status="active" if active else "resolved",
-                explanation=Explanation(
-                    rule="not_on_track.expected_recovery",
-                    sentence=(
-                        f"{facts.instrument_id} is {last.level} in session {last.session_number}: "
-                        f"{_fmt(last.observed)} against an expected {_fmt(last.expected)} for "
-                        f"an intake of {_fmt(points[0].total)} (amber {worse} "
-                        f"{_fmt(last.amber_bound)}, red "
-                        f"{worse} {_fmt(last.red_bound)}; {model.label})."
-                        + (
-                            ""
-                            if active
-                            else f" Back on track in session {bands[j + 1].session_number}."
-                        )
-                    ),
-                    numbers={
-                        "intake": points[0].total,
-                        "observed": last.observed,
-                        "expected": last.expected,
-                        "amber_bound": last.amber_bound,
-                        "red_bound": last.red_bound,
-                        "predictive_sd": last.sd,
-                        "deviation_sd": last.deviation_sd,
-                        "level": last.level,
-                        "worst_level": "red" if red else "amber",
-                        "model": model.label,
-                        "model_source": model.source,
-                    },
+                explanation=not_on_track_explanation(
+                    instrument_id=facts.instrument_id,
+                    higher_is_better=facts.higher_is_better,
+                    intake=points[0].total,
+                    level=last.level,
+                    session_number=last.session_number,
+                    observed=last.observed,
+                    expected=last.expected,
+                    amber_bound=last.amber_bound,
+                    red_bound=last.red_bound,
+                    predictive_sd=last.sd,
+                    deviation_sd=last.deviation_sd,
+                    any_red=red,
+                    model_label=model.label,
+                    model_source=model.source,
+                    back_session=None if active else bands[j + 1].session_number,
                     sessions=tuple(b.session_number for b in run),
-                    next_step=(
-                        "Review the case: ask about the alliance, motivation, support and life "
-                        "events (the areas of the OQ clinical support tools), and consider "
-                        "changing the plan or discussing it in supervision."
-                    ),
-                    citation=citations.NOT_ON_TRACK,
                 ),
                 instrument_id=facts.instrument_id,
                 date=dates.get(run[0].session_number),

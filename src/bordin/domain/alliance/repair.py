@@ -29,8 +29,9 @@ from typing import Literal
 
 from bordin.domain.alliance import citations
 from bordin.domain.alliance.config import SignalConfig
+from bordin.domain.alliance.explanations import NEXT_STEP_RUPTURE, NEXT_STEP_UNREPAIRED
 from bordin.domain.alliance.history import RuptureType, TherapistRupture
-from bordin.domain.alliance.rupture import NEXT_STEP_RUPTURE, NEXT_STEP_UNREPAIRED, follow
+from bordin.domain.alliance.rupture import follow
 from bordin.domain.alliance.scale import ScaleFacts
 from bordin.domain.alliance.series import Point, baselines, sd_floor
 from bordin.domain.alliance.signal import Explanation, Signal

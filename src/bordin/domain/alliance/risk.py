@@ -10,15 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bordin.domain.alliance import citations
+from bordin.domain.alliance.explanations import flag_risk_explanation, item_risk_explanation
 from bordin.domain.alliance.history import Rating, RiskFlag
 from bordin.domain.alliance.scale import ScaleFacts
-from bordin.domain.alliance.signal import Explanation, Signal
-
-NEXT_STEP_RISK = (
-    "Follow up today: contact the client, assess risk and follow the practice's crisis "
-    "procedure. The client has been shown crisis contacts."
-)
+from bordin.domain.alliance.signal import Signal
 
 
 def item_risk_signals(episode_id: str, rating: Rating, facts: ScaleFacts) -> list[Signal]:
@@ -38,16 +33,12 @@ def item_risk_signals(episode_id: str, rating: Rating, facts: ScaleFacts) -> lis
                 type="risk",
                 severity="urgent",
                 status="open",
-                explanation=Explanation(
-                    rule="risk.item_endorsed",
-                    sentence=(
-                        f"Risk item endorsed: {facts.instrument_id} item {position} was answered "
-                        f"{value:g} (above 0) in session {rating.session_number}."
-                    ),
-                    numbers={"item": position, "link_id": link_id, "value": value},
-                    sessions=(rating.session_number,),
-                    next_step=NEXT_STEP_RISK,
-                    citation=citations.RISK,
+                explanation=item_risk_explanation(
+                    instrument_id=facts.instrument_id,
+                    position=position,
+                    link_id=link_id,
+                    value=value,
+                    session_number=rating.session_number,
                 ),
                 instrument_id=facts.instrument_id,
                 date=rating.date,
@@ -60,8 +51,6 @@ def flag_signals(episode_id: str, flags: Sequence[RiskFlag]) -> list[Signal]:
     """One ``risk`` signal per risk flag (crisis feedback or a risk item reported elsewhere)."""
     signals: list[Signal] = []
     for flag in flags:
-        words = "Crisis feedback" if flag.source == "crisis_feedback" else "Risk item endorsed"
-        detail = f" ({flag.detail})" if flag.detail else ""
         signals.append(
             Signal(
                 episode_id=episode_id,
@@ -70,13 +59,8 @@ def flag_signals(episode_id: str, flags: Sequence[RiskFlag]) -> list[Signal]:
                 type="risk",
                 severity="urgent",
                 status="open",
-                explanation=Explanation(
-                    rule=f"risk.{flag.source}",
-                    sentence=f"{words} in session {flag.session_number}{detail}.",
-                    numbers={"source": flag.source, "detail": flag.detail},
-                    sessions=(flag.session_number,),
-                    next_step=NEXT_STEP_RISK,
-                    citation=citations.RISK,
+                explanation=flag_risk_explanation(
+                    source=flag.source, detail=flag.detail, session_number=flag.session_number
                 ),
                 instrument_id=None,
                 date=flag.date,

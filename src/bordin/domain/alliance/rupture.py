@@ -34,11 +34,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bordin.domain.alliance import citations
 from bordin.domain.alliance.config import SignalConfig
+from bordin.domain.alliance.explanations import (
+    low_alliance_explanation,
+    repaired_explanation,
+    rupture_explanation,
+    unrepaired_explanation,
+)
 from bordin.domain.alliance.scale import ALLIANCE_DIMENSIONS, ScaleFacts
 from bordin.domain.alliance.series import Baseline, Point, baselines, dimension_baselines, sd_floor
-from bordin.domain.alliance.signal import Explanation, Signal
+from bordin.domain.alliance.signal import Signal
 
 CourseStatus = Literal["open", "repaired", "unrepaired"]
 Shape = Literal["v_shape", "prolonged_dip", "prolonged_decline", "single_drop"]
@@ -276,67 +281,6 @@ def follow_ruptures(
 # Signals
 
 
-_RULE_CITATIONS = {
-    "baseline_drop_2sd": citations.RUPTURE_SD,
-    "baseline_drop_1sd": citations.RUPTURE_SD,
-    "ceiling_drop": citations.RUPTURE_CEILING,
-    "item_drop": citations.RUPTURE_ITEM,
-    "cutoff_crossing": citations.RUPTURE_CUTOFF,
-}
-
-_SHAPE_WORDS = {
-    "v_shape": "a V-shape (one session down, then back)",
-    "prolonged_dip": "a prolonged dip (more than one session down, then back)",
-    "prolonged_decline": "a prolonged decline (more than one session down, not back)",
-    "single_drop": "a single drop so far",
-}
-
-NEXT_STEP_RUPTURE = (
-    "Check in at the start of the next session: invite the client to say what did not feel "
-    "right, stay non-defensive and acknowledge your part (see the repair strategies)."
-)
-NEXT_STEP_UNREPAIRED = (
-    "Raise the relationship directly: ask about goals and the way you work together, consider "
-    "changing the task or goal, and take it to supervision."
-)
-NEXT_STEP_REPAIRED = "Name the repair with the client; it is associated with better outcomes."
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".")
-
-
-def _rule_sentence(facts: ScaleFacts, points: Sequence[Point], drop: Drop) -> str:
-    b = drop.baseline
-    point = points[drop.index]
-    name = facts.instrument_id
-    parts: list[str] = []
-    for rule in drop.rules:
-        if rule.startswith("baseline_drop") and b.mean is not None and b.z is not None:
-            parts.append(
-                f"{name} fell to {_fmt(point.total)} from this client's own average of "
-                f"{_fmt(b.mean)} over {b.n} earlier sessions ({_fmt(b.z)} SD below it)"
-            )
-        elif rule == "ceiling_drop":
-            parts.append(
-                f"{name} fell from the maximum of {_fmt(facts.score_max)} to {_fmt(point.total)}"
-            )
-        elif rule == "cutoff_crossing":
-            parts.append(f"{name} is below its cut-off of {_fmt(facts.cutoff or 0)}")
-    for d in drop.dimensions:
-        parts.append(f"{d.name} fell to {_fmt(d.value)} from an average of {_fmt(d.level)}")
-    return "; ".join(parts) if parts else f"{name} dropped"
-
-
-def _citation(rules: Sequence[str]) -> str:
-    seen: list[str] = []
-    for rule in rules:
-        text = _RULE_CITATIONS[rule.split(":")[0]]
-        if text not in seen:
-            seen.append(text)
-    return " ".join([*seen, citations.REPAIR])
-
-
 def rupture_signals(
     episode_id: str,
     client_id: str,
@@ -350,38 +294,9 @@ def rupture_signals(
         drop = course.onset
         b = drop.baseline
         onset = points[drop.index]
-        involved = [
+        involved = tuple(
             p.session_number for p in points[drop.index : (course.decision_index or drop.index) + 1]
-        ]
-        numbers: dict[str, float | int | str | bool | None] = {
-            "score": onset.total,
-            "baseline_mean": b.mean,
-            "baseline_sd": b.sd,
-            "sd_used": b.sd_used,
-            "drop": b.drop,
-            "z": b.z,
-            "prior_ratings": b.n,
-            "rules_fired": ",".join(drop.rules),
-            "pre_drop_level": course.level,
-            "repair_tolerance": course.tolerance,
-            "shape": course.shape,
-            "onset": course.onset_pattern,
-            "sessions_below": course.sessions_below,
-        }
-        for d in drop.dimensions:
-            numbers[f"{d.name}_level"] = d.level
-            numbers[f"{d.name}_score"] = d.value
-        status_words = {
-            "open": "It is open: the next ratings will show whether it is repaired.",
-            "repaired": "It was repaired.",
-            "unrepaired": "It has not been repaired.",
-        }[course.status]
-        sentence = (
-            f"Possible rupture in session {onset.session_number}: "
-            f"{_rule_sentence(facts, points, drop)}. "
-            f"{status_words} Shape: {_SHAPE_WORDS[course.shape]}, {course.onset_pattern} onset."
         )
-        rule_id = "rupture." + drop.rules[0].split(":")[0]
         signals.append(
             Signal(
                 episode_id=episode_id,
@@ -390,15 +305,27 @@ def rupture_signals(
                 type="rupture",
                 severity="high" if drop.specific else "routine",
                 status=course.status,
-                explanation=Explanation(
-                    rule=rule_id,
-                    sentence=sentence,
-                    numbers=numbers,
-                    sessions=tuple(involved),
-                    next_step=NEXT_STEP_UNREPAIRED
-                    if course.status == "unrepaired"
-                    else NEXT_STEP_RUPTURE,
-                    citation=_citation(drop.rules),
+                explanation=rupture_explanation(
+                    instrument_id=facts.instrument_id,
+                    session_number=onset.session_number,
+                    total=onset.total,
+                    rules=drop.rules,
+                    baseline_n=b.n,
+                    baseline_mean=b.mean,
+                    baseline_sd=b.sd,
+                    sd_used=b.sd_used,
+                    drop=b.drop,
+                    z=b.z,
+                    score_max=facts.score_max,
+                    cutoff=facts.cutoff,
+                    dimensions=[(d.name, d.level, d.value) for d in drop.dimensions],
+                    level=course.level,
+                    tolerance=course.tolerance,
+                    status=course.status,
+                    shape=course.shape,
+                    onset=course.onset_pattern,
+                    sessions_below=course.sessions_below,
+                    sessions=involved,
                 ),
                 instrument_id=facts.instrument_id,
                 date=onset.date,
@@ -416,36 +343,22 @@ def rupture_signals(
                     type="rupture_repaired",
                     severity="routine",
                     status="repaired",
-                    explanation=Explanation(
-                        rule="rupture.repaired",
-                        sentence=(
-                            f"The rupture of session {onset.session_number} was repaired: "
-                            f"{facts.instrument_id} is back to {_fmt(decided.total)} in session "
-                            f"{decided.session_number}, within "
-                            f"{_fmt(course.tolerance)} of the pre-drop level {_fmt(course.level)} "
-                            f"({_SHAPE_WORDS[course.shape]})."
-                        ),
-                        numbers={
-                            "rupture_session": onset.session_number,
-                            "score": decided.total,
-                            "pre_drop_level": course.level,
-                            "repair_tolerance": course.tolerance,
-                            "sessions_below": course.sessions_below,
-                            "shape": course.shape,
-                        },
-                        sessions=tuple(involved),
-                        next_step=NEXT_STEP_REPAIRED,
-                        citation=citations.REPAIR,
+                    explanation=repaired_explanation(
+                        instrument_id=facts.instrument_id,
+                        rupture_session=onset.session_number,
+                        session_number=decided.session_number,
+                        score=decided.total,
+                        level=course.level,
+                        tolerance=course.tolerance,
+                        sessions_below=course.sessions_below,
+                        shape=course.shape,
+                        sessions=involved,
                     ),
                     instrument_id=facts.instrument_id,
                     date=decided.date,
                 )
             )
         else:
-            late = ""
-            if course.return_index is not None:
-                back = points[course.return_index]
-                late = f" It came back in session {back.session_number}, after the repair window."
             signals.append(
                 Signal(
                     episode_id=episode_id,
@@ -454,30 +367,21 @@ def rupture_signals(
                     type="rupture_unrepaired",
                     severity="high",
                     status="unrepaired",
-                    explanation=Explanation(
-                        rule="rupture.unrepaired",
-                        sentence=(
-                            f"The rupture of session {onset.session_number} has not been "
-                            f"repaired: by session {decided.session_number} "
-                            f"{facts.instrument_id} had not come back to the pre-drop "
-                            f"level of {_fmt(course.level)} ({_SHAPE_WORDS[course.shape]}).{late}"
+                    explanation=unrepaired_explanation(
+                        instrument_id=facts.instrument_id,
+                        rupture_session=onset.session_number,
+                        session_number=decided.session_number,
+                        score=decided.total,
+                        level=course.level,
+                        tolerance=course.tolerance,
+                        sessions_below=course.sessions_below,
+                        shape=course.shape,
+                        returned_session=(
+                            points[course.return_index].session_number
+                            if course.return_index is not None
+                            else None
                         ),
-                        numbers={
-                            "rupture_session": onset.session_number,
-                            "score": decided.total,
-                            "pre_drop_level": course.level,
-                            "repair_tolerance": course.tolerance,
-                            "sessions_below": course.sessions_below,
-                            "shape": course.shape,
-                            "returned_late_session": (
-                                points[course.return_index].session_number
-                                if course.return_index is not None
-                                else None
-                            ),
-                        },
-                        sessions=tuple(involved),
-                        next_step=NEXT_STEP_UNREPAIRED,
-                        citation=citations.REPAIR,
+                        sessions=involved,
                     ),
                     instrument_id=facts.instrument_id,
                     date=decided.date,
@@ -500,7 +404,6 @@ def low_alliance_signal(
     while run < len(points) and facts.in_concern_range(points[run].total):
         run += 1
     active = run == len(points)
-    sessions = tuple(p.session_number for p in points[:run])
     return Signal(
         episode_id=episode_id,
         client_id=client_id,
@@ -508,25 +411,14 @@ def low_alliance_signal(
         type="low_alliance",
         severity="routine",
         status="active" if active else "resolved",
-        explanation=Explanation(
-            rule="low_alliance.below_cutoff",
-            sentence=(
-                f"{facts.instrument_id} has been below its cut-off of {_fmt(facts.cutoff)} "
-                "since the "
-                f"first rating (session {points[0].session_number}, {_fmt(points[0].total)})"
-                + (
-                    "."
-                    if active
-                    else f"; it rose above it in session {points[run].session_number}."
-                )
-            ),
-            numbers={"cutoff": facts.cutoff, "first_score": points[0].total, "sessions_below": run},
-            sessions=sessions,
-            next_step=(
-                "Ask what would make the sessions more useful: goals, the way of working, or the "
-                "relationship. Low early alliance is associated with dropout."
-            ),
-            citation=citations.LOW_ALLIANCE,
+        explanation=low_alliance_explanation(
+            instrument_id=facts.instrument_id,
+            cutoff=facts.cutoff,
+            first_session=points[0].session_number,
+            first_score=points[0].total,
+            sessions_below=run,
+            rose_session=None if active else points[run].session_number,
+            sessions=tuple(p.session_number for p in points[:run]),
         ),
         instrument_id=facts.instrument_id,
         date=points[0].date,

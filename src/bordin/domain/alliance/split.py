@@ -31,11 +31,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bordin.domain.alliance import citations
 from bordin.domain.alliance.config import SignalConfig
+from bordin.domain.alliance.explanations import split_explanation, widening_explanation
 from bordin.domain.alliance.scale import ScaleFacts
 from bordin.domain.alliance.series import Point
-from bordin.domain.alliance.signal import Explanation, Signal
+from bordin.domain.alliance.signal import Signal
 
 
 @dataclass(frozen=True)
@@ -171,10 +171,6 @@ def persistent_runs(flags: Sequence[bool], min_length: int) -> list[tuple[int, i
     return out
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".")
-
-
 def split_signals(
     episode_id: str,
     client_ids: tuple[str, str],
@@ -190,19 +186,8 @@ def split_signals(
     for i, j, active in persistent_runs([s.split for s in joint], config.split_min_sessions):
         run = joint[i : j + 1]
         end = run[-1]
-        lower = client_ids[0] if end.a.total < end.b.total else client_ids[1]
         biggest = max(s.gap for s in run)
         severe = biggest >= 2 * end.threshold
-        bond_words = ""
-        if (
-            end.bond_gap is not None
-            and end.bond_threshold is not None
-            and end.bond_gap >= end.bond_threshold
-        ):
-            bond_words = (
-                f"; on bond alone the gap is {_fmt(end.bond_gap)} "
-                f"(threshold {_fmt(end.bond_threshold)})"
-            )
         signals.append(
             Signal(
                 episode_id=episode_id,
@@ -211,38 +196,22 @@ def split_signals(
                 type="split_alliance",
                 severity="high" if severe else "routine",
                 status="active" if active else "resolved",
-                explanation=Explanation(
-                    rule="split.gap",
-                    sentence=(
-                        f"The partners rate {facts.instrument_id} differently: in session "
-                        f"{end.session_number} {_fmt(end.a.total)} and {_fmt(end.b.total)}, a "
-                        f"gap of {_fmt(end.gap)} (threshold {_fmt(end.threshold)}){bond_words}; "
-                        f"split in {len(run)} session{'s' if len(run) > 1 else ''} since "
-                        f"session {run[0].session_number}."
-                        + (
-                            ""
-                            if j == last
-                            else f" Closed in session {joint[j + 1].session_number}."
-                        )
-                    ),
-                    numbers={
-                        "gap": end.gap,
-                        "threshold": end.threshold,
-                        "largest_gap": biggest,
-                        "bond_gap": end.bond_gap,
-                        "bond_threshold": end.bond_threshold,
-                        "partner_a": client_ids[0],
-                        "partner_a_score": end.a.total,
-                        "partner_b": client_ids[1],
-                        "partner_b_score": end.b.total,
-                        "lower_partner": lower,
-                    },
+                explanation=split_explanation(
+                    instrument_id=facts.instrument_id,
+                    session_number=end.session_number,
+                    partner_a=client_ids[0],
+                    partner_b=client_ids[1],
+                    a_score=end.a.total,
+                    b_score=end.b.total,
+                    gap=end.gap,
+                    threshold=end.threshold,
+                    bond_gap=end.bond_gap,
+                    bond_threshold=end.bond_threshold,
+                    largest_gap=biggest,
+                    first_session=run[0].session_number,
+                    run_length=len(run),
+                    closed_session=None if j == last else joint[j + 1].session_number,
                     sessions=tuple(s.session_number for s in run),
-                    next_step=(
-                        "Attend to the partner who feels less allied: check their goals and how "
-                        "safe the sessions feel for them, without taking sides."
-                    ),
-                    citation=citations.SPLIT,
                 ),
                 instrument_id=facts.instrument_id,
                 date=run[0].a.date,
@@ -262,26 +231,15 @@ def split_signals(
                 type="split_widening",
                 severity="routine",
                 status="active" if active else "resolved",
-                explanation=Explanation(
-                    rule="split.widening",
-                    sentence=(
-                        f"The partners' gap on {facts.instrument_id} is widening: from "
-                        f"{_fmt(first.gap)} in session {first.session_number} to "
-                        f"{_fmt(end.gap)} in session {end.session_number} "
-                        f"(about {_fmt(slope or 0.0)} points per session over {k} sessions)."
-                    ),
-                    numbers={
-                        "slope_per_session": slope,
-                        "first_gap": first.gap,
-                        "latest_gap": end.gap,
-                        "window_sessions": k,
-                    },
+                explanation=widening_explanation(
+                    instrument_id=facts.instrument_id,
+                    first_gap=first.gap,
+                    first_session=first.session_number,
+                    latest_gap=end.gap,
+                    latest_session=end.session_number,
+                    slope=slope,
+                    window_sessions=k,
                     sessions=tuple(s.session_number for s in joint[i + 1 - widening[i][2] : j + 1]),
-                    next_step=(
-                        "Talk with both partners about how each experiences the sessions; a "
-                        "growing gap predicts ending early."
-                    ),
-                    citation=citations.SPLIT_WIDENING,
                 ),
                 instrument_id=facts.instrument_id,
                 date=start.a.date,

@@ -83,9 +83,11 @@ class EpisodeOutcome:
 
 @dataclass(frozen=True)
 class IntervalRow:
-    """One therapist's estimate placed on the chart (x in pixels)."""
+    """One therapist's estimate placed on the chart (x in pixels); the name sits above the bar
+    (at ``label_y``), so the bars can use the full width of a phone screen."""
 
     name: str
+    label_y: float
     y: float
     point: float
     lower: float
@@ -270,9 +272,9 @@ def _nice_step(span: float) -> float:
 def interval_chart(
     estimates: Sequence[TherapistEstimate],
     *,
-    width: int = 640,
-    label_width: int = 190,
-    row_height: int = 30,
+    width: int = 520,
+    margin: int = 14,
+    row_height: int = 46,
 ) -> IntervalChart | None:
     """Geometry for a dot-and-interval chart, rows in the order given (alphabetical).
 
@@ -286,8 +288,8 @@ def interval_chart(
     reach = max([abs(v) for v in lows + highs] + [1e-9])
     step = _nice_step(2 * reach)
     limit = step * (int(reach / step) + 1)
-    left, right = label_width, width - 20
-    top = 10
+    left, right = margin, width - margin
+    top = 4
 
     def x(value: float) -> float:
         return left + (value + limit) / (2 * limit) * (right - left)
@@ -300,7 +302,8 @@ def interval_chart(
         rows.append(
             IntervalRow(
                 name=e.display_name,
-                y=top + row_height * (i + 0.5),
+                label_y=top + row_height * i + 17,
+                y=top + row_height * i + 32,
                 point=x(e.adjusted_difference),
                 lower=x(lo),
                 upper=x(hi),
@@ -316,7 +319,7 @@ def interval_chart(
     while value <= limit + 1e-9:
         ticks.append((x(value), f"{value:+g}" if value else "0"))
         value += step
-    height = top + row_height * len(rows) + 40
+    height = top + row_height * len(rows) + 52
     return IntervalChart(
         width, height, left, right, x(0.0), tuple(rows), tuple(ticks), shown[0].unit
     )

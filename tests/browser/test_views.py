@@ -68,8 +68,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         environment="test",
         data_dir=folder,
         database_url=f"sqlite:///{folder / 'bordin.sqlite3'}",
-        secret_key="browser-views-secret-key",  # type: ignore[arg-type]
-        encryption_key="browser-views-encryption-passphrase",  # type: ignore[arg-type]
+        secret_key="browser-views-secret-key",
+        encryption_key="browser-views-encryption-passphrase",
         notify_transport="memory",
         demo_mode=True,
         base_url=f"http://127.0.0.1:{port}",

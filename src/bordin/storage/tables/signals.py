@@ -1,11 +1,21 @@
-"""Signals (computed), ruptures therapists logged, and in-app alerts to staff."""
+"""Signals (computed), fitted expected-recovery models, ruptures therapists logged, alerts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bordin.storage.base import Base
@@ -33,6 +43,34 @@ class SignalRow(Base):
     acknowledged_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id"), default=None
     )
+
+
+class RecoveryModelRow(Base):
+    """A practice's own expected-recovery model for one outcome measure (Finch et al. 2001).
+
+    Fitted by the whole-practice recompute once the practice has enough completed episodes, and
+    read by every per-episode recompute, so both use the same curve. No row for a measure means
+    the documented default model applies. The columns are the coefficients of
+    ``bordin.domain.alliance.ExpectedRecoveryModel``.
+    """
+
+    __tablename__ = "recovery_models"
+    __table_args__ = (UniqueConstraint("practice_id", "instrument_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"))
+    instrument_id: Mapped[str] = mapped_column(String(40))
+    b0: Mapped[float] = mapped_column(Float)
+    b1: Mapped[float] = mapped_column(Float)
+    var_intercept: Mapped[float] = mapped_column(Float)
+    var_slope: Mapped[float] = mapped_column(Float)
+    cov_intercept_slope: Mapped[float] = mapped_column(Float)
+    var_residual: Mapped[float] = mapped_column(Float)
+    max_session: Mapped[int] = mapped_column(Integer)
+    n_episodes: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(120))
+    basis: Mapped[str] = mapped_column(String(300))
+    fitted_at: Mapped[datetime]
 
 
 class RuptureLogRow(Base):

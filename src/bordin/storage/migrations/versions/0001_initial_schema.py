@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:23:19.078682
+Create Date: 2026-11-22 04:09:45.842615
 """
 
 from __future__ import annotations
@@ -98,6 +98,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_wording")),
         sa.UniqueConstraint(
             "practice_id", "instrument_id", "link_id", name=op.f("uq_imported_wording_practice_id")
+        ),
+    )
+    op.create_table(
+        "recovery_models",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("practice_id", sa.Integer(), nullable=False),
+        sa.Column("instrument_id", sa.String(length=40), nullable=False),
+        sa.Column("b0", sa.Float(), nullable=False),
+        sa.Column("b1", sa.Float(), nullable=False),
+        sa.Column("var_intercept", sa.Float(), nullable=False),
+        sa.Column("var_slope", sa.Float(), nullable=False),
+        sa.Column("cov_intercept_slope", sa.Float(), nullable=False),
+        sa.Column("var_residual", sa.Float(), nullable=False),
+        sa.Column("max_session", sa.Integer(), nullable=False),
+        sa.Column("n_episodes", sa.Integer(), nullable=False),
+        sa.Column("label", sa.String(length=120), nullable=False),
+        sa.Column("basis", sa.String(length=300), nullable=False),
+        sa.Column("fitted_at", bordin.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["practice_id"], ["practices.id"], name=op.f("fk_recovery_models_practice_id_practices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_models")),
+        sa.UniqueConstraint(
+            "practice_id", "instrument_id", name=op.f("uq_recovery_models_practice_id")
         ),
     )
     op.create_table(
@@ -639,6 +663,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_users_practice_id"))
 
     op.drop_table("users")
+    op.drop_table("recovery_models")
     op.drop_table("imported_wording")
     op.drop_table("custom_instruments")
     with op.batch_alter_table("clients", schema=None) as batch_op:

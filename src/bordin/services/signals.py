@@ -4,17 +4,33 @@ The rules are pure (``bordin.domain.alliance``); this module reads an episode's 
 storage, evaluates it, and replaces the episode's stored signals, keeping acknowledgements of
 signals that are still there. New urgent signals raise alerts at once; other new signals wait
 for the daily digest.
+
+Both the per-episode recompute here and the vectorised whole-practice recompute
+(:mod:`bordin.services.signals_bulk`) use the practice's fitted expected-recovery models when it
+has them (:func:`load_recovery_models`), store the same explanation JSON
+(:func:`explanation_json`) and identify a signal by the same key (:func:`key_for`), so an
+acknowledgement survives either kind of recompute.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bordin.domain.alliance import EpisodeHistory, Signal, evaluate_episode
+from bordin.domain.alliance import (
+    EpisodeHistory,
+    ExpectedRecoveryModel,
+    Explanation,
+    Signal,
+    evaluate_episode,
+    registry_scale,
+)
 from bordin.domain.alliance.history import Attendance, Rating, RiskFlag, TherapistRupture
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import (
@@ -26,6 +42,7 @@ from bordin.storage.tables import (
     SignalRow,
     SubmissionRow,
 )
+from bordin.storage.tables.signals import RecoveryModelRow
 
 
 def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHistory:
@@ -74,14 +91,17 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
                 items=items,
             )
         )
-        if admin.risk_items:
+        # A risk item the item values carry is raised by the rules from the items; a flag is
+        # added only for one they do not carry, so each endorsement gives exactly one signal.
+        uncarried = uncarried_risk_items(admin.instrument_id, admin.risk_items or [], items)
+        if uncarried:
             risks.append(
                 RiskFlag(
                     client_id=str(admin.client_id),
                     session_number=appointment.number,
                     date=appointment.starts_at.date(),
                     source="risk_item",
-                    detail=f"{admin.instrument_id}: {', '.join(admin.risk_items)}",
+                    detail=f"{admin.instrument_id}: {', '.join(uncarried)}",
                 )
             )
     for submission in db.scalars(
@@ -128,10 +148,66 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
     )
 
 
-def signal_key(signal: Signal) -> str:
+def uncarried_risk_items(
+    instrument_id: str, risk_items: list[Any], items: Mapping[str, float]
+) -> list[str]:
+    """The endorsed risk items of an administration that its item values do not carry.
+
+    The rules raise a risk signal from the items for every risk item answered above 0; only an
+    endorsement they cannot see (an item value missing, or an item the definition no longer
+    marks as a risk item) needs a separate :class:`RiskFlag`.
+    """
+    if not risk_items:
+        return []
+    facts = registry_scale(instrument_id)
+    return [
+        str(link)
+        for link in risk_items
+        if not (str(link) in facts.risk_items and items.get(str(link), 0.0) > 0)
+    ]
+
+
+def key_for(
+    signal_type: str,
+    client_id: str | None,
+    instrument_id: str | None,
+    session_number: int,
+    rule: str,
+) -> str:
+    """A signal's identity across recomputes: type, client, measure, session and rule."""
     return "|".join(
-        [signal.type, signal.client_id or "-", str(signal.session_number), signal.explanation.rule]
+        [signal_type, client_id or "-", instrument_id or "-", str(session_number), rule]
     )[:120]
+
+
+def signal_key(signal: Signal) -> str:
+    return key_for(
+        signal.type,
+        signal.client_id,
+        signal.instrument_id,
+        signal.session_number,
+        signal.explanation.rule,
+    )
+
+
+def _finite(value: object) -> object:
+    """JSON has no NaN or infinity (PostgreSQL refuses them): such a number is stored as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def explanation_json(explanation: Explanation, instrument_id: str | None) -> dict[str, Any]:
+    """What a stored signal's ``explanation`` column holds."""
+    return {
+        "rule": explanation.rule,
+        "sentence": explanation.sentence,
+        "numbers": {k: _finite(v) for k, v in explanation.numbers.items()},
+        "sessions": list(explanation.sessions),
+        "next_step": explanation.next_step,
+        "citation": explanation.citation,
+        "instrument": instrument_id,
+    }
 
 
 def _row(signal: Signal, episode_id: int, now: datetime) -> SignalRow:
@@ -145,17 +221,36 @@ def _row(signal: Signal, episode_id: int, now: datetime) -> SignalRow:
         status=signal.status,
         rule=explanation.rule[:60],
         summary=explanation.sentence[:500],
-        explanation={
-            "rule": explanation.rule,
-            "sentence": explanation.sentence,
-            "numbers": dict(explanation.numbers),
-            "sessions": list(explanation.sessions),
-            "next_step": explanation.next_step,
-            "citation": explanation.citation,
-            "instrument": signal.instrument_id,
-        },
+        explanation=explanation_json(explanation, signal.instrument_id),
         key=signal_key(signal),
         computed_at=now,
+    )
+
+
+def load_recovery_models(db: Session, practice_id: int) -> dict[str, ExpectedRecoveryModel]:
+    """The practice's fitted expected-recovery models by instrument id (empty: defaults apply)."""
+    return {
+        row.instrument_id: model_from_row(row)
+        for row in db.scalars(
+            select(RecoveryModelRow).where(RecoveryModelRow.practice_id == practice_id)
+        )
+    }
+
+
+def model_from_row(row: RecoveryModelRow) -> ExpectedRecoveryModel:
+    return ExpectedRecoveryModel(
+        instrument_id=row.instrument_id,
+        b0=row.b0,
+        b1=row.b1,
+        var_intercept=row.var_intercept,
+        var_slope=row.var_slope,
+        cov_intercept_slope=row.cov_intercept_slope,
+        var_residual=row.var_residual,
+        source="fitted",
+        label=row.label,
+        n_episodes=row.n_episodes,
+        max_session=row.max_session,
+        basis=row.basis,
     )
 
 
@@ -189,10 +284,15 @@ def recompute_episode(
 ) -> list[SignalRow]:
     """Re-evaluate one episode's signals and store them; returns the newly raised ones.
 
-    New signals become alerts (urgent ones are emailed at once, the rest go in the digest).
+    Runs after every submission. Uses the practice's fitted expected-recovery models when the
+    last whole-practice recompute stored any. New signals become alerts (urgent ones are
+    emailed at once, the rest go in the digest).
     """
     history = load_history(db, episode_id, now=rt.now())
-    signals = evaluate_episode(history, now=rt.now())
+    episode = db.get(EpisodeRow, episode_id)
+    assert episode is not None
+    models = load_recovery_models(db, episode.practice_id)
+    signals = evaluate_episode(history, now=rt.now(), recovery_models=models)
     new = store_signals(db, rt, episode_id=episode_id, signals=signals)
     urgent: list[int] = []
     if alert and new:
@@ -211,18 +311,14 @@ def recompute_episode(
 
 
 def recompute_practice(db: Session, rt: Runtime, *, practice_id: int) -> int:
-    """Recompute every episode of a practice without raising alerts; returns the signal count."""
-    count = 0
-    episode_ids = list(
-        db.scalars(select(EpisodeRow.id).where(EpisodeRow.practice_id == practice_id))
-    )
-    for episode_id in episode_ids:
-        history = load_history(db, episode_id, now=rt.now())
-        signals = evaluate_episode(history, now=rt.now())
-        store_signals(db, rt, episode_id=episode_id, signals=signals)
-        count += len(signals)
-    db.commit()
-    return count
+    """Recompute every episode of a practice without raising alerts; returns the signal count.
+
+    Vectorised (:func:`bordin.services.signals_bulk.recompute_practice_bulk`): it also fits the
+    practice's expected-recovery models once it has enough completed episodes.
+    """
+    from bordin.services.signals_bulk import recompute_practice_bulk
+
+    return recompute_practice_bulk(db, rt, practice_id=practice_id).signals
 
 
 def open_signals_by_episode(db: Session, episode_ids: list[int]) -> dict[int, list[SignalRow]]:

@@ -3,9 +3,10 @@
 :func:`bulk_signals` runs every vectorised rule (see the package docstring) over a table with
 the columns ``episode_id``, ``client_id``, ``session_number``, ``date``, ``instrument``,
 ``score`` and optionally ``item_1`` .. ``item_n`` (item *k* is the instrument's *k*-th item),
-``ended`` and ``dropped_out`` (per row, true for every row of an episode that has ended) and
-``attendance`` (on rows without a score: one row per appointment). A couple is two client ids in
-one episode; partner order is the order in which they first appear.
+``ended`` and ``dropped_out`` (per row, true for every row of an episode that has ended),
+``attendance`` (on rows without a score: one row per appointment) and ``partner``. A couple is
+two client ids in one episode; partner order is the ``partner`` column's order when there is
+one, else the order in which they first appear.
 
 :func:`frame_from_histories` builds such a table from pure-domain histories (tests, benchmarks).
 """
@@ -53,6 +54,7 @@ def bulk_signals(
     recovery_models: Mapping[str, ExpectedRecoveryModel] | None = None,
     now: dt.date | None = None,
     details: bool = False,
+    attendance: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every vectorised signal of every episode in ``frame`` (see the module docstring).
 
@@ -61,6 +63,9 @@ def bulk_signals(
     scheduled; rows of appointments carry no score), disengagement is added for the episodes
     that could have it, evaluated as of ``now`` (default: the latest date in the table).
     ``recovery_models`` replaces the default expected-recovery models by instrument id.
+    Attendance may also come as a separate ``attendance`` table (``episode_id``,
+    ``session_number``, ``date``, ``attendance``). An optional ``partner`` column orders the
+    partners of a couple (lower first) instead of the order of first appearance.
 
     With ``details=True`` each row also carries what its explanation needs (``sessions`` and
     per-type columns); :func:`bordin.analytics.signals.explain.explain_rows` turns them into the
@@ -71,7 +76,11 @@ def bulk_signals(
     if missing:
         raise ValueError(f"missing columns: {', '.join(missing)}")
     visits = None
-    if "attendance" in frame.columns and "date" in frame.columns:
+    if attendance is not None:
+        visits = attendance
+        if now is None and not visits.empty:
+            now = pd.to_datetime(pd.concat([frame["date"], visits["date"]])).max().date()
+    elif "attendance" in frame.columns and "date" in frame.columns:
         visits = frame[frame["attendance"].notna()]
         if now is None and not visits.empty:
             now = pd.to_datetime(frame["date"]).max().date()

@@ -1,7 +1,8 @@
 """Split alliance and a widening gap, for every couple and alliance measure at once.
 
 The vectorised twin of :mod:`bordin.domain.alliance.split`. A couple is two client ids in one
-episode; partner *a* is the one who appears first in the table. At each session both partners
+episode; partner *a* is the one with the lower ``partner`` value when the table has that
+column, else the one who appears first. At each session both partners
 rated, the gap between their totals is compared with the threshold (the measure's
 reliable-change value or a fixed share of the range, never below one pooled within-partner SD),
 and the bond gap with its own threshold; stretches of split sessions (and of a widening gap)
@@ -41,21 +42,26 @@ def _joint_table(
     alliance = frame[frame["instrument"].map({k: f.kind == "alliance" for k, f in facts.items()})]
     if alliance.empty:
         return pd.DataFrame()
-    first_seen = frame.drop_duplicates(["episode_id", "client_id"])[["episode_id", "client_id"]]
-    first_seen = first_seen.assign(partner=first_seen.groupby("episode_id", sort=False).cumcount())
-    sizes = first_seen.groupby("episode_id", sort=False)["partner"].transform("size")
+    first_seen = frame.drop_duplicates(["episode_id", "client_id"])
+    if "partner" in first_seen.columns:
+        first_seen = first_seen.sort_values("partner", kind="stable", na_position="last")
+    first_seen = first_seen[["episode_id", "client_id"]]
+    first_seen = first_seen.assign(rank=first_seen.groupby("episode_id", sort=False).cumcount())
+    sizes = first_seen.groupby("episode_id", sort=False)["rank"].transform("size")
     couples = first_seen[sizes == 2]
     if couples.empty:
         return pd.DataFrame()
-    data = alliance.merge(couples, on=["episode_id", "client_id"], how="inner")
+    data = alliance.drop(columns=["rank"], errors="ignore").merge(
+        couples, on=["episode_id", "client_id"], how="inner"
+    )
     instruments = data["instrument"].to_numpy(dtype=object)
     items = {c: data[c].to_numpy(dtype=np.float64) for c in item_cols if c in data.columns}
     bond = dimension_column(
         "bond", facts, np.unique(instruments.astype(str)), instruments, items, len(data)
     )
     data = data.assign(bond=bond)
-    a = data[data["partner"] == 0][_JOINT]
-    b = data[data["partner"] == 1][_JOINT]
+    a = data[data["rank"] == 0][_JOINT]
+    b = data[data["rank"] == 1][_JOINT]
     joint: pd.DataFrame = a.merge(
         b, on=["episode_id", "instrument", "session_number"], suffixes=("_a", "_b")
     )

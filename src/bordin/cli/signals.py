@@ -17,8 +17,12 @@ couple-level signal), ``session_number``, ``type``, ``severity``, ``status``, ``
 (a sentence), ``instrument`` and ``details`` (the rule, numbers, sessions, next step and
 citation). A file that cannot be read prints one line naming the line and column, and exits 2.
 
-The group is a Typer app (:data:`signals_app`) so that more subcommands (such as a database
-``recompute``) can join it.
+``bordin signals recompute [--practice-id N] [--json]`` recomputes the stored signals of every
+episode of a practice (every practice when no id is given) in the configured database,
+vectorised (:func:`bordin.services.signals_bulk.recompute_practice_bulk`): it fits the
+practice's expected-recovery models when it has enough completed episodes, keeps
+acknowledgements, raises no alerts, and prints one line per practice (or one JSON object with
+``--json``). An unknown practice prints one line and exits 3.
 """
 
 from __future__ import annotations
@@ -284,6 +288,57 @@ def signals(
         raise SystemExit(2) from None
     for line in lines:
         typer.echo(line)
+
+
+@signals_app.command("recompute")
+def recompute(
+    practice_id: Annotated[
+        int | None,
+        typer.Option("--practice-id", help="Recompute this practice only (default: every one)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per practice.")
+    ] = False,
+) -> None:
+    """Recompute the stored signals of every episode of a practice, vectorised.
+
+    Fits the practice's own expected-recovery models once it has enough completed episodes,
+    keeps acknowledgements, and raises no alerts. Run it after changing a setting or importing
+    ratings; signals are recomputed for one episode after every submission anyway.
+    """
+    from sqlalchemy import select
+
+    from bordin.cli.context import database, load_settings
+    from bordin.services.signals_bulk import recompute_practice_bulk
+    from bordin.storage.tables import PracticeRow
+
+    with database(load_settings()) as (db, rt):
+        if practice_id is None:
+            ids = list(db.scalars(select(PracticeRow.id).order_by(PracticeRow.id)))
+        else:
+            ids = [practice_id]
+        for pid in ids:
+            summary = recompute_practice_bulk(db, rt, practice_id=pid)
+            if as_json:
+                typer.echo(json.dumps(summary.as_dict()))
+                continue
+            models = (
+                ", ".join(f"{k} fitted on {n} episodes" for k, n in summary.fitted_models.items())
+                or "default models"
+            )
+            seconds = (
+                summary.read_seconds
+                + summary.fit_seconds
+                + summary.compute_seconds
+                + summary.write_seconds
+            )
+            typer.echo(
+                f"Practice {pid}: {summary.episodes} episodes, {summary.ratings} ratings, "
+                f"{summary.signals} signals ({summary.new_signals} new); "
+                f"expected recovery: {models}; {seconds:.1f} s."
+            )
+        if not ids:
+            typer.echo("No practice in the database: nothing to recompute.")
 
 
 def register(app: typer.Typer) -> None:

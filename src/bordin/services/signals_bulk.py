@@ -13,8 +13,9 @@ the same signals as running :func:`bordin.services.signals.recompute_episode` on
    :func:`bordin.analytics.expected_recovery.fit_expected_recovery` once it has at least
    :data:`FIT_MIN_EPISODES` completed episodes on a measure (the most recent
    :data:`FIT_MAX_EPISODES` are used), and store them (table ``recovery_models``), so the
-   per-episode recompute after each submission uses the same curves. Measures without enough
-   data keep the documented default model; explanations name which model applied.
+   per-episode recompute after each submission uses the same curves. A stored model is reused
+   while its sample (the ratings it was fitted on) is unchanged. Measures without enough data
+   keep the documented default model; explanations name which model applied.
 3. **Compute** with :func:`bordin.analytics.signals.bulk_signals`, and word every signal with the
    explanation builders the per-episode rules use. Episodes that need data the ratings table
    does not hold (a rupture the therapist logged, feedback that triage classed as crisis, a risk
@@ -28,6 +29,7 @@ the same signals as running :func:`bordin.services.signals.recompute_episode` on
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import time
@@ -57,6 +59,7 @@ from bordin.services.signals import (
     explanation_json,
     key_for,
     load_history,
+    model_from_row,
     uncarried_risk_items,
 )
 from bordin.storage.tables import PracticeRow, SignalRow
@@ -67,8 +70,8 @@ from bordin.storage.tables.signals import RecoveryModelRow
 #: the least that gives stable fixed effects on our synthetic practices (design choice).
 FIT_MIN_EPISODES = DEFAULT_MIN_EPISODES
 #: At most this many completed episodes (the most recently ended) enter a fit, which keeps the
-#: mixed-model fit to seconds however large the practice (design choice).
-FIT_MAX_EPISODES = 2000
+#: mixed-model fit to about 3 seconds per measure however large the practice (design choice).
+FIT_MAX_EPISODES = 1000
 
 _SIGNAL_COLUMNS = (
     "episode_id",
@@ -96,6 +99,7 @@ class RecomputeSummary:
     new_signals: int
     per_episode: int
     fitted_models: Mapping[str, int]
+    refitted: tuple[str, ...] = ()
     by_type: Mapping[str, int] = field(default_factory=dict)
     read_seconds: float = 0.0
     fit_seconds: float = 0.0
@@ -111,6 +115,7 @@ class RecomputeSummary:
             "new_signals": self.new_signals,
             "per_episode": self.per_episode,
             "fitted_models": dict(self.fitted_models),
+            "refitted": list(self.refitted),
             "by_type": dict(self.by_type),
             "read_seconds": round(self.read_seconds, 3),
             "fit_seconds": round(self.fit_seconds, 3),
@@ -289,45 +294,73 @@ def _read(db: Session, practice_id: int, today: date) -> _Practice:
 # Fitting the expected-recovery models
 
 
-def fit_practice_models(
-    ratings: pd.DataFrame,
-    episodes: pd.DataFrame,
-    *,
-    min_episodes: int = FIT_MIN_EPISODES,
-    max_episodes: int = FIT_MAX_EPISODES,
-) -> dict[str, ExpectedRecoveryModel]:
-    """Fit each outcome measure's model on the practice's most recent completed episodes."""
+def fit_samples(
+    ratings: pd.DataFrame, episodes: pd.DataFrame, *, max_episodes: int = FIT_MAX_EPISODES
+) -> dict[str, pd.DataFrame]:
+    """Each outcome measure's fitting sample: its ratings in the most recent completed episodes."""
     if ratings.empty or "completed" not in ratings.columns:
         return {}
     done = ratings[ratings["completed"] == 1]
     if done.empty:
         return {}
-    ended = episodes.set_index("episode_id")["ended_on"].astype(str)
-    recent = sorted(
-        done["episode_id"].unique().tolist(),
-        key=lambda e: (ended.get(e, ""), e),
-        reverse=True,
-    )[:max_episodes]
-    done = done[done["episode_id"].isin(recent)]
-    models: dict[str, ExpectedRecoveryModel] = {}
+    finished = episodes[episodes["episode_id"].isin(done["episode_id"].unique())]
+    finished = finished.assign(order=finished["ended_on"].fillna("").astype(str))
+    recent = finished.sort_values(["order", "episode_id"], ascending=False)["episode_id"]
+    done = done[done["episode_id"].isin(recent.head(max_episodes))]
+    samples: dict[str, pd.DataFrame] = {}
     for instrument_id in sorted(str(i) for i in done["instrument"].unique()):
-        if registry_scale(instrument_id).kind != "outcome":
+        if registry_scale(instrument_id).kind == "outcome":
+            sample = done[done["instrument"] == instrument_id]
+            samples[instrument_id] = sample[["episode_id", "client_id", "session_number", "score"]]
+    return samples
+
+
+def sample_key(sample: pd.DataFrame, min_episodes: int) -> str:
+    """A fingerprint of a fitting sample (and the threshold), to refit only when it changes."""
+    ordered = sample.sort_values(["episode_id", "client_id", "session_number"], kind="stable")
+    hashed = pd.util.hash_pandas_object(ordered.reset_index(drop=True), index=False)
+    digest = hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:40]
+    return f"{len(ordered)}:{min_episodes}:{digest}"
+
+
+def _practice_models(
+    db: Session,
+    practice_id: int,
+    data: _Practice,
+    now: datetime,
+    min_episodes: int,
+) -> tuple[dict[str, ExpectedRecoveryModel], list[str]]:
+    """The practice's fitted models, refitting only the measures whose sample changed.
+
+    Returns the models to use and the measures that were (re)fitted now. A measure whose sample
+    is too small (or whose fit fails) has no stored model: the default applies.
+    """
+    stored = {
+        row.instrument_id: row
+        for row in db.scalars(
+            select(RecoveryModelRow).where(RecoveryModelRow.practice_id == practice_id)
+        )
+    }
+    samples = fit_samples(data.ratings, data.episodes)
+    models: dict[str, ExpectedRecoveryModel] = {}
+    refitted: list[str] = []
+    for instrument_id, sample in samples.items():
+        key = sample_key(sample, min_episodes)
+        row = stored.pop(instrument_id, None)
+        if row is not None and row.sample_key == key:
+            models[instrument_id] = model_from_row(row)
             continue
-        model = fit_expected_recovery(done, instrument_id, min_episodes)
-        if model is not None:
-            models[instrument_id] = model
-    return models
-
-
-def _store_models(
-    db: Session, practice_id: int, models: Mapping[str, ExpectedRecoveryModel], now: datetime
-) -> None:
-    db.execute(delete(RecoveryModelRow).where(RecoveryModelRow.practice_id == practice_id))
-    for model in models.values():
+        if row is not None:
+            db.delete(row)
+        refitted.append(instrument_id)
+        model = fit_expected_recovery(sample, instrument_id, min_episodes)
+        if model is None:
+            continue
+        models[instrument_id] = model
         db.add(
             RecoveryModelRow(
                 practice_id=practice_id,
-                instrument_id=model.instrument_id,
+                instrument_id=instrument_id,
                 b0=model.b0,
                 b1=model.b1,
                 var_intercept=model.var_intercept,
@@ -338,10 +371,14 @@ def _store_models(
                 n_episodes=model.n_episodes,
                 label=model.label[:120],
                 basis=model.basis[:300],
+                sample_key=key,
                 fitted_at=now,
             )
         )
+    for row in stored.values():  # measures with no completed episodes any more
+        db.delete(row)
     db.flush()
+    return models, refitted
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,8 +607,7 @@ def recompute_practice_bulk(
     t0 = time.perf_counter()
     data = _read(db, practice_id, now.date())
     t1 = time.perf_counter()
-    models = fit_practice_models(data.ratings, data.episodes, min_episodes=min_fit_episodes)
-    _store_models(db, practice_id, models, now)
+    models, refitted = _practice_models(db, practice_id, data, now, min_fit_episodes)
     t2 = time.perf_counter()
     rows = _compute(db, data, models, now)
     records = _records(rows, now)
@@ -594,6 +630,7 @@ def recompute_practice_bulk(
         new_signals=new,
         per_episode=len(data.special),
         fitted_models={k: m.n_episodes for k, m in sorted(models.items())},
+        refitted=tuple(refitted),
         by_type=dict(sorted(by_type.items())),
         read_seconds=t1 - t0,
         fit_seconds=t2 - t1,

@@ -110,6 +110,7 @@ def test_a_practice_with_enough_completed_episodes_gets_a_fitted_model_used_by_b
 ) -> None:
     summary = recompute_practice_bulk(db, rt, practice_id=demo.practice_id, min_fit_episodes=5)
     assert summary.fitted_models, "the demo practice has completed episodes on outcome measures"
+    assert set(summary.fitted_models) <= set(summary.refitted)
     stored = db.scalars(
         select(RecoveryModelRow).where(RecoveryModelRow.practice_id == demo.practice_id)
     ).all()
@@ -126,6 +127,11 @@ def test_a_practice_with_enough_completed_episodes_gets_a_fitted_model_used_by_b
     assert _per_episode(db, rt, demo.practice_id) == bulk
     if labels:
         assert any("fitted on" in s[6] for s in bulk if s[1] == "not_on_track")
+    # Nothing changed: the stored models are reused, not fitted again.
+    again = recompute_practice_bulk(db, rt, practice_id=demo.practice_id, min_fit_episodes=5)
+    assert again.refitted == ()
+    assert again.fitted_models == summary.fitted_models
+    assert _stored(db) == bulk
 
 
 def test_without_enough_completed_episodes_the_default_model_applies_and_says_so(

@@ -70,6 +70,8 @@ class RecoveryModelRow(Base):
     n_episodes: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(120))
     basis: Mapped[str] = mapped_column(String(300))
+    # A fingerprint of the ratings the model was fitted on: refitted only when they change.
+    sample_key: Mapped[str] = mapped_column(String(80))
     fitted_at: Mapped[datetime]
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 04:09:45.842615
+Create Date: 2026-11-22 04:20:39.088129
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ def upgrade() -> None:
         sa.Column("n_episodes", sa.Integer(), nullable=False),
         sa.Column("label", sa.String(length=120), nullable=False),
         sa.Column("basis", sa.String(length=300), nullable=False),
+        sa.Column("sample_key", sa.String(length=80), nullable=False),
         sa.Column("fitted_at", bordin.storage.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["practice_id"], ["practices.id"], name=op.f("fk_recovery_models_practice_id_practices")

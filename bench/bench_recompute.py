@@ -1,0 +1,444 @@
+"""Benchmark: the whole-practice signal recompute in PostgreSQL, and the cost per submission.
+
+Builds a fresh PostgreSQL database (its own, dropped at the end), migrates it with
+:func:`bordin.storage.migrate.upgrade`, and bulk-loads one synthetic practice with ``COPY``:
+100,000 episodes and 1,000,000 ratings in the full mode (10,000 and 100,000 with ``--quick``).
+The loading is a benchmark fixture written straight into the tables, **not** through the
+services (which would take hours and is not what is measured). The practice: 90% individual
+episodes rating the Session Alliance Check and the PHQ-9 at each of 5 attended sessions, 10%
+couples where both partners rate the Session Alliance Check; about one appointment in three
+cancelled or missed; half the episodes completed, a tenth dropped out, the rest active; a few
+drops in the alliance, PHQ-9 item 9 endorsed now and then, and a few hundred episodes with a
+rupture the therapist logged or crisis feedback (which take the per-episode path).
+
+Then it times:
+
+- ``raw_copy``: PostgreSQL alone reading the rows the recompute reads, with
+  ``COPY (SELECT ...) TO STDOUT`` (the same query, output discarded): the floor for any
+  recompute that reads from the database;
+- ``bulk``: :func:`bordin.services.signals_bulk.recompute_practice_bulk`, broken down into read
+  (COPY into pandas), fit (the practice's expected-recovery models), compute (vectorised rules
+  and explanations) and write (COPY and the swap, commit); run twice: into an empty signals
+  table, then replacing what the first run stored (the steady state);
+- ``per_submission``: :func:`bordin.services.signals.recompute_episode` for one episode on the
+  big database, as after each submission (read, evaluate, store, alerts, commit), p50 and p95
+  over random episodes.
+
+Prints one JSON object and exits. Usage::
+
+    python bench/bench_recompute.py [--quick] [--episodes N] [--samples N]
+
+PostgreSQL: ``BORDIN_BENCH_PG_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``), an
+administrative connection used only to create and drop the benchmark database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import platform
+import statistics
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psycopg
+
+from bordin.notify.memory import MemoryTransport
+from bordin.services.runtime import Runtime
+from bordin.services.signals import recompute_episode
+from bordin.services.signals_bulk import ratings_query, recompute_practice_bulk
+from bordin.settings import Settings
+from bordin.storage.database import make_engine, make_session_factory
+from bordin.storage.migrate import upgrade
+from bordin.testing.clock import FakeClock
+
+ADMIN_URL = os.environ.get("BORDIN_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+SESSIONS = 5
+CHUNK = 200_000
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A new, empty database for this run; dropped afterwards whatever happens."""
+    name = f"bordin_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def copy_frame(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> None:
+    """COPY a DataFrame into ``table`` (columns named as in the frame), in chunks."""
+    columns = ", ".join(frame.columns)
+    with (
+        conn.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
+        for start in range(0, len(frame), CHUNK):
+            buffer = io.StringIO()
+            frame.iloc[start : start + CHUNK].to_csv(buffer, header=False, index=False)
+            copy.write(buffer.getvalue())
+
+
+def _json_objects(keys: list[str], values: np.ndarray) -> list[str]:
+    """``{"k1":v1,...}`` per row of an integer matrix."""
+    template = "{" + ",".join(f'"{k}":%d' for k in keys) + "}"
+    return [template % tuple(row) for row in values.tolist()]
+
+
+def load_practice(url: str, episodes: int, seed: int = 1) -> dict[str, int]:
+    """Bulk-load the synthetic practice (a benchmark fixture, not through the services)."""
+    rng = np.random.default_rng(seed)
+    created = NOW.isoformat()
+    today = NOW.date()
+    couples = episodes // 10
+    singles = episodes - couples
+    counts: dict[str, int] = {}
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO practices (id, name, locale, timezone, feedback_measures, created_at) "
+            "VALUES (1, 'Benchmark Test Practice', 'en-GB', 'Europe/London', '[]', %s)",
+            (created,),
+        )
+        therapists = 200
+        copy_frame(
+            conn,
+            "users",
+            pd.DataFrame(
+                {
+                    "id": np.arange(1, therapists + 1),
+                    "practice_id": 1,
+                    "username": [f"bench-therapist-{k}" for k in range(therapists)],
+                    "email": [f"bench-therapist-{k}@example.org" for k in range(therapists)],
+                    "display_name": [f"Bench Therapist {k}" for k in range(therapists)],
+                    "role": "therapist",
+                    "is_clinical_lead": np.arange(therapists) == 0,
+                    "is_active": True,
+                    "is_demo": True,
+                    "created_at": created,
+                }
+            ),
+        )
+        # Episodes: ids 1..episodes; couples are the last tenth.
+        episode_id = np.arange(1, episodes + 1)
+        couple = episode_id > singles
+        roll = rng.random(episodes)
+        status = np.where(roll < 0.5, "completed", np.where(roll < 0.6, "dropped_out", "active"))
+        active = status == "active"
+        # Active episodes started in the last 5-7 weeks, the others over the last two years.
+        start_days = np.where(
+            active, rng.integers(35, 50, episodes), rng.integers(60, 730, episodes)
+        )
+        started = np.array([today - dt.timedelta(days=int(d)) for d in start_days])
+        last_session = started + dt.timedelta(weeks=SESSIONS)
+        ended_on = [None if a else str(d) for a, d in zip(active, last_session, strict=True)]
+        copy_frame(
+            conn,
+            "episodes",
+            pd.DataFrame(
+                {
+                    "id": episode_id,
+                    "practice_id": 1,
+                    "therapist_id": rng.integers(1, therapists + 1, episodes),
+                    "kind": np.where(couple, "couple", "individual"),
+                    "status": status,
+                    "started_on": [str(x) for x in started],
+                    "ended_on": ended_on,
+                    "created_at": created,
+                }
+            ),
+        )
+        # Clients and participants: one per individual episode, two per couple.
+        partners = np.where(couple, 2, 1)
+        client_episode = np.repeat(episode_id, partners)
+        n_clients = len(client_episode)
+        client_id = np.arange(1, n_clients + 1)
+        copy_frame(
+            conn,
+            "clients",
+            pd.DataFrame(
+                {
+                    "id": client_id,
+                    "practice_id": 1,
+                    "pseudonym": [f"B{k:07d}" for k in client_id],
+                    "display_name": [f"Bench Sample {k}" for k in client_id],
+                    "locale": "en-GB",
+                    "preferred_language": "English",
+                    "is_demo": True,
+                    "created_at": created,
+                }
+            ),
+        )
+        copy_frame(
+            conn,
+            "episode_participants",
+            pd.DataFrame(
+                {
+                    "id": client_id,
+                    "episode_id": client_episode,
+                    "client_id": client_id,
+                    "label": "Client",
+                }
+            ),
+        )
+        counts["clients"] = n_clients
+        # Appointments: SESSIONS attended, plus (one in three) a cancelled or missed one.
+        extra = rng.random(episodes) < 0.35
+        per_episode = SESSIONS + extra.astype(int)
+        appt_episode = np.repeat(episode_id, per_episode)
+        first_row = np.concatenate([[0], np.cumsum(per_episode)[:-1]])
+        number = np.arange(len(appt_episode)) - np.repeat(first_row, per_episode) + 1
+        missed_at = np.where(extra, rng.integers(2, SESSIONS + 1, episodes), 0)
+        appt_status = np.where(
+            number == np.repeat(missed_at, per_episode),
+            np.where(rng.random(len(appt_episode)) < 0.5, "cancelled", "no_show"),
+            "attended",
+        )
+        starts = np.repeat(started.astype("datetime64[D]"), per_episode) + (number - 1) * 7
+        starts_at = pd.to_datetime(starts) + pd.Timedelta(hours=10)
+        appointment_id = np.arange(1, len(appt_episode) + 1)
+        copy_frame(
+            conn,
+            "appointments",
+            pd.DataFrame(
+                {
+                    "id": appointment_id,
+                    "episode_id": appt_episode,
+                    "number": number,
+                    "starts_at": starts_at.strftime("%Y-%m-%d %H:%M:%S+00"),
+                    "duration_minutes": 50,
+                    "status": appt_status,
+                }
+            ),
+        )
+        counts["appointments"] = len(appointment_id)
+        attended = appt_status == "attended"
+        a_episode = appt_episode[attended]
+        a_id = appointment_id[attended]
+        a_when = starts_at[attended] + pd.Timedelta(hours=1)
+        first_client = client_id[np.concatenate([[0], np.cumsum(partners)[:-1]])]
+        # Ratings. SAC: every client at every attended session; PHQ-9: individuals only.
+        rows_per_appt = partners[a_episode - 1]
+        sac_appt = np.repeat(np.arange(len(a_id)), rows_per_appt)
+        sac_partner = np.arange(len(sac_appt)) - np.repeat(
+            np.concatenate([[0], np.cumsum(rows_per_appt)[:-1]]), rows_per_appt
+        )
+        sac_episode = a_episode[sac_appt]
+        sac_client = first_client[sac_episode - 1] + sac_partner
+        level = rng.uniform(6.5, 10.0, n_clients)[sac_client - 1]
+        items = np.clip(np.rint(level[:, None] + rng.normal(0, 0.7, (len(sac_appt), 4))), 0, 10)
+        drop = rng.random(len(sac_appt)) < 0.03
+        items[drop] = np.clip(items[drop] - rng.integers(2, 5, (int(drop.sum()), 4)), 0, 10)
+        items = items.astype(int)
+        phq_appt = np.flatnonzero(rows_per_appt == 1)
+        phq_episode = a_episode[phq_appt]
+        phq_client = first_client[phq_episode - 1]
+        intake = rng.uniform(0.8, 2.6, episodes)[phq_episode - 1]
+        slope = rng.normal(-0.25, 0.2, episodes)[phq_episode - 1]
+        visit = np.zeros(len(phq_appt))
+        order = np.lexsort((a_id[phq_appt], phq_episode))
+        grp_start = np.r_[0, np.flatnonzero(np.diff(phq_episode[order])) + 1]
+        ranks = np.arange(len(order)) - np.repeat(grp_start, np.diff(np.r_[grp_start, len(order)]))
+        visit[order] = ranks
+        mean_item = np.clip(intake + slope * np.log1p(visit), 0, 3)
+        phq = np.clip(np.rint(mean_item[:, None] + rng.normal(0, 0.6, (len(phq_appt), 10))), 0, 3)
+        phq[:, 8] = np.where(rng.random(len(phq_appt)) < 0.01, np.maximum(phq[:, 8], 1), 0)
+        phq = phq.astype(int)
+        sac_n, phq_n = len(sac_appt), len(phq_appt)
+        admin = pd.DataFrame(
+            {
+                "id": np.arange(1, sac_n + phq_n + 1),
+                "client_id": np.concatenate([sac_client, phq_client]),
+                "episode_id": np.concatenate([sac_episode, phq_episode]),
+                "appointment_id": np.concatenate([a_id[sac_appt], a_id[phq_appt]]),
+                "instrument_id": ["bordin_sac"] * sac_n + ["phq9"] * phq_n,
+                "instrument_version": "1",
+                "answered_at": np.concatenate(
+                    [
+                        a_when[sac_appt].strftime("%Y-%m-%d %H:%M:%S+00"),
+                        a_when[phq_appt].strftime("%Y-%m-%d %H:%M:%S+00"),
+                    ]
+                ),
+                "answers": _json_objects(["goals", "tasks", "bond", "overall"], items)
+                + _json_objects([f"q{k}" for k in range(1, 10)] + ["difficulty"], phq),
+                "total": np.concatenate([items.sum(axis=1), phq[:, :9].sum(axis=1)]).astype(float),
+                "subscales": "{}",
+                "cutoff_exceeded": False,
+                "risk_items": ["[]"] * sac_n + np.where(phq[:, 8] > 0, '["q9"]', "[]").tolist(),
+                "prorated": False,
+                "source": "benchmark",
+            }
+        )
+        copy_frame(conn, "administrations", admin)
+        counts["ratings"] = len(admin)
+        # A few episodes with a logged rupture or crisis feedback (the per-episode path).
+        special = rng.choice(singles, size=max(episodes // 500, 2), replace=False) + 1
+        logs, crises = special[: len(special) // 2], special[len(special) // 2 :]
+        # The last attended appointment of each episode.
+        attended_at = dict(zip(a_episode.tolist(), a_id.tolist(), strict=True))
+        copy_frame(
+            conn,
+            "rupture_logs",
+            pd.DataFrame(
+                {
+                    "episode_id": logs,
+                    "appointment_id": [attended_at[int(e)] for e in logs],
+                    "client_id": first_client[logs - 1],
+                    "logged_by_user_id": 1,
+                    "logged_at": created,
+                    "rupture_type": "withdrawal",
+                    "markers": '["minimal_response"]',
+                    "strategies": '["invite_discussion"]',
+                    "resolved": "yes",
+                }
+            ),
+        )
+        copy_frame(
+            conn,
+            "feedback_submissions",
+            pd.DataFrame(
+                {
+                    "client_id": first_client[crises - 1],
+                    "appointment_id": [attended_at[int(e)] for e in crises],
+                    "received_at": created,
+                    "triage_category": "crisis",
+                    "triage_severity": "urgent",
+                    "triage_evidence": "[]",
+                    "crisis_shown": True,
+                }
+            ),
+        )
+        counts["per_episode_path"] = len(special)
+        for table in (
+            "practices",
+            "users",
+            "episodes",
+            "clients",
+            "episode_participants",
+            "appointments",
+            "administrations",
+        ):
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
+    counts["episodes"] = episodes
+    return counts
+
+
+def raw_copy_seconds(url: str, sql: str, repeat: int) -> tuple[float, int]:
+    """PostgreSQL alone: COPY (SELECT ...) TO STDOUT, output read and discarded."""
+    times: list[float] = []
+    size = 0
+    with psycopg.connect(url) as conn:
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            size = 0
+            with (
+                conn.cursor() as cursor,
+                cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy,
+            ):
+                for chunk in copy:
+                    size += len(chunk)
+            times.append(time.perf_counter() - t0)
+    return min(times), size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="10,000 episodes, fewer samples")
+    parser.add_argument("--episodes", type=int, default=None)
+    parser.add_argument("--samples", type=int, default=None, help="episodes for per_submission")
+    args = parser.parse_args()
+    episodes = args.episodes or (10_000 if args.quick else 100_000)
+    samples = args.samples or (60 if args.quick else 300)
+    started = time.perf_counter()
+    report: dict[str, object] = {
+        "benchmark": "recompute",
+        "mode": "quick" if args.quick else "full",
+    }
+    with fresh_database() as url:
+        engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        upgrade(engine)
+        t0 = time.perf_counter()
+        report["data"] = load_practice(url, episodes)
+        report["load_seconds"] = round(time.perf_counter() - t0, 1)
+        clock = FakeClock(NOW)
+        settings = Settings(
+            environment="test",
+            data_dir=Path("/tmp"),
+            secret_key="bench-secret-key-not-for-production",  # type: ignore[arg-type]
+            encryption_key="bench-encryption-passphrase",  # type: ignore[arg-type]
+            notify_transport="memory",
+        )
+        rt = Runtime(settings=settings, transport=MemoryTransport(), now=clock)
+        factory = make_session_factory(engine)
+        with factory() as db:
+            sql = ratings_query(db, practice_id=1, today=NOW.date())
+        raw_seconds, raw_bytes = raw_copy_seconds(url, sql, repeat=3)
+        table_seconds, table_bytes = raw_copy_seconds(url, "SELECT * FROM administrations", 2)
+        report["raw_copy"] = {
+            "ratings_query_seconds": round(raw_seconds, 3),
+            "ratings_query_mb": round(raw_bytes / 1e6, 1),
+            "administrations_table_seconds": round(table_seconds, 3),
+            "administrations_table_mb": round(table_bytes / 1e6, 1),
+        }
+        runs = []
+        for label in ("into_empty", "steady_state"):
+            with factory() as db:
+                t0 = time.perf_counter()
+                summary = recompute_practice_bulk(db, rt, practice_id=1)
+                total = time.perf_counter() - t0
+            runs.append({"run": label, "total_seconds": round(total, 3), **summary.as_dict()})
+        report["bulk"] = runs
+        rng = np.random.default_rng(3)
+        chosen = rng.choice(episodes, size=min(samples, episodes), replace=False) + 1
+        per: list[float] = []
+        with factory() as db:
+            recompute_episode(db, rt, episode_id=int(chosen[0]))  # warm caches
+            for episode_id in chosen.tolist():
+                t0 = time.perf_counter()
+                recompute_episode(db, rt, episode_id=int(episode_id))
+                per.append((time.perf_counter() - t0) * 1000)
+        per.sort()
+        report["per_submission_ms"] = {
+            "p50": round(statistics.median(per), 2),
+            "p95": round(per[int(0.95 * (len(per) - 1))], 2),
+            "max": round(per[-1], 2),
+            "samples": len(per),
+        }
+        steady = runs[-1]
+        report["bulk_vs_raw_copy"] = round(float(steady["total_seconds"]) / raw_seconds, 1)  # type: ignore[arg-type]
+        report["per_episode_loop_estimate_seconds"] = round(
+            statistics.mean(per) * episodes / 1000, 1
+        )
+        engine.dispose()
+    report["wall_seconds"] = round(time.perf_counter() - started, 1)
+    report["machine"] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "psycopg": psycopg.__version__,
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -28,6 +28,9 @@ from bordin.storage.tables import (
     SignalRow,
 )
 
+#: Which outcome measure's expected range the chart shows when there are several.
+PRIMARY_OUTCOME = ("phq9", "core10", "ors", "gad7")
+
 DIMENSION_LABELS = {"goals": "Goals", "tasks": "Tasks", "bond": "Bond", "overall": "Overall"}
 
 
@@ -50,7 +53,7 @@ def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str)
             facts = registry_scale(instrument_id)
         except InstrumentNotFound:
             continue
-        names[instrument_id] = instrument.title
+        names[instrument_id] = instrument.short_title
         ratings.sort(key=lambda r: r.session_number)
         who = labels.get(client_id) if couple else None
         if instrument.kind == "alliance":
@@ -78,7 +81,7 @@ def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str)
             points = [TrajectoryPoint(r.session_number, r.date, r.total) for r in ratings]
             series.append(
                 Series(
-                    label=instrument.title,
+                    label=instrument.short_title,
                     instrument_id=instrument_id,
                     kind="outcome",
                     dimension="total",
@@ -113,16 +116,26 @@ def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str)
 
     band = None
     analysis = analyse_episode(history, now=rt.now())
-    for (_client, instrument_id), levels in sorted(analysis.trajectories.items()):
+    # One band per chart: the primary outcome measure's (the first client's, in a couple).
+    ranked = sorted(
+        analysis.trajectories.items(),
+        key=lambda kv: (
+            PRIMARY_OUTCOME.index(kv[0][1]) if kv[0][1] in PRIMARY_OUTCOME else 99,
+            kv[0],
+        ),
+    )
+    for (_client, instrument_id), levels in ranked:
         if not levels:
             continue
         model = analysis.models.get(instrument_id)
+        fitted = model is not None and model.source != "default"
+        basis = "fitted to this practice" if fitted else "default model"
         spread = [abs(level.amber_bound - level.expected) for level in levels]
         band = Band(
             session_numbers=tuple(level.session_number for level in levels),
             lower=tuple(level.expected - s for level, s in zip(levels, spread, strict=True)),
             upper=tuple(level.expected + s for level, s in zip(levels, spread, strict=True)),
-            label=f"expected recovery, {instrument_id} ({model.label if model else 'model'})",
+            label=f"expected range, {names.get(instrument_id, instrument_id)} ({basis})",
             instrument_id=instrument_id,
         )
         break

@@ -43,6 +43,33 @@ def render_client(
     return response
 
 
+def concern_page(
+    request: Request,
+    *,
+    action: str,
+    csrf_token: str,
+    crisis_lines: Sequence[CrisisLine],
+    errors: list[dict[str, str]] | None = None,
+    text: str = "",
+    status: int = 200,
+    signed_in: bool = False,
+) -> Response:
+    """The form for raising a concern with the practice (from a feedback link or ``/me``)."""
+    return render_client(
+        request,
+        "concern_form.html",
+        {
+            "action": action,
+            "csrf_token": csrf_token,
+            "errors": errors or [],
+            "concern_text": text,
+            "client_signed_in": signed_in,
+        },
+        crisis_lines=crisis_lines,
+        status=status,
+    )
+
+
 def set_session_cookie(response: Response, token: str, *, secure: bool, hours: int) -> None:
     response.set_cookie(
         SESSION_COOKIE,

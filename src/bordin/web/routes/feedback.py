@@ -20,7 +20,13 @@ from bordin.services.feedback import FeedbackForm
 from bordin.services.feedback_form import CONCERN_FIELD, TEXT_FIELD
 from bordin.services.feedback_links import FeedbackLinkUnavailable, find_link
 from bordin.services.runtime import Runtime
-from bordin.web.client_pages import PostedForm, form_token, render_client, set_session_cookie
+from bordin.web.client_pages import (
+    PostedForm,
+    concern_page,
+    form_token,
+    render_client,
+    set_session_cookie,
+)
 from bordin.web.deps import Csrf, DbSession, MaybeViewer, RequestOrigin, Rt
 
 router = APIRouter()
@@ -194,16 +200,13 @@ def _concern_page(
     text: str = "",
     status: int = 200,
 ) -> Response:
-    return render_client(
+    return concern_page(
         request,
-        "concern_form.html",
-        {
-            "action": f"/f/{token}/concern",
-            "csrf_token": csrf,
-            "errors": errors or [],
-            "concern_text": text,
-        },
+        action=f"/f/{token}/concern",
+        csrf_token=csrf,
         crisis_lines=feedback_service.crisis_lines_for_token(db, rt, token),
+        errors=errors,
+        text=text,
         status=status,
     )
 

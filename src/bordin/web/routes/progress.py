@@ -17,7 +17,13 @@ from bordin.services.audit import Origin
 from bordin.services.crisis import lines_for_install, lines_for_practice
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import ClientRow, PracticeRow
-from bordin.web.client_pages import PostedForm, form_token, render_client, set_session_cookie
+from bordin.web.client_pages import (
+    PostedForm,
+    concern_page,
+    form_token,
+    render_client,
+    set_session_cookie,
+)
 from bordin.web.deps import (
     SESSION_COOKIE,
     Csrf,
@@ -197,18 +203,15 @@ def _client_concern_page(
     text: str = "",
     status: int = 200,
 ) -> Response:
-    return render_client(
+    return concern_page(
         request,
-        "concern_form.html",
-        {
-            "action": "/me/concern",
-            "csrf_token": viewer.csrf_token,
-            "errors": errors or [],
-            "concern_text": text,
-            "client_signed_in": True,
-        },
+        action="/me/concern",
+        csrf_token=viewer.csrf_token,
         crisis_lines=lines_for_practice(_practice(db, viewer), rt),
+        errors=errors,
+        text=text,
         status=status,
+        signed_in=True,
     )
 
 

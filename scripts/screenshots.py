@@ -22,16 +22,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import socket
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bordin.notify.memory import MemoryTransport
@@ -43,6 +39,7 @@ from bordin.storage.database import make_engine, make_session_factory
 from bordin.storage.migrate import upgrade
 from bordin.testing.clock import FakeClock
 from bordin.testing.demo_practice import generate_demo_practice
+from bordin.testing.server import free_port, serve_in_thread
 from bordin.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,17 +50,11 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 THERAPIST, LEAD, ADMIN = "Sam Example", "Dr Ada Testwell", "Pat Placeholder"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def demo_server(*, seed: int, today: dt.date) -> Iterator[str]:
     """Serve the demo practice in demo mode; yields the base URL."""
     with tempfile.TemporaryDirectory(prefix="bordin-shots-") as folder:
-        port = _free_port()
+        port = free_port()
         settings = Settings(
             environment="development",
             data_dir=Path(folder),
@@ -82,21 +73,10 @@ def demo_server(*, seed: int, today: dt.date) -> Iterator[str]:
             loaded = load_demo_practice(db, runtime, generate_demo_practice(seed=seed, today=today))
             recompute_practice(db, runtime, practice_id=loaded.practice_id)
         app = create_app(settings, runtime=runtime, sessions=sessions)
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the demo server did not start")
-            time.sleep(0.05)
         try:
-            yield f"http://127.0.0.1:{port}"
+            with serve_in_thread(app, port=port) as base_url:
+                yield base_url
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
             engine.dispose()
 
 

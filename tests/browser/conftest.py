@@ -15,15 +15,11 @@ Fixtures (reuse them for any page):
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +29,7 @@ from bordin.settings import Settings
 from bordin.storage.database import make_engine, make_session_factory
 from bordin.storage.migrate import upgrade
 from bordin.testing.clock import FakeClock
+from bordin.testing.server import free_port, serve_in_thread
 from bordin.web.app import create_app
 from tests.fixtures.cast import PASSWORD, Cast, build_cast
 
@@ -62,15 +59,9 @@ class LiveServer:
         return f"{self.base_url}{path}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings = Settings(
         environment="test",
@@ -90,21 +81,10 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     with sessions() as db:
         cast = build_cast(db, runtime)
     app = create_app(settings, runtime=runtime, sessions=sessions)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
     try:
-        yield LiveServer(base_url, runtime, sessions, cast, outbox, clock)
+        with serve_in_thread(app, port=port) as base_url:
+            yield LiveServer(base_url, runtime, sessions, cast, outbox, clock)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         engine.dispose()
 
 

@@ -14,14 +14,10 @@ README's ``docs/screenshots/caseload-desktop.png``.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
 from bordin.notify.memory import MemoryTransport
@@ -33,6 +29,7 @@ from bordin.storage.database import make_engine, make_session_factory
 from bordin.storage.migrate import upgrade
 from bordin.testing.clock import FakeClock
 from bordin.testing.demo_practice import generate_demo_practice
+from bordin.testing.server import free_port, serve_in_thread
 from bordin.web.app import create_app
 from tests.browser.conftest import screenshot
 
@@ -53,17 +50,11 @@ class DemoServer:
         return f"{self.base_url}{path}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """Bordin in demo mode with the demo practice, on a free port, for this module."""
     folder = tmp_path_factory.mktemp("demo")
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         environment="test",
         data_dir=folder,
@@ -85,21 +76,10 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         )
         recompute_practice(db, runtime, practice_id=loaded.practice_id)
     app = create_app(settings, runtime=runtime, sessions=sessions)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the demo server did not start")
-        time.sleep(0.05)
     try:
-        yield DemoServer(f"http://127.0.0.1:{port}")
+        with serve_in_thread(app, port=port) as base_url:
+            yield DemoServer(base_url)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         engine.dispose()
 
 

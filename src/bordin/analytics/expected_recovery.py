@@ -24,7 +24,13 @@ import pandas as pd
 
 from bordin.domain.alliance.recovery import ExpectedRecoveryModel
 
+#: Completed episodes (with a rating after intake) a measure needs before a practice's own model
+#: replaces the default one (design choice: the least that gave stable fixed effects on our
+#: synthetic practices; Finch et al. 2001 fitted thousands).
 DEFAULT_MIN_EPISODES = 50
+#: At most this many completed episodes (the most recently ended) enter a practice's fit, which
+#: keeps the mixed-model fit to about 3 seconds per measure however large the practice.
+DEFAULT_MAX_EPISODES = 1000
 MAX_SESSION = 20
 
 

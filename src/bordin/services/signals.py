@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -51,37 +51,55 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
     Session numbers are appointment numbers (counting cancelled and missed sessions).
     Client ids are the database ids as strings.
     """
-    episode = db.get(EpisodeRow, episode_id)
-    assert episode is not None
-    client_ids = [
-        str(c)
-        for c in db.scalars(
-            select(ParticipantRow.client_id)
-            .where(ParticipantRow.episode_id == episode_id)
-            .order_by(ParticipantRow.id)
-        )
-    ]
+    return load_histories(db, [episode_id], now=now)[episode_id]
+
+
+#: Episodes per query when many histories are loaded at once.
+_BATCH = 500
+
+
+def load_histories(
+    db: Session, episode_ids: Sequence[int], *, now: datetime
+) -> dict[int, EpisodeHistory]:
+    """:func:`load_history` for many episodes, with a handful of queries per 500 episodes."""
+    out: dict[int, EpisodeHistory] = {}
+    ids = list(dict.fromkeys(episode_ids))
+    for start in range(0, len(ids), _BATCH):
+        out.update(_load_batch(db, ids[start : start + _BATCH], now))
+    return out
+
+
+def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, EpisodeHistory]:
+    episodes = {e.id: e for e in db.scalars(select(EpisodeRow).where(EpisodeRow.id.in_(ids)))}
+    clients: dict[int, list[str]] = defaultdict(list)
+    for episode_id, client_id in db.execute(
+        select(ParticipantRow.episode_id, ParticipantRow.client_id)
+        .where(ParticipantRow.episode_id.in_(ids))
+        .order_by(ParticipantRow.id)
+    ):
+        clients[episode_id].append(str(client_id))
     appointments = {
         a.id: a
-        for a in db.scalars(select(AppointmentRow).where(AppointmentRow.episode_id == episode_id))
+        for a in db.scalars(select(AppointmentRow).where(AppointmentRow.episode_id.in_(ids)))
     }
-    attendance = tuple(
-        Attendance(session_number=a.number, date=a.starts_at.date(), status=a.status)  # type: ignore[arg-type]
-        for a in sorted(appointments.values(), key=lambda a: a.number)
-        if a.status != "scheduled" or a.starts_at <= now
-    )
-    ratings: list[Rating] = []
-    risks: list[RiskFlag] = []
+    attendance: dict[int, list[Attendance]] = defaultdict(list)
+    for a in sorted(appointments.values(), key=lambda a: (a.episode_id, a.number)):
+        if a.status != "scheduled" or a.starts_at <= now:
+            attendance[a.episode_id].append(
+                Attendance(session_number=a.number, date=a.starts_at.date(), status=a.status)  # type: ignore[arg-type]
+            )
+    ratings: dict[int, list[Rating]] = defaultdict(list)
+    risks: dict[int, list[RiskFlag]] = defaultdict(list)
     for admin in db.scalars(
-        select(AdministrationRow).where(
-            AdministrationRow.episode_id == episode_id, AdministrationRow.total.is_not(None)
-        )
+        select(AdministrationRow)
+        .where(AdministrationRow.episode_id.in_(ids), AdministrationRow.total.is_not(None))
+        .order_by(AdministrationRow.id)
     ):
         appointment = appointments.get(admin.appointment_id or -1)
-        if appointment is None:
+        if appointment is None or appointment.episode_id != admin.episode_id:
             continue
         items = {k: float(v) for k, v in (admin.answers or {}).items() if v is not None}
-        ratings.append(
+        ratings[admin.episode_id].append(
             Rating(
                 client_id=str(admin.client_id),
                 session_number=appointment.number,
@@ -95,7 +113,7 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
         # added only for one they do not carry, so each endorsement gives exactly one signal.
         uncarried = uncarried_risk_items(admin.instrument_id, admin.risk_items or [], items)
         if uncarried:
-            risks.append(
+            risks[admin.episode_id].append(
                 RiskFlag(
                     client_id=str(admin.client_id),
                     session_number=appointment.number,
@@ -105,13 +123,15 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
                 )
             )
     for submission in db.scalars(
-        select(SubmissionRow).where(
+        select(SubmissionRow)
+        .where(
             SubmissionRow.appointment_id.in_(list(appointments)),
             SubmissionRow.triage_category == "crisis",
         )
+        .order_by(SubmissionRow.id)
     ):
         appointment = appointments[submission.appointment_id or -1]
-        risks.append(
+        risks[appointment.episode_id].append(
             RiskFlag(
                 client_id=str(submission.client_id),
                 session_number=appointment.number,
@@ -120,32 +140,40 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
                 detail="triage: crisis",
             )
         )
-    logged = tuple(
-        TherapistRupture(
-            session_number=appointments[r.appointment_id].number,
-            date=appointments[r.appointment_id].starts_at.date(),
-            rupture_type=r.rupture_type,  # type: ignore[arg-type]
-            client_id=str(r.client_id) if r.client_id else None,
-            markers=tuple(r.markers or ()),
-            strategies=tuple(r.strategies or ()),
-            resolved={"yes": True, "no": False}.get(r.resolved),
-            log_id=str(r.id),
+    logged: dict[int, list[TherapistRupture]] = defaultdict(list)
+    for r in db.scalars(
+        select(RuptureLogRow).where(RuptureLogRow.episode_id.in_(ids)).order_by(RuptureLogRow.id)
+    ):
+        appointment = appointments.get(r.appointment_id)
+        if appointment is None or appointment.episode_id != r.episode_id:
+            continue
+        logged[r.episode_id].append(
+            TherapistRupture(
+                session_number=appointment.number,
+                date=appointment.starts_at.date(),
+                rupture_type=r.rupture_type,  # type: ignore[arg-type]
+                client_id=str(r.client_id) if r.client_id else None,
+                markers=tuple(r.markers or ()),
+                strategies=tuple(r.strategies or ()),
+                resolved={"yes": True, "no": False}.get(r.resolved),
+                log_id=str(r.id),
+            )
         )
-        for r in db.scalars(select(RuptureLogRow).where(RuptureLogRow.episode_id == episode_id))
-        if r.appointment_id in appointments
-    )
-    return EpisodeHistory(
-        episode_id=str(episode_id),
-        kind=episode.kind,  # type: ignore[arg-type]
-        client_ids=tuple(client_ids),
-        ratings=tuple(ratings),
-        attendance=attendance,
-        ruptures_logged=logged,
-        risk_flags=tuple(risks),
-        ended=episode.status != "active",
-        dropped_out=episode.status == "dropped_out",
-        ended_on=episode.ended_on,
-    )
+    return {
+        episode_id: EpisodeHistory(
+            episode_id=str(episode_id),
+            kind=episode.kind,  # type: ignore[arg-type]
+            client_ids=tuple(clients[episode_id]),
+            ratings=tuple(ratings[episode_id]),
+            attendance=tuple(attendance[episode_id]),
+            ruptures_logged=tuple(logged[episode_id]),
+            risk_flags=tuple(risks[episode_id]),
+            ended=episode.status != "active",
+            dropped_out=episode.status == "dropped_out",
+            ended_on=episode.ended_on,
+        )
+        for episode_id, episode in episodes.items()
+    }
 
 
 def uncarried_risk_items(

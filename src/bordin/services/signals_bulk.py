@@ -28,7 +28,6 @@ the same signals as running :func:`bordin.services.signals.recompute_episode` on
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -42,12 +41,17 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from bordin.analytics.expected_recovery import DEFAULT_MIN_EPISODES, fit_expected_recovery
+from bordin.analytics.expected_recovery import (
+    DEFAULT_MAX_EPISODES,
+    DEFAULT_MIN_EPISODES,
+    fit_expected_recovery,
+)
 from bordin.analytics.signals import bulk_signals, explain_rows
 from bordin.domain.alliance import (
     ExpectedRecoveryModel,
     Explanation,
     Signal,
+    SignalConfig,
     evaluate_episode,
     registry_scale,
 )
@@ -58,20 +62,18 @@ from bordin.services.runtime import Runtime
 from bordin.services.signals import (
     explanation_json,
     key_for,
-    load_history,
+    load_histories,
     model_from_row,
     uncarried_risk_items,
 )
 from bordin.storage.tables import PracticeRow, SignalRow
 from bordin.storage.tables.signals import RecoveryModelRow
 
-#: Completed episodes (with a rating after intake) a measure needs before the practice's own
-#: expected-recovery model replaces the default one. Finch et al. 2001 fitted thousands; 50 is
-#: the least that gives stable fixed effects on our synthetic practices (design choice).
+#: Completed episodes a measure needs before the practice's own expected-recovery model replaces
+#: the default one, and the most recent completed episodes a fit uses (see
+#: :mod:`bordin.analytics.expected_recovery`, where both are documented).
 FIT_MIN_EPISODES = DEFAULT_MIN_EPISODES
-#: At most this many completed episodes (the most recently ended) enter a fit, which keeps the
-#: mixed-model fit to about 3 seconds per measure however large the practice (design choice).
-FIT_MAX_EPISODES = 1000
+FIT_MAX_EPISODES = DEFAULT_MAX_EPISODES
 
 _SIGNAL_COLUMNS = (
     "episode_id",
@@ -128,7 +130,8 @@ class RecomputeSummary:
 class _Practice:
     """Everything read from the database for one practice."""
 
-    episodes: pd.DataFrame
+    episodes: int
+    completed: pd.DataFrame
     ratings: pd.DataFrame
     attendance: pd.DataFrame
     special: set[int]
@@ -206,15 +209,38 @@ def ratings_query(db: Session, *, practice_id: int, today: date) -> str:
     return _ratings_sql(_is_postgres(db), practice_id, today)
 
 
-def _attendance_sql(postgres: bool, practice_id: int, today: date) -> str:
+def _attendance_sql(postgres: bool, practice_id: int, today: date, config: SignalConfig) -> str:
+    """The appointments of the episodes that meet the attendance half of disengagement.
+
+    The same rule as :mod:`bordin.analytics.signals.engagement` (at least
+    ``disengagement_min_missed`` cancelled or missed among the last ``disengagement_window``
+    appointments up to today, or no attended session for ``disengagement_gap_days`` while the
+    episode is open), evaluated in the database so that only those episodes' rows are read;
+    the vectorised rule then checks them again, with the alliance half.
+    """
     day = _date_sql(postgres, "ap.starts_at")
     today_sql = f"DATE {_quote(today.isoformat())}" if postgres else _quote(today.isoformat())
+    last_attended = "MAX(CASE WHEN status = 'attended' THEN day END)"
+    if postgres:
+        silence = f"{today_sql} - {last_attended}"
+    else:
+        silence = f"julianday({today_sql}) - julianday({last_attended})"
     return (
-        f"SELECT ap.episode_id, ap.number AS session_number, {day} AS date, "
-        "ap.status AS attendance FROM appointments ap "
-        "JOIN episodes e ON e.id = ap.episode_id "
+        "WITH past AS (SELECT ap.episode_id, ap.number, ap.status, "
+        f"{day} AS day, ROW_NUMBER() OVER (PARTITION BY ap.episode_id "
+        f"ORDER BY {day} DESC, ap.number DESC) AS back, "
+        f"CASE WHEN e.status <> 'active' AND (e.ended_on IS NULL OR e.ended_on <= {today_sql}) "
+        "THEN 1 ELSE 0 END AS ended "
+        "FROM appointments ap JOIN episodes e ON e.id = ap.episode_id "
         f"WHERE e.practice_id = {int(practice_id)} AND ap.status <> 'scheduled' "
-        f"AND {day} <= {today_sql}"
+        f"AND {day} <= {today_sql}), "
+        "candidates AS (SELECT episode_id FROM past GROUP BY episode_id HAVING "
+        f"SUM(CASE WHEN back <= {int(config.disengagement_window)} "
+        "AND status IN ('cancelled', 'no_show') THEN 1 ELSE 0 END) "
+        f">= {int(config.disengagement_min_missed)} "
+        f"OR (MAX(ended) = 0 AND {silence} >= {int(config.disengagement_gap_days)})) "
+        "SELECT p.episode_id, p.number AS session_number, p.day AS date, "
+        "p.status AS attendance FROM past p JOIN candidates c ON c.episode_id = p.episode_id"
     )
 
 
@@ -280,14 +306,17 @@ def _special_episodes(db: Session, practice_id: int) -> set[int]:
 
 def _read(db: Session, practice_id: int, today: date) -> _Practice:
     postgres = _is_postgres(db)
-    episodes = _fetch(
+    pid = int(practice_id)
+    count = db.execute(text(f"SELECT count(*) FROM episodes WHERE practice_id = {pid}")).scalar()
+    completed = _fetch(
         db,
-        "SELECT e.id AS episode_id, e.status, e.ended_on FROM episodes e "
-        f"WHERE e.practice_id = {int(practice_id)}",
+        "SELECT e.id AS episode_id, e.ended_on FROM episodes e "
+        f"WHERE e.practice_id = {pid} AND e.status = 'completed'",
     )
     ratings = _fetch(db, _ratings_sql(postgres, practice_id, today))
-    attendance = _fetch(db, _attendance_sql(postgres, practice_id, today))
-    return _Practice(episodes, ratings, attendance, _special_episodes(db, practice_id))
+    attendance = _fetch(db, _attendance_sql(postgres, practice_id, today, SignalConfig()))
+    special = _special_episodes(db, practice_id)
+    return _Practice(int(count or 0), completed, ratings, attendance, special)
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,15 +324,18 @@ def _read(db: Session, practice_id: int, today: date) -> _Practice:
 
 
 def fit_samples(
-    ratings: pd.DataFrame, episodes: pd.DataFrame, *, max_episodes: int = FIT_MAX_EPISODES
+    ratings: pd.DataFrame, completed: pd.DataFrame, *, max_episodes: int = FIT_MAX_EPISODES
 ) -> dict[str, pd.DataFrame]:
-    """Each outcome measure's fitting sample: its ratings in the most recent completed episodes."""
+    """Each outcome measure's fitting sample: its ratings in the most recent completed episodes.
+
+    ``completed`` lists the completed episodes (``episode_id``, ``ended_on``).
+    """
     if ratings.empty or "completed" not in ratings.columns:
         return {}
     done = ratings[ratings["completed"] == 1]
     if done.empty:
         return {}
-    finished = episodes[episodes["episode_id"].isin(done["episode_id"].unique())]
+    finished = completed[completed["episode_id"].isin(done["episode_id"].unique())]
     finished = finished.assign(order=finished["ended_on"].fillna("").astype(str))
     recent = finished.sort_values(["order", "episode_id"], ascending=False)["episode_id"]
     done = done[done["episode_id"].isin(recent.head(max_episodes))]
@@ -341,7 +373,7 @@ def _practice_models(
             select(RecoveryModelRow).where(RecoveryModelRow.practice_id == practice_id)
         )
     }
-    samples = fit_samples(data.ratings, data.episodes)
+    samples = fit_samples(data.ratings, data.completed)
     models: dict[str, ExpectedRecoveryModel] = {}
     refitted: list[str] = []
     for instrument_id, sample in samples.items():
@@ -451,8 +483,7 @@ def _compute(
             attendance=attendance,
         )
         rows.extend(_bulk_rows(signals, explain_rows(signals)))
-    for episode_id in sorted(data.special):
-        history = load_history(db, episode_id, now=now)
+    for episode_id, history in sorted(load_histories(db, sorted(data.special), now=now).items()):
         rows.extend(
             _pure_rows(episode_id, evaluate_episode(history, now=now, recovery_models=models))
         )
@@ -491,56 +522,100 @@ def _records(rows: Sequence[tuple[Any, ...]], now: datetime) -> list[tuple[Any, 
     return out
 
 
-def _write_postgres(db: Session, practice_id: int, records: Sequence[tuple[Any, ...]]) -> int:
+_ENCODE = json.JSONEncoder(allow_nan=False, separators=(",", ":")).encode
+
+
+def _json_text(explanation: Explanation, instrument_id: str | None) -> str:
+    """:func:`explanation_json` as JSON text (the common case without NaN is one encode)."""
+    numbers = explanation.numbers
+    data = {
+        "rule": explanation.rule,
+        "sentence": explanation.sentence,
+        "numbers": numbers if isinstance(numbers, dict) else dict(numbers),
+        "sessions": list(explanation.sessions),
+        "next_step": explanation.next_step,
+        "citation": explanation.citation,
+        "instrument": instrument_id,
+    }
+    try:
+        return _ENCODE(data)
+    except ValueError:  # a NaN or infinity among the numbers: stored as null
+        return _ENCODE(explanation_json(explanation, instrument_id))
+
+
+def _write_postgres(
+    db: Session, practice_id: int, rows: Sequence[tuple[Any, ...]], now: datetime
+) -> int:
+    """Swap the practice's signals: read the old keys, delete, COPY the new rows in."""
     pid = int(practice_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for r in records:
-        writer.writerow((*r[:8], json.dumps(r[8], separators=(",", ":")), r[9], r[10].isoformat()))
     db.flush()
+    old = _fetch(
+        db,
+        "SELECT s.episode_id, s.key, s.status, s.computed_at, s.acknowledged_at, "
+        "s.acknowledged_by_user_id FROM signals s JOIN episodes e ON e.id = s.episode_id "
+        f"WHERE e.practice_id = {pid} ORDER BY s.id",
+    )
+    previous: dict[tuple[int, str], tuple[str, str, str | None, int | None]] = {}
+    if not old.empty:
+        for episode_id, key, status, computed_at, acknowledged_at, by in zip(
+            old["episode_id"].tolist(),
+            old["key"].tolist(),
+            old["status"].tolist(),
+            old["computed_at"].tolist(),
+            old["acknowledged_at"].tolist(),
+            old["acknowledged_by_user_id"].tolist(),
+            strict=True,
+        ):
+            previous[(int(episode_id), str(key))] = (
+                str(status),
+                str(computed_at),
+                None if acknowledged_at != acknowledged_at else str(acknowledged_at),
+                None if by != by else int(by),
+            )
+    stamp = now.isoformat()
+    new = 0
     raw = db.connection().connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
-        cursor.execute("DROP TABLE IF EXISTS bordin_new_signals")
-        cursor.execute("DROP TABLE IF EXISTS bordin_old_signals")
-        cursor.execute(
-            "CREATE TEMP TABLE bordin_new_signals (episode_id integer, client_id integer, "
-            "session_number integer, type varchar(32), severity varchar(10), "
-            "status varchar(16), rule varchar(60), summary varchar(500), explanation json, "
-            "key varchar(120), computed_at timestamptz)"
-        )
-        with cursor.copy(
-            f"COPY bordin_new_signals ({', '.join(_SIGNAL_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
-        ) as copy:
-            copy.write(buffer.getvalue())
-        cursor.execute(
-            "CREATE TEMP TABLE bordin_old_signals AS "
-            "SELECT DISTINCT ON (s.episode_id, s.key) s.episode_id, s.key, s.status, "
-            "s.computed_at, s.acknowledged_at, s.acknowledged_by_user_id "
-            "FROM signals s JOIN episodes e ON e.id = s.episode_id "
-            f"WHERE e.practice_id = {pid} ORDER BY s.episode_id, s.key, s.id DESC"
-        )
         cursor.execute(
             "DELETE FROM signals s USING episodes e "
             f"WHERE e.id = s.episode_id AND e.practice_id = {pid}"
         )
-        cursor.execute(
-            f"INSERT INTO signals ({', '.join(_SIGNAL_COLUMNS)}, acknowledged_at, "
-            "acknowledged_by_user_id) "
-            "SELECT n.episode_id, n.client_id, n.session_number, n.type, n.severity, n.status, "
-            "n.rule, n.summary, n.explanation, n.key, "
-            "CASE WHEN o.status = n.status THEN o.computed_at ELSE n.computed_at END, "
-            "o.acknowledged_at, o.acknowledged_by_user_id "
-            "FROM bordin_new_signals n LEFT JOIN bordin_old_signals o "
-            "ON o.episode_id = n.episode_id AND o.key = n.key"
-        )
-        cursor.execute(
-            "SELECT count(*) FROM bordin_new_signals n LEFT JOIN bordin_old_signals o "
-            "ON o.episode_id = n.episode_id AND o.key = n.key WHERE o.key IS NULL"
-        )
-        found = cursor.fetchone()
-        cursor.execute("DROP TABLE bordin_new_signals")
-        cursor.execute("DROP TABLE bordin_old_signals")
-    return int(found[0]) if found else 0
+        columns = ", ".join((*_SIGNAL_COLUMNS, "acknowledged_at", "acknowledged_by_user_id"))
+        with cursor.copy(f"COPY signals ({columns}) FROM STDIN") as copy:
+            for episode_id, client_id, session, kind, severity, status, instrument, x in rows:
+                key = key_for(
+                    kind,
+                    None if client_id is None else str(client_id),
+                    instrument,
+                    session,
+                    x.rule,
+                )
+                before = previous.get((episode_id, key))
+                computed_at, acknowledged_at, acknowledged_by = stamp, None, None
+                if before is None:
+                    new += 1
+                else:
+                    if before[0] == status:
+                        computed_at = before[1]
+                    acknowledged_at, acknowledged_by = before[2], before[3]
+                copy.write_row(
+                    (
+                        episode_id,
+                        client_id,
+                        session,
+                        kind,
+                        severity,
+                        status,
+                        x.rule[:60],
+                        x.sentence[:500],
+                        _json_text(x, instrument),
+                        key,
+                        computed_at,
+                        acknowledged_at,
+                        acknowledged_by,
+                    )
+                )
+    return new
 
 
 def _write_generic(db: Session, practice_id: int, records: Sequence[tuple[Any, ...]]) -> int:
@@ -610,12 +685,11 @@ def recompute_practice_bulk(
     models, refitted = _practice_models(db, practice_id, data, now, min_fit_episodes)
     t2 = time.perf_counter()
     rows = _compute(db, data, models, now)
-    records = _records(rows, now)
     t3 = time.perf_counter()
     if _is_postgres(db):
-        new = _write_postgres(db, practice_id, records)
+        new = _write_postgres(db, practice_id, rows, now)
     else:
-        new = _write_generic(db, practice_id, records)
+        new = _write_generic(db, practice_id, _records(rows, now))
     db.commit()
     db.expire_all()
     t4 = time.perf_counter()
@@ -624,7 +698,7 @@ def recompute_practice_bulk(
         by_type[r[3]] = by_type.get(r[3], 0) + 1
     return RecomputeSummary(
         practice_id=practice_id,
-        episodes=len(data.episodes),
+        episodes=data.episodes,
         ratings=len(data.ratings),
         signals=len(rows),
         new_signals=new,

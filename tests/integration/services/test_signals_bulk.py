@@ -16,11 +16,12 @@ from bordin.domain.errors import NotFound
 from bordin.services.demo import LoadSummary, load_demo_practice
 from bordin.services.measures import record_administration
 from bordin.services.runtime import Runtime
+from bordin.services.ruptures import log_rupture
 from bordin.services.session_view import acknowledge_signal
 from bordin.services.signals import load_history, recompute_episode, recompute_practice
 from bordin.services.signals_bulk import recompute_practice_bulk
 from bordin.services.users import actor_for_user
-from bordin.storage.tables import EpisodeRow, SignalRow, UserRow
+from bordin.storage.tables import AppointmentRow, EpisodeRow, SignalRow, UserRow
 from bordin.storage.tables.signals import RecoveryModelRow
 from bordin.testing.demo_practice import generate_demo_practice
 from tests.fixtures.cast import Cast
@@ -51,13 +52,44 @@ def _per_episode(db: Session, rt: Runtime, practice_id: int) -> set[Stored]:
     return _stored(db)
 
 
+def _log_ruptures(db: Session, rt: Runtime, practice_id: int) -> None:
+    """Two logged ruptures: one in an individual episode, one for a couple as a whole."""
+    for kind in ("individual", "couple"):
+        episode = db.scalars(
+            select(EpisodeRow)
+            .where(EpisodeRow.practice_id == practice_id, EpisodeRow.kind == kind)
+            .order_by(EpisodeRow.id)
+        ).first()
+        assert episode is not None
+        appointment = db.scalars(
+            select(AppointmentRow).where(
+                AppointmentRow.episode_id == episode.id, AppointmentRow.number == 3
+            )
+        ).one()
+        therapist = db.get(UserRow, episode.therapist_id)
+        assert therapist is not None
+        log_rupture(
+            db,
+            rt,
+            actor=actor_for_user(therapist),
+            appointment_id=appointment.id,
+            rupture_type="withdrawal",
+            markers=["minimal_response"],
+            strategies=["invite_discussion"],
+            resolved="yes",
+        )
+
+
 def test_bulk_and_per_episode_recompute_store_the_same_signals_on_the_demo_practice(
     db: Session, rt: Runtime, demo: LoadSummary
 ) -> None:
+    _log_ruptures(db, rt, demo.practice_id)
     summary = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
     bulk = _stored(db)
     assert summary.signals == len(bulk) > 100
-    assert summary.per_episode >= 1  # crisis feedback in the demo goes through the pure rules
+    # Crisis feedback and the logged ruptures go through the per-episode rules.
+    assert summary.per_episode >= 3
+    assert any("therapist logged a withdrawal rupture" in row[6] for row in bulk)
     assert {"rupture", "split_alliance", "risk", "reliable_improvement"} <= set(summary.by_type)
     pure = _per_episode(db, rt, demo.practice_id)
     # (type, client, session, status, severity) and the sentence itself.

@@ -33,9 +33,10 @@ def _attendance_candidates(
     visits: pd.DataFrame, ended: set[object], config: SignalConfig, now: dt.date
 ) -> set[object]:
     """Episodes whose appointments up to ``now`` meet the attendance half of the rule."""
-    day = pd.to_datetime(visits["date"]).dt.date
+    day = pd.to_datetime(visits["date"]).to_numpy(dtype="datetime64[D]")
+    today = np.datetime64(now, "D")
     past = visits.assign(day=day)
-    past = past[(past["day"] <= now) & (past["attendance"] != "scheduled")]
+    past = past[(past["day"] <= today) & (past["attendance"] != "scheduled")]
     if past.empty:
         return set()
     past = past.sort_values(["episode_id", "day", "session_number"], kind="stable")
@@ -43,9 +44,9 @@ def _attendance_candidates(
     missed = recent["attendance"].isin(["cancelled", "no_show"]).groupby(recent["episode_id"]).sum()
     out = set(missed.index[missed >= config.disengagement_min_missed])
     attended = past[past["attendance"] == "attended"].groupby("episode_id")["day"].max()
-    for episode_id, last in attended.items():
-        if episode_id not in ended and (now - last).days >= config.disengagement_gap_days:
-            out.add(episode_id)
+    gap = np.timedelta64(config.disengagement_gap_days, "D")
+    silent = attended.index[(today - attended.to_numpy(dtype="datetime64[D]")) >= gap]
+    out.update(e for e in silent.tolist() if e not in ended)
     return out
 
 

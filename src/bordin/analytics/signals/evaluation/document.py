@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
+from bordin.analytics.expected_recovery import DEFAULT_MAX_EPISODES, DEFAULT_MIN_EPISODES
 from bordin.analytics.signals.evaluation.demo import demo_case_set
 from bordin.analytics.signals.evaluation.scoring import (
     CASES_PER_FAMILY,
@@ -76,6 +77,8 @@ def render_doc() -> str:
         dis_missed=config.disengagement_min_missed,
         dis_days=config.disengagement_gap_days,
         dis_sd=config.disengagement_drop_sd,
+        fit_min=DEFAULT_MIN_EPISODES,
+        fit_max=f"{DEFAULT_MAX_EPISODES:,}",
         c_sd=citations.RUPTURE_SD,
         c_ceiling=citations.RUPTURE_CEILING,
         c_item=citations.RUPTURE_ITEM,

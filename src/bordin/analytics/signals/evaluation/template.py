@@ -23,16 +23,27 @@ dropped; ask about it", and every threshold below is configurable.
 - `bordin.domain.alliance.evaluate_episode(history, *, now, config=SignalConfig())` — pure; one
   episode in, a list of `Signal` out. Called after every submission. `analyse_episode` returns
   the same signals plus the expected-recovery bands and rupture courses for charts.
-- `bordin.analytics.bulk_signals.bulk_signals(frame)` — the same rules vectorised with NumPy for
-  a whole practice (ruptures and their course, low alliance, not on track, change, splits, risk
-  items, and disengagement when attendance is given); a test checks it gives identical signals
-  to the pure function on random histories.
+- `bordin.analytics.signals.bulk_signals(frame)` (also importable from
+  `bordin.analytics.bulk_signals`) — the same rules vectorised with NumPy for a whole practice
+  (ruptures and their course, low alliance, not on track, change, splits, risk items, and
+  disengagement when attendance is given); `explain_rows` words each row with the same
+  builders as the pure rules (`bordin.domain.alliance.explanations`). Tests check that both
+  give identical signals and identical explanations on random histories and the demo practice.
+- `bordin signals recompute [--practice-id N]` (`bordin.services.signals_bulk.
+  recompute_practice_bulk`) — recomputes every stored signal of a practice in one transaction:
+  one read of every rating (`COPY ... TO STDOUT` on PostgreSQL), the vectorised rules, the
+  per-episode rules only for the few episodes with a logged rupture or crisis feedback, one
+  bulk write that keeps acknowledgements. After each submission, `recompute_episode` re-evaluates
+  that one episode with the pure function.
 - `bordin.analytics.expected_recovery.fit_expected_recovery(df, instrument_id, min_episodes)` —
-  fits a practice's own expected recovery curve with statsmodels (MixedLM).
+  fits a practice's own expected recovery curve with statsmodels (MixedLM); the practice
+  recompute calls it (see *Not on track*).
 - `bordin signals --from-csv FILE` — the stable CLI contract for offline analysis (see
   `bordin signals --help`); one JSON line per signal.
-- `python bench/bench_signals.py` — times the whole-practice recompute (100,000 episodes,
-  1,000,000 ratings) and the per-episode evaluation.
+- `python bench/bench_recompute.py [--quick]` — times the recompute of 100,000 episodes and
+  1,000,000 ratings in PostgreSQL beside PostgreSQL's own `COPY` of the same rows, and the
+  per-episode recompute after one submission; `python bench/bench_signals.py` times the
+  vectorised rules alone, in memory.
 
 ## Signal types
 
@@ -96,6 +107,14 @@ model: a practice's **fitted** model ("fitted on N practice episodes") once it h
 completed episodes, otherwise the **default** model, labelled as such. Needs {min_outcome}
 ratings. *{c_not}*
 
+**Fitting a practice's own model.** `bordin signals recompute` fits each outcome measure's model
+on the practice's completed episodes (status completed, not dropped out) once at least
+{fit_min} of them have a rating after intake, using the {fit_max} most recently ended, stores
+the coefficients (table `recovery_models`) and uses them; the per-episode recompute after each
+submission reads the same stored model. A stored model is refitted only when its sample of
+ratings changes. Measures with fewer completed episodes keep the default model. The thresholds
+are `bordin.analytics.expected_recovery.DEFAULT_MIN_EPISODES` and `DEFAULT_MAX_EPISODES`.
+
 The default models are **not fitted to any data**. They are built from published facts — the
 general-population mean, a typical intake score and the reliable-change value of each measure —
 and one design assumption: by session 12 the expected score has closed half the gap between
@@ -132,8 +151,8 @@ slope of the gap of at least {widen_slope:g} points per session, with the latest
 At least {dis_missed} cancelled or missed appointments among the last {dis_window} (or no
 attended session for {dis_days} days while the episode is open), **and** a falling alliance: the
 latest rating at least {dis_sd:g} SD below the mean of the earlier ones. Needs attendance, which
-the CSV contract does not carry; the bulk recompute runs this rule per episode for the few
-episodes with missed appointments or a long silence when its table has an `attendance` column.
+the CSV contract does not carry; the bulk recompute checks both halves of the rule for every
+episode at once when it has attendance, and runs the per-episode rule on the few that pass.
 *{c_dis}*
 
 ### Risk

@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bordin.analytics.signals import bulk_signals, explain_rows, frame_from_histories
+from bordin.domain.alliance import evaluate_episode
 from bordin.domain.errors import NotFound
 from bordin.services.demo import LoadSummary, load_demo_practice
 from bordin.services.measures import record_administration
@@ -25,6 +27,7 @@ from bordin.storage.tables import AppointmentRow, EpisodeRow, SignalRow, UserRow
 from bordin.storage.tables.signals import RecoveryModelRow
 from bordin.testing.demo_practice import generate_demo_practice
 from tests.fixtures.cast import Cast
+from tests.unit.analytics.test_bulk_signals import NOW, _random_histories
 
 TODAY = dt.date(2026, 11, 2)
 
@@ -175,6 +178,23 @@ def test_without_enough_completed_episodes_the_default_model_applies_and_says_so
     assert rows
     assert all(r.explanation["numbers"]["model_source"] == "default" for r in rows)
     assert all("default model" in r.summary for r in rows)
+
+
+def test_bulk_rows_are_explained_exactly_as_the_per_episode_rules_explain_them() -> None:
+    """No database: random histories through ``bulk_signals(details=True)`` and ``explain_rows``."""
+    histories = _random_histories(5, 150)
+    pure = {
+        (s.episode_id, s.client_id, s.instrument_id, s.type, s.session_number): s.explanation
+        for h in histories
+        for s in evaluate_episode(h, now=NOW)
+    }
+    frame = bulk_signals(frame_from_histories(histories), now=NOW, details=True)
+    explained = explain_rows(frame)
+    assert len(explained) == len(frame) > 50
+    for row, explanation in zip(frame.itertuples(), explained, strict=True):
+        client = row.client_id if isinstance(row.client_id, str) else None
+        key = (row.episode_id, client, row.instrument_id, row.type, int(row.session_number))
+        assert explanation == pure[key], key
 
 
 def test_an_unknown_practice_is_not_found(db: Session, rt: Runtime) -> None:

@@ -29,12 +29,13 @@ dropped; ask about it", and every threshold below is configurable.
   disengagement when attendance is given); `explain_rows` words each row with the same
   builders as the pure rules (`bordin.domain.alliance.explanations`). Tests check that both
   give identical signals and identical explanations on random histories and the demo practice.
-- `bordin signals recompute [--practice-id N]` (`bordin.services.signals_bulk.
-  recompute_practice_bulk`) — recomputes every stored signal of a practice in one transaction:
-  one read of every rating (`COPY ... TO STDOUT` on PostgreSQL), the vectorised rules, the
-  per-episode rules only for the few episodes with a logged rupture or crisis feedback, one
-  bulk write that keeps acknowledgements. After each submission, `recompute_episode` re-evaluates
-  that one episode with the pure function.
+- `bordin signals recompute [--practice-id N]` (the service `recompute_practice_bulk` in
+  `bordin.services.signals_bulk`) — recomputes every stored signal of a practice in one
+  transaction: one read of every rating (`COPY ... TO STDOUT` on PostgreSQL), the vectorised
+  rules, the per-episode rules only for the few episodes with a logged rupture, crisis feedback
+  or a risk item the item values do not carry, and one bulk write that keeps acknowledgements.
+  After each submission, `recompute_episode` re-evaluates that one episode with the pure
+  function; a test checks both store the same signals on the demo practice.
 - `bordin.analytics.expected_recovery.fit_expected_recovery(df, instrument_id, min_episodes)` —
   fits a practice's own expected recovery curve with statsmodels (MixedLM); the practice
   recompute calls it (see *Not on track*).

@@ -7,28 +7,24 @@ the same signals as running :func:`bordin.services.signals.recompute_episode` on
 1. **Read** every rating of the practice in one query: administrations joined to their
    appointments (session number and date) and episodes (ended or not), with only the item
    values the rules read (goals, tasks and bond items of alliance measures; risk items),
-   extracted from the answers in SQL; and the attendance of every appointment. On PostgreSQL
-   the rows come out through ``COPY (SELECT ...) TO STDOUT``.
-2. **Fit** the practice's own expected-recovery models (Finch, Lambert & Schaalje 2001) with
-   :func:`bordin.analytics.expected_recovery.fit_expected_recovery` once it has at least
-   :data:`FIT_MIN_EPISODES` completed episodes on a measure (the most recent
-   :data:`FIT_MAX_EPISODES` are used), and store them (table ``recovery_models``), so the
-   per-episode recompute after each submission uses the same curves. A stored model is reused
-   while its sample (the ratings it was fitted on) is unchanged. Measures without enough data
-   keep the documented default model; explanations name which model applied.
+   extracted from the answers in SQL; and the appointments of the few episodes that could meet
+   the missed-sessions half of disengagement. On PostgreSQL through ``COPY (SELECT ...) TO
+   STDOUT``.
+2. **Fit** the practice's own expected-recovery models when it has enough completed episodes
+   (:func:`bordin.services.signals.refresh_recovery_models`; refitted only when their sample
+   changed), so the per-episode recompute after each submission uses the same curves.
 3. **Compute** with :func:`bordin.analytics.signals.bulk_signals`, and word every signal with the
    explanation builders the per-episode rules use. Episodes that need data the ratings table
    does not hold (a rupture the therapist logged, feedback that triage classed as crisis, a risk
    item the item values do not carry) go through the per-episode rules instead; they are few.
-4. **Write** all signals at once (``COPY`` into a temporary table on PostgreSQL, executemany
-   elsewhere), replacing each episode's signals and keeping acknowledgements (and the time a
-   signal was first raised, while its status is unchanged) by signal key. No alerts are raised:
-   a whole-practice recompute is not news.
+4. **Write** all signals at once (``COPY`` on PostgreSQL, executemany elsewhere), replacing each
+   episode's signals and keeping acknowledgements (and the time a signal was first raised,
+   while its status is unchanged) by signal key. No alerts: a whole-practice recompute is not
+   news.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import time
@@ -41,11 +37,6 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from bordin.analytics.expected_recovery import (
-    DEFAULT_MAX_EPISODES,
-    DEFAULT_MIN_EPISODES,
-    fit_expected_recovery,
-)
 from bordin.analytics.signals import bulk_signals, explain_rows
 from bordin.domain.alliance import (
     ExpectedRecoveryModel,
@@ -60,20 +51,14 @@ from bordin.domain.errors import NotFound
 from bordin.domain.instruments import all_instruments
 from bordin.services.runtime import Runtime
 from bordin.services.signals import (
+    FIT_MIN_EPISODES,
     explanation_json,
     key_for,
     load_histories,
-    model_from_row,
+    refresh_recovery_models,
     uncarried_risk_items,
 )
 from bordin.storage.tables import PracticeRow, SignalRow
-from bordin.storage.tables.signals import RecoveryModelRow
-
-#: Completed episodes a measure needs before the practice's own expected-recovery model replaces
-#: the default one, and the most recent completed episodes a fit uses (see
-#: :mod:`bordin.analytics.expected_recovery`, where both are documented).
-FIT_MIN_EPISODES = DEFAULT_MIN_EPISODES
-FIT_MAX_EPISODES = DEFAULT_MAX_EPISODES
 
 _SIGNAL_COLUMNS = (
     "episode_id",
@@ -320,100 +305,6 @@ def _read(db: Session, practice_id: int, today: date) -> _Practice:
 
 
 # --------------------------------------------------------------------------------------------
-# Fitting the expected-recovery models
-
-
-def fit_samples(
-    ratings: pd.DataFrame, completed: pd.DataFrame, *, max_episodes: int = FIT_MAX_EPISODES
-) -> dict[str, pd.DataFrame]:
-    """Each outcome measure's fitting sample: its ratings in the most recent completed episodes.
-
-    ``completed`` lists the completed episodes (``episode_id``, ``ended_on``).
-    """
-    if ratings.empty or "completed" not in ratings.columns:
-        return {}
-    done = ratings[ratings["completed"] == 1]
-    if done.empty:
-        return {}
-    finished = completed[completed["episode_id"].isin(done["episode_id"].unique())]
-    finished = finished.assign(order=finished["ended_on"].fillna("").astype(str))
-    recent = finished.sort_values(["order", "episode_id"], ascending=False)["episode_id"]
-    done = done[done["episode_id"].isin(recent.head(max_episodes))]
-    samples: dict[str, pd.DataFrame] = {}
-    for instrument_id in sorted(str(i) for i in done["instrument"].unique()):
-        if registry_scale(instrument_id).kind == "outcome":
-            sample = done[done["instrument"] == instrument_id]
-            samples[instrument_id] = sample[["episode_id", "client_id", "session_number", "score"]]
-    return samples
-
-
-def sample_key(sample: pd.DataFrame, min_episodes: int) -> str:
-    """A fingerprint of a fitting sample (and the threshold), to refit only when it changes."""
-    ordered = sample.sort_values(["episode_id", "client_id", "session_number"], kind="stable")
-    hashed = pd.util.hash_pandas_object(ordered.reset_index(drop=True), index=False)
-    digest = hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:40]
-    return f"{len(ordered)}:{min_episodes}:{digest}"
-
-
-def _practice_models(
-    db: Session,
-    practice_id: int,
-    data: _Practice,
-    now: datetime,
-    min_episodes: int,
-) -> tuple[dict[str, ExpectedRecoveryModel], list[str]]:
-    """The practice's fitted models, refitting only the measures whose sample changed.
-
-    Returns the models to use and the measures that were (re)fitted now. A measure whose sample
-    is too small (or whose fit fails) has no stored model: the default applies.
-    """
-    stored = {
-        row.instrument_id: row
-        for row in db.scalars(
-            select(RecoveryModelRow).where(RecoveryModelRow.practice_id == practice_id)
-        )
-    }
-    samples = fit_samples(data.ratings, data.completed)
-    models: dict[str, ExpectedRecoveryModel] = {}
-    refitted: list[str] = []
-    for instrument_id, sample in samples.items():
-        key = sample_key(sample, min_episodes)
-        row = stored.pop(instrument_id, None)
-        if row is not None and row.sample_key == key:
-            models[instrument_id] = model_from_row(row)
-            continue
-        if row is not None:
-            db.delete(row)
-        refitted.append(instrument_id)
-        model = fit_expected_recovery(sample, instrument_id, min_episodes)
-        if model is None:
-            continue
-        models[instrument_id] = model
-        db.add(
-            RecoveryModelRow(
-                practice_id=practice_id,
-                instrument_id=instrument_id,
-                b0=model.b0,
-                b1=model.b1,
-                var_intercept=model.var_intercept,
-                var_slope=model.var_slope,
-                cov_intercept_slope=model.cov_intercept_slope,
-                var_residual=model.var_residual,
-                max_session=model.max_session,
-                n_episodes=model.n_episodes,
-                label=model.label[:120],
-                basis=model.basis[:300],
-                sample_key=key,
-                fitted_at=now,
-            )
-        )
-    for row in stored.values():  # measures with no completed episodes any more
-        db.delete(row)
-    db.flush()
-    return models, refitted
-
-
-# --------------------------------------------------------------------------------------------
 # Computing
 
 
@@ -492,34 +383,6 @@ def _compute(
 
 # --------------------------------------------------------------------------------------------
 # Writing
-
-
-def _records(rows: Sequence[tuple[Any, ...]], now: datetime) -> list[tuple[Any, ...]]:
-    """The stored columns (:data:`_SIGNAL_COLUMNS`) of each signal."""
-    out = []
-    for episode_id, client_id, session, kind, severity, status, instrument, explanation in rows:
-        out.append(
-            (
-                episode_id,
-                client_id,
-                session,
-                kind,
-                severity,
-                status,
-                explanation.rule[:60],
-                explanation.sentence[:500],
-                explanation_json(explanation, instrument),
-                key_for(
-                    kind,
-                    None if client_id is None else str(client_id),
-                    instrument,
-                    session,
-                    explanation.rule,
-                ),
-                now,
-            )
-        )
-    return out
 
 
 _ENCODE = json.JSONEncoder(allow_nan=False, separators=(",", ":")).encode
@@ -618,7 +481,10 @@ def _write_postgres(
     return new
 
 
-def _write_generic(db: Session, practice_id: int, records: Sequence[tuple[Any, ...]]) -> int:
+def _write_generic(
+    db: Session, practice_id: int, rows: Sequence[tuple[Any, ...]], now: datetime
+) -> int:
+    """Swap the practice's signals with the ORM's executemany (SQLite and other databases)."""
     from bordin.storage.tables import EpisodeRow
 
     episodes = select(EpisodeRow.id).where(EpisodeRow.practice_id == practice_id)
@@ -639,19 +505,32 @@ def _write_generic(db: Session, practice_id: int, records: Sequence[tuple[Any, .
     db.execute(delete(SignalRow).where(SignalRow.episode_id.in_(episodes)))
     new = 0
     values: list[dict[str, Any]] = []
-    for r in records:
-        value = dict(zip(_SIGNAL_COLUMNS, r, strict=True))
-        before = previous.get((r[0], r[9]))
-        value["acknowledged_at"] = None
-        value["acknowledged_by_user_id"] = None
+    for episode_id, client_id, session, kind, severity, status, instrument, x in rows:
+        key = key_for(
+            kind, None if client_id is None else str(client_id), instrument, session, x.rule
+        )
+        value: dict[str, Any] = {
+            "episode_id": episode_id,
+            "client_id": client_id,
+            "session_number": session,
+            "type": kind,
+            "severity": severity,
+            "status": status,
+            "rule": x.rule[:60],
+            "summary": x.sentence[:500],
+            "explanation": explanation_json(x, instrument),
+            "key": key,
+            "computed_at": now,
+            "acknowledged_at": None,
+            "acknowledged_by_user_id": None,
+        }
+        before = previous.get((episode_id, key))
         if before is None:
             new += 1
         else:
-            status, computed_at, acknowledged_at, acknowledged_by = before
-            if status == value["status"]:
-                value["computed_at"] = computed_at
-            value["acknowledged_at"] = acknowledged_at
-            value["acknowledged_by_user_id"] = acknowledged_by
+            if before[0] == status:
+                value["computed_at"] = before[1]
+            value["acknowledged_at"], value["acknowledged_by_user_id"] = before[2], before[3]
         values.append(value)
     if values:
         db.execute(insert(SignalRow), values)
@@ -682,14 +561,21 @@ def recompute_practice_bulk(
     t0 = time.perf_counter()
     data = _read(db, practice_id, now.date())
     t1 = time.perf_counter()
-    models, refitted = _practice_models(db, practice_id, data, now, min_fit_episodes)
+    models, refitted = refresh_recovery_models(
+        db,
+        practice_id=practice_id,
+        ratings=data.ratings,
+        completed=data.completed,
+        now=now,
+        min_episodes=min_fit_episodes,
+    )
     t2 = time.perf_counter()
     rows = _compute(db, data, models, now)
     t3 = time.perf_counter()
     if _is_postgres(db):
         new = _write_postgres(db, practice_id, rows, now)
     else:
-        new = _write_generic(db, practice_id, _records(rows, now))
+        new = _write_generic(db, practice_id, rows, now)
     db.commit()
     db.expire_all()
     t4 = time.perf_counter()

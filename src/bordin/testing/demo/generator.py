@@ -311,7 +311,8 @@ def _draw_series(draft: _Draft, params: DemoParams) -> None:
     if plan.kind == COUPLE:
         _draw_couple(draft, params)
         return
-    usual = tr.usual_alliance(rng, ceiling=rng.random() < params.ceiling_rater_share)
+    ceiling_share = params.ceiling_rater_share * tr.CEILING_SHARE_BY_OUTCOME.get(plan.outcome, 1)
+    usual = tr.usual_alliance(rng, ceiling=rng.random() < ceiling_share, outcome=plan.outcome)
     voice_shape = plan.alliance
     low_from: int | None = None
     low_until: int | None = None

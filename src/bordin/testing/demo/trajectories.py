@@ -43,11 +43,33 @@ ATTEMPTS = 40
 MAX_SPLIT_GAP = 16
 
 
-def usual_alliance(rng: random.Random, *, ceiling: bool, high: bool = False) -> Vector:
-    """A client's usual answers. Ceiling raters give 10 on every item; others mostly 8–10."""
+#: How a client's usual alliance level (items 8, 9 or 10) leans with their planned outcome, so
+#: that the demo shows the alliance–outcome link real practices see (r ≈ .28, Flückiger et al.
+#: 2018): clients who go on to recover tend to rate the early alliance a little higher.
+LEVEL_WEIGHTS_BY_OUTCOME: dict[str, tuple[int, int, int]] = {
+    RECOVERY: (1, 5, 4),
+    RELIABLE_IMPROVEMENT: (2, 5, 3),
+    NON_RESPONDER: (3, 5, 2),
+    DETERIORATION: (4, 4, 2),
+}
+#: Ceiling raters are rarer among clients who go on to do badly.
+CEILING_SHARE_BY_OUTCOME: dict[str, float] = {
+    RECOVERY: 1.15,
+    RELIABLE_IMPROVEMENT: 1.0,
+    NON_RESPONDER: 0.7,
+    DETERIORATION: 0.5,
+}
+
+
+def usual_alliance(
+    rng: random.Random, *, ceiling: bool, high: bool = False, outcome: str | None = None
+) -> Vector:
+    """A client's usual answers. Ceiling raters give 10 on every item; others mostly 8–10,
+    leaning higher for clients whose planned ``outcome`` is good."""
     if ceiling:
         return (SAC_MAX,) * 4
-    level = rng.choices([8, 9, 10], weights=[2, 5, 3] if not high else [0, 5, 5])[0]
+    weights = (0, 5, 5) if high else LEVEL_WEIGHTS_BY_OUTCOME.get(outcome or "", (2, 5, 3))
+    level = rng.choices([8, 9, 10], weights=weights)[0]
     items = [min(SAC_MAX, max(7, level + rng.choice([-1, 0, 0, 0, 1]))) for _ in range(3)]
     overall = min(SAC_MAX, max(7, round(sum(items) / 3 + rng.choice([-0.4, 0, 0.4]))))
     return (*items, overall)

@@ -141,3 +141,22 @@ def test_request_logs_hold_no_client_names(
     assert "/clients/{client_id}" in logged
     for name in ("Ash", "Birch", "Cedar", "Sample"):
         assert name not in logged
+
+
+def test_the_caseload_audits_each_listed_client_as_read(
+    web: TestClient, db: Session, cast: Cast
+) -> None:
+    sign_in(web, "alice")
+    web.get("/caseload")
+    reads = db.scalars(select(AuditEventRow).where(AuditEventRow.entity == "caseload")).all()
+    assert {r.client_id for r in reads} == {cast.ash.id, cast.birch.id, cast.cedar.id}
+    assert {r.actor_user_id for r in reads} == {cast.alice.id}
+
+
+def test_a_supervisors_caseload_is_their_own_not_their_supervisees(
+    web: TestClient, cast: Cast
+) -> None:
+    sign_in(web, "sue")
+    page = web.get("/caseload")
+    assert page.status_code == 200
+    assert "Ash Sample" not in page.text and "Dale Sample" not in page.text

@@ -56,6 +56,22 @@ def record(
     )
 
 
+def record_list_view(
+    db: Session,
+    *,
+    actor: Actor,
+    entity: str,
+    client_ids: list[int],
+    origin: Origin | None,
+    at: datetime,
+) -> None:
+    """Audit a page that lists several clients' clinical data: one read event per client."""
+    for client_id in dict.fromkeys(client_ids):
+        record(
+            db, actor=actor, action="read", entity=entity, client_id=client_id, origin=origin, at=at
+        )
+
+
 def events(
     db: Session, *, practice_id: int, client_id: int | None = None, limit: int = 200
 ) -> list[AuditEventRow]:

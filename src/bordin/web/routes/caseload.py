@@ -11,8 +11,11 @@ from bordin.domain.access import Role
 from bordin.domain.errors import NotFound
 from bordin.reports.csv_export import rows_to_csv
 from bordin.reports.read.caseload import CaseloadFilter, CaseloadRow, caseload
+from bordin.services import audit
 from bordin.services.access import visible_therapist_ids
-from bordin.web.deps import CurrentStaff, DbSession, Rt
+from bordin.services.audit import Origin
+from bordin.storage.tables import UserRow
+from bordin.web.deps import CurrentStaff, DbSession, RequestOrigin, Rt
 from bordin.web.sparklines import sparkline
 from bordin.web.templating import render
 
@@ -35,15 +38,28 @@ CSV_COLUMNS = [
 
 
 def _rows(
-    db: DbSession, rt: Rt, viewer: CurrentStaff, filters: CaseloadFilter
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
+    filters: CaseloadFilter,
+    origin: Origin,
+    purpose: str,
 ) -> list[CaseloadRow]:
+    """The viewer's own caseload (supervisors see supervisees' on /supervision); the clients
+    listed are audited as read, since the page shows their scores and signals."""
     if viewer.actor.role not in (Role.THERAPIST, Role.SUPERVISOR):
         raise NotFound("not found")
-    rows = caseload(
-        db, therapist_ids=visible_therapist_ids(viewer.actor), now=rt.now(), filters=filters
+    own = visible_therapist_ids(viewer.actor).where(UserRow.id == viewer.actor.user_id)
+    rows = caseload(db, therapist_ids=own, now=rt.now(), filters=filters)
+    audit.record_list_view(
+        db,
+        actor=viewer.actor,
+        entity=purpose,
+        client_ids=[c.client_id for row in rows for c in row.clients],
+        origin=origin,
+        at=rt.now(),
     )
-    if viewer.actor.role is Role.SUPERVISOR:
-        rows = [r for r in rows if r.therapist_id == viewer.actor.user_id]
+    db.commit()
     return rows
 
 
@@ -62,14 +78,14 @@ def caseload_page(
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
+    origin: RequestOrigin,
     status: Annotated[str, Query()] = "active",
     attention: Annotated[bool, Query()] = False,
     kind: Annotated[str, Query()] = "all",
     signal: Annotated[str, Query()] = "all",
 ) -> Response:
     filters = _filters(status, attention, kind, signal)
-    rows = _rows(db, rt, viewer, filters)
-    db.commit()
+    rows = _rows(db, rt, viewer, filters, origin, "caseload")
     return render(
         request,
         "caseload.html",
@@ -88,12 +104,15 @@ def caseload_csv(
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
+    origin: RequestOrigin,
     status: str = "active",
     attention: bool = False,
     kind: str = "all",
     signal: str = "all",
 ) -> Response:
-    rows = _rows(db, rt, viewer, _filters(status, attention, kind, signal))
+    rows = _rows(
+        db, rt, viewer, _filters(status, attention, kind, signal), origin, "caseload_export"
+    )
     records = []
     for row in rows:
         first = row.clients[0] if row.clients else None

@@ -42,7 +42,12 @@ bench: $(STAMP) services
 
 ## Regenerate generated docs (instrument pages, triage and signal figures, CLI reference).
 docs: $(STAMP)
-	$(PY) -m bordin.docs
+	$(PY) -m bordin.docgen
+	BORDIN_REGENERATE_DOCS=1 $(PY) -m pytest -q tests/docs/test_instrument_docs.py
+	$(PY) -m bordin.domain.triage.documentation docs/triage.md
+	$(PY) -m bordin.analytics.signal_evaluation --write docs/signals.md
+	$(PY) -m bordin.testing.demo.doc docs/demo-practice.md
+	$(PY) -m bordin.reports.doc_sections docs/reports.md
 
 ## Before the first release the schema lives in one initial migration; regenerate it here.
 migration: $(STAMP)

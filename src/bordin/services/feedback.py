@@ -380,6 +380,8 @@ def _route(
             detail={**detail, "evidence": list(verdict.evidence)},
         )
     if verdict.category == "misalignment":
+        # The client's own phrases go with the alert only if they share their words.
+        shared = has_consent(db, client.id, "share_free_text_with_therapist")
         alert_service.raise_alert(
             db,
             rt,
@@ -391,7 +393,7 @@ def _route(
             link=_next_session_link(db, rt, ctx),
             detail={
                 **base_detail,
-                "evidence": list(verdict.evidence),
+                "evidence": list(verdict.evidence) if shared else [],
                 "repair_prompts": list(verdict.repair_prompts),
             },
         )

@@ -404,6 +404,33 @@ def test_misalignment_goes_to_the_therapist_with_repair_prompts(
     assert alert.recipient_user_id == cast.alice.id
     assert alert.detail["repair_prompts"]
     assert alert.link == f"/sessions/{cast.ash_sessions[4].id}"
+    assert alert.detail["evidence"]
+
+
+def test_a_misalignment_alert_keeps_the_clients_phrases_back_if_they_do_not_share_their_words(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    from bordin.services import practice as practice_service
+
+    practice_service.set_consent(
+        db,
+        rt,
+        actor=cast.actor(cast.alice),
+        client_id=cast.ash.id,
+        purpose="share_free_text_with_therapist",
+        granted=False,
+    )
+    token = issue(db, rt, last_attended(cast))[cast.ash.id]
+    feedback.submit_feedback(
+        db,
+        rt,
+        token=token,
+        answers=sac(5, 4, 8, 5),
+        text="I didn't feel listened to today, and we went too fast for me.",
+    )
+    alert = db.scalars(select(AlertRow).where(AlertRow.kind == "misalignment")).one()
+    assert alert.detail["evidence"] == []
+    assert alert.detail["repair_prompts"]
 
 
 def test_a_concern_from_the_separate_form_goes_to_the_lead_and_is_stored_once(

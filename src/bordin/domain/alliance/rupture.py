@@ -43,7 +43,7 @@ from bordin.domain.alliance.explanations import (
 )
 from bordin.domain.alliance.scale import ALLIANCE_DIMENSIONS, ScaleFacts
 from bordin.domain.alliance.series import Baseline, Point, baselines, dimension_baselines, sd_floor
-from bordin.domain.alliance.signal import Signal
+from bordin.domain.alliance.signal import Explanation, Severity, Signal, SignalType, Status
 
 CourseStatus = Literal["open", "repaired", "unrepaired"]
 Shape = Literal["v_shape", "prolonged_dip", "prolonged_decline", "single_drop"]
@@ -334,59 +334,51 @@ def rupture_signals(
         if course.decision_index is None:
             continue
         decided = points[course.decision_index]
+        kind: SignalType
+        severity: Severity
+        status: Status
+        explanation: Explanation
         if course.status == "repaired":
-            signals.append(
-                Signal(
-                    episode_id=episode_id,
-                    client_id=client_id,
-                    session_number=decided.session_number,
-                    type="rupture_repaired",
-                    severity="routine",
-                    status="repaired",
-                    explanation=repaired_explanation(
-                        instrument_id=facts.instrument_id,
-                        rupture_session=onset.session_number,
-                        session_number=decided.session_number,
-                        score=decided.total,
-                        level=course.level,
-                        tolerance=course.tolerance,
-                        sessions_below=course.sessions_below,
-                        shape=course.shape,
-                        sessions=involved,
-                    ),
-                    instrument_id=facts.instrument_id,
-                    date=decided.date,
-                )
+            kind, severity, status = "rupture_repaired", "routine", "repaired"
+            explanation = repaired_explanation(
+                instrument_id=facts.instrument_id,
+                rupture_session=onset.session_number,
+                session_number=decided.session_number,
+                score=decided.total,
+                level=course.level,
+                tolerance=course.tolerance,
+                sessions_below=course.sessions_below,
+                shape=course.shape,
+                sessions=involved,
             )
         else:
-            signals.append(
-                Signal(
-                    episode_id=episode_id,
-                    client_id=client_id,
-                    session_number=decided.session_number,
-                    type="rupture_unrepaired",
-                    severity="high",
-                    status="unrepaired",
-                    explanation=unrepaired_explanation(
-                        instrument_id=facts.instrument_id,
-                        rupture_session=onset.session_number,
-                        session_number=decided.session_number,
-                        score=decided.total,
-                        level=course.level,
-                        tolerance=course.tolerance,
-                        sessions_below=course.sessions_below,
-                        shape=course.shape,
-                        returned_session=(
-                            points[course.return_index].session_number
-                            if course.return_index is not None
-                            else None
-                        ),
-                        sessions=involved,
-                    ),
-                    instrument_id=facts.instrument_id,
-                    date=decided.date,
-                )
+            kind, severity, status = "rupture_unrepaired", "high", "unrepaired"
+            returned = points[course.return_index] if course.return_index is not None else None
+            explanation = unrepaired_explanation(
+                instrument_id=facts.instrument_id,
+                rupture_session=onset.session_number,
+                session_number=decided.session_number,
+                score=decided.total,
+                level=course.level,
+                tolerance=course.tolerance,
+                sessions_below=course.sessions_below,
+                shape=course.shape,
+                returned_session=returned.session_number if returned is not None else None,
+                sessions=involved,
             )
+        signals.append(
+            Signal(
+                episode_id=episode_id,
+                client_id=client_id,
+                session_number=decided.session_number,
+                type=kind,
+                severity=severity,
+                status=status,
+                explanation=explanation,
+                instrument_id=facts.instrument_id,
+                date=decided.date,
+            )
+        )
     return signals
 
 

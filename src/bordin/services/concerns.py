@@ -26,6 +26,7 @@ from bordin.services.audit import Origin
 from bordin.services.feedback_form import CONCERN_FIELD, CONCERN_MAX, check_text
 from bordin.services.feedback_links import FeedbackLinkUnavailable, find_link
 from bordin.services.runtime import Runtime
+from bordin.services.users import actor_for_client
 from bordin.storage.tables import (
     AppointmentRow,
     ClientRow,
@@ -124,7 +125,7 @@ def raise_concern(
     )
     db.add(concern)
     db.flush()
-    client_actor = Actor(practice_id=client.practice_id, role=Role.CLIENT, client_id=client.id)
+    client_actor = actor_for_client(client)
     audit.record(
         db,
         actor=actor or client_actor,

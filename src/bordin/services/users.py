@@ -160,48 +160,48 @@ def sign_in(db: Session, rt: Runtime, *, username: str, password: str, origin: O
     return start_session(db, rt, user=user, origin=origin)
 
 
-def start_session(db: Session, rt: Runtime, *, user: UserRow, origin: Origin) -> SignedIn:
-    token, csrf = new_token(), new_token()
-    db.add(
-        AuthSessionRow(
-            token_hash=token_hash(token),
-            user_id=user.id,
-            csrf_token=csrf,
-            created_at=rt.now(),
-            expires_at=rt.now() + timedelta(hours=rt.settings.session_hours),
-        )
-    )
-    actor = actor_for_user(user)
-    audit.record(db, actor=actor, action="sign_in", entity="session", origin=origin, at=rt.now())
-    db.commit()
-    return SignedIn(token=token, csrf_token=csrf, actor=actor)
+def actor_for_client(client: ClientRow) -> Actor:
+    return Actor(practice_id=client.practice_id, role=Role.CLIENT, client_id=client.id)
 
 
-def start_client_session(
-    db: Session, rt: Runtime, *, client: ClientRow, origin: Origin, hours: int = 2
+def _open_session(
+    db: Session, rt: Runtime, *, actor: Actor, hours: int, origin: Origin
 ) -> SignedIn:
+    """Store a new sign-in (only the token's hash) and audit it, in one transaction."""
     token, csrf = new_token(), new_token()
     db.add(
         AuthSessionRow(
             token_hash=token_hash(token),
-            client_id=client.id,
+            user_id=actor.user_id,
+            client_id=actor.client_id,
             csrf_token=csrf,
             created_at=rt.now(),
             expires_at=rt.now() + timedelta(hours=hours),
         )
     )
-    actor = Actor(practice_id=client.practice_id, role=Role.CLIENT, client_id=client.id)
     audit.record(
         db,
         actor=actor,
         action="sign_in",
         entity="session",
-        client_id=client.id,
+        client_id=actor.client_id,
         origin=origin,
         at=rt.now(),
     )
     db.commit()
     return SignedIn(token=token, csrf_token=csrf, actor=actor)
+
+
+def start_session(db: Session, rt: Runtime, *, user: UserRow, origin: Origin) -> SignedIn:
+    return _open_session(
+        db, rt, actor=actor_for_user(user), hours=rt.settings.session_hours, origin=origin
+    )
+
+
+def start_client_session(
+    db: Session, rt: Runtime, *, client: ClientRow, origin: Origin, hours: int = 2
+) -> SignedIn:
+    return _open_session(db, rt, actor=actor_for_client(client), hours=hours, origin=origin)
 
 
 @dataclass(frozen=True)
@@ -223,8 +223,7 @@ def resolve_session(db: Session, rt: Runtime, token: str) -> Session_ | None:
     client = db.get(ClientRow, row.client_id)
     if client is None:
         return None
-    actor = Actor(practice_id=client.practice_id, role=Role.CLIENT, client_id=client.id)
-    return Session_(actor=actor, csrf_token=row.csrf_token)
+    return Session_(actor=actor_for_client(client), csrf_token=row.csrf_token)
 
 
 def sign_out(db: Session, rt: Runtime, token: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+
+from bordin.reports.csv_export import rows_to_csv
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -50,3 +53,14 @@ def render(
     templates: Jinja2Templates = request.app.state.templates
     response: Response = templates.TemplateResponse(request, name, context, status_code=status_code)
     return response
+
+
+def csv_download(
+    rows: Sequence[Mapping[str, object]], columns: Sequence[str], filename: str
+) -> Response:
+    """The table behind a view as a CSV download (cells guarded against formula injection)."""
+    return Response(
+        rows_to_csv(rows, columns),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

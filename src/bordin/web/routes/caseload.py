@@ -9,7 +9,6 @@ from fastapi.responses import Response
 
 from bordin.domain.access import Role
 from bordin.domain.errors import NotFound
-from bordin.reports.csv_export import rows_to_csv
 from bordin.reports.read.caseload import CaseloadFilter, CaseloadRow, caseload
 from bordin.services import audit
 from bordin.services.access import visible_therapist_ids
@@ -17,7 +16,7 @@ from bordin.services.audit import Origin
 from bordin.storage.tables import UserRow
 from bordin.web.deps import CurrentStaff, DbSession, RequestOrigin, Rt
 from bordin.web.sparklines import sparkline
-from bordin.web.templating import render
+from bordin.web.templating import csv_download, render
 
 router = APIRouter()
 
@@ -132,8 +131,4 @@ def caseload_csv(
                 "outcome_instrument": first.outcome_instrument if first else "",
             }
         )
-    return Response(
-        rows_to_csv(records, CSV_COLUMNS),
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="caseload.csv"'},
-    )
+    return csv_download(records, CSV_COLUMNS, "caseload.csv")

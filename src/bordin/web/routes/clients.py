@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from bordin.domain.alliance import MARKERS, STRATEGIES
 from bordin.domain.errors import InvalidInput, NotFound
 from bordin.reports.charts import render_trajectory_svg
-from bordin.reports.csv_export import rows_to_csv
 from bordin.reports.read.client_record import client_record
 from bordin.reports.read.trajectory import episode_trajectory
 from bordin.reports.trajectory import describe_trajectory, trajectory_table
@@ -18,7 +17,7 @@ from bordin.services.access import get_client_for_user
 from bordin.services.measures import export_administration_fhir
 from bordin.services.ruptures import log_rupture
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
-from bordin.web.templating import render
+from bordin.web.templating import csv_download, render
 
 router = APIRouter()
 
@@ -98,13 +97,7 @@ def trajectory_csv(
     rows = trajectory_table(trajectory)
     db.commit()
     columns = list(rows[0].keys()) if rows else ["session"]
-    return Response(
-        rows_to_csv(rows, columns),
-        media_type="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{client.pseudonym}-trajectory.csv"'
-        },
-    )
+    return csv_download(rows, columns, f"{client.pseudonym}-trajectory.csv")
 
 
 @router.post("/clients/{client_id}/ruptures", dependencies=[Csrf])

@@ -21,11 +21,10 @@ from fastapi.responses import Response
 
 from bordin.domain.access import Actor, Role, may_see_practice_overview
 from bordin.domain.errors import InvalidInput, NotFound
-from bordin.reports.csv_export import rows_to_csv
 from bordin.reports.read.practice import PracticeOverview, practice_overview
 from bordin.services import audit
 from bordin.web.deps import CurrentStaff, DbSession, RequestOrigin, Rt
-from bordin.web.templating import render
+from bordin.web.templating import csv_download, render
 
 router = APIRouter()
 
@@ -145,8 +144,4 @@ def practice_csv(
             )
         db.commit()
         name = "practice-episodes.csv"
-    return Response(
-        rows_to_csv(records, columns),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(records, columns, name)

@@ -16,7 +16,6 @@ from fastapi.responses import Response
 
 from bordin.domain.access import Role, may_read_concerns
 from bordin.domain.errors import InvalidInput, NotFound
-from bordin.reports.csv_export import rows_to_csv
 from bordin.reports.read.supervision import (
     ConcernDigest,
     SupervisionOverview,
@@ -25,7 +24,7 @@ from bordin.reports.read.supervision import (
 )
 from bordin.services import audit
 from bordin.web.deps import CurrentStaff, DbSession, RequestOrigin, Rt
-from bordin.web.templating import render
+from bordin.web.templating import csv_download, render
 
 router = APIRouter()
 
@@ -155,8 +154,4 @@ def supervision_csv(
                     }
                 )
     name = "supervision.csv" if rows == "summary" else "supervision-clients.csv"
-    return Response(
-        rows_to_csv(records, columns),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(records, columns, name)

@@ -77,7 +77,8 @@ def require_client_for_edit(db: Session, actor: Actor, client_id: int) -> Client
 def get_episode_for_user(db: Session, actor: Actor, episode_id: int) -> EpisodeRow:
     """The episode if the actor may read at least one of its clients; else NotFound."""
     episode = db.get(EpisodeRow, episode_id)
-    if episode is None or episode.id not in set(db.scalars(visible_episode_ids(actor))):
+    visible = visible_episode_ids(actor).where(EpisodeRow.id == episode_id)
+    if episode is None or db.scalar(visible) is None:
         raise NotFound("episode not found")
     return episode
 

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench services browser install migration docs clean
+.PHONY: run test check bench services browser install migration docs clean triage-model
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Set everything up and serve the demo practice on http://127.0.0.1:8000 (embedded SQLite).
+## Set everything up and serve the demo practice on http://127.0.0.1:8000 (embedded SQLite),
+## with the job worker in the same process (Ctrl-C stops both).
 run: $(STAMP)
-	$(VENV)/bin/bordin serve --demo
+	$(VENV)/bin/bordin serve --demo --with-worker
 
 ## Install everything the tests need (PostgreSQL, Chromium) and run the whole suite.
 test: $(STAMP) services browser
@@ -44,10 +45,14 @@ bench: $(STAMP) services
 docs: $(STAMP)
 	$(PY) -m bordin.docgen
 	BORDIN_REGENERATE_DOCS=1 $(PY) -m pytest -q tests/docs/test_instrument_docs.py
-	$(PY) -m bordin.domain.triage.documentation docs/triage.md
+	$(PY) -m bordin.analytics.triage_docs docs/triage.md
 	$(PY) -m bordin.analytics.signal_evaluation --write docs/signals.md
-	$(PY) -m bordin.testing.demo.doc docs/demo-practice.md
+	$(PY) -m bordin.demo.doc docs/demo-practice.md
 	$(PY) -m bordin.reports.doc_sections docs/reports.md
+
+## Refit the triage model from the labelled texts (same data, same bytes); see docs/triage.md.
+triage-model: $(STAMP)
+	$(PY) -m bordin.analytics.triage_model --write
 
 ## Before the first release the schema lives in one initial migration; regenerate it here.
 migration: $(STAMP)

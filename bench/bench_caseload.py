@@ -183,7 +183,7 @@ def served(database_url: str, data_dir: Path, *, demo: bool) -> Iterator[str]:
 
 
 async def _load(
-    base: str, cookies: dict[str, str], seconds: float, concurrency: int
+    base: str, cookies: dict[str, str], seconds: float, concurrency: int, path: str = "/caseload"
 ) -> dict[str, Any]:
     import httpx
 
@@ -195,16 +195,18 @@ async def _load(
     ) as client:
         # Warm up: templates compiled, caches filled, connections open.
         for _ in range(3):
-            response = await client.get("/caseload")
-            if response.status_code != 200 or "<h1>Caseload</h1>" not in response.text:
-                raise RuntimeError(f"the caseload page did not load ({response.status_code})")
+            response = await client.get(path)
+            if response.status_code != 200 or (
+                path == "/caseload" and "<h1>Caseload</h1>" not in response.text
+            ):
+                raise RuntimeError(f"{path} did not load ({response.status_code})")
         stop = time.perf_counter() + seconds
 
         async def worker() -> None:
             nonlocal failures
             while time.perf_counter() < stop:
                 started = time.perf_counter()
-                response = await client.get("/caseload")
+                response = await client.get(path)
                 latencies.append(time.perf_counter() - started)
                 if response.status_code != 200:
                     failures += 1
@@ -232,6 +234,32 @@ def page_runs(
         "one_at_a_time": asyncio.run(_load(base, cookies, seconds / 2, 1)),
         "concurrent": asyncio.run(_load(base, cookies, seconds, concurrency)),
     }
+
+
+def client_page_run(
+    base: str, cookies: dict[str, str], seconds: float, client_id: int
+) -> dict[str, Any]:
+    """A client's page (trajectory chart, timeline, sessions) one request at a time, after the
+    warm-up requests have drawn its chart once."""
+    return asyncio.run(_load(base, cookies, seconds / 2, 1, f"/clients/{client_id}"))
+
+
+def _first_client(db: Any, therapist_id: int) -> int:
+    """A client of the therapist's active episode with the most ratings (the biggest chart)."""
+    from sqlalchemy import func, select
+
+    from bordin.storage.tables import AdministrationRow, EpisodeRow
+
+    return int(
+        db.execute(
+            select(AdministrationRow.client_id)
+            .join(EpisodeRow, EpisodeRow.id == AdministrationRow.episode_id)
+            .where(EpisodeRow.therapist_id == therapist_id, EpisodeRow.status == "active")
+            .group_by(AdministrationRow.client_id)
+            .order_by(func.count().desc(), AdministrationRow.client_id)
+            .limit(1)
+        ).scalar_one()
+    )
 
 
 def _demo_cookies(base: str, user_id: int) -> dict[str, str]:
@@ -366,24 +394,25 @@ def query_timings(engine: Any, user: Any, *, repeat: int, explain: bool = False)
 def bench_demo(
     database_url: str, data_dir: Path, *, seconds: float, concurrency: int, repeat: int
 ) -> dict[str, Any]:
-    from bordin.services.demo import load_demo_practice
-    from bordin.services.signals import recompute_practice
+    from bordin.demo import generate_demo_practice
+    from bordin.services.demo import build_demo_practice
     from bordin.storage.database import make_engine, make_session_factory
     from bordin.storage.migrate import upgrade
-    from bordin.testing.demo_practice import generate_demo_practice
 
     engine = make_engine(database_url)
     upgrade(engine)
     rt = _runtime(database_url, data_dir)
     started = time.perf_counter()
     with make_session_factory(engine)() as db:
-        loaded = load_demo_practice(db, rt, generate_demo_practice(seed=7, today=rt.now().date()))
-        recompute_practice(db, rt, practice_id=loaded.practice_id)
+        built = build_demo_practice(db, rt, generate_demo_practice(seed=7, today=rt.now().date()))
+        loaded = built.load
         user, active = _busiest_therapist(db, loaded.practice_id)
+        client_id = _first_client(db, user.id)
     load_seconds = time.perf_counter() - started
     with served(database_url, data_dir, demo=True) as base:
         cookies = _demo_cookies(base, user.id)
         page = page_runs(base, cookies, seconds, concurrency)
+        client_page = client_page_run(base, cookies, seconds, client_id)
     timings = query_timings(engine, user, repeat=repeat)
     engine.dispose()
     return {
@@ -398,6 +427,7 @@ def bench_demo(
         },
         "therapist": {"active_episodes": active},
         "page": page,
+        "client_page": client_page,
         **timings,
     }
 
@@ -478,7 +508,9 @@ def bulk_load(
                     else:
                         r = statuses[k]
                         status = "attended" if r < 0.85 else "cancelled" if r < 0.93 else "no_show"
-                    appointment_rows.append((appointment_id, c, number, starts, 50, status))
+                    appointment_rows.append(
+                        (appointment_id, c, number, starts, 50, status, "in_person", False)
+                    )
                     if status == "attended":
                         attended_count += 1
                         a = int(alliance[k])
@@ -520,8 +552,8 @@ def bulk_load(
             for c in range(1, clients + 1):
                 copy.write_row((c, c, c, "Client"))
         with cur.copy(
-            "COPY appointments (id, episode_id, number, starts_at, duration_minutes, status)"
-            " FROM STDIN"
+            "COPY appointments (id, episode_id, number, starts_at, duration_minutes, status,"
+            " mode, late_cancellation) FROM STDIN"
         ) as copy:
             for row in appointment_rows:
                 copy.write_row(row)
@@ -599,8 +631,11 @@ def bench_large(
             user, active = _busiest_therapist(db)
             user = db.scalars(select(UserRow).where(UserRow.id == user.id)).one()
             signed = start_session(db, rt, user=user, origin=Origin("bench"))
+            client_id = _first_client(db, user.id)
         with served(url, data_dir, demo=False) as base:
-            page = page_runs(base, {"bordin_session": signed.token}, seconds, concurrency)
+            cookies = {"bordin_session": signed.token}
+            page = page_runs(base, cookies, seconds, concurrency)
+            client_page = client_page_run(base, cookies, seconds, client_id)
         timings = query_timings(engine, user, repeat=repeat, explain=True)
         engine.dispose()
     return {
@@ -608,8 +643,40 @@ def bench_large(
         "practice": practice,
         "therapist": {"active_episodes": active},
         "page": page,
+        "client_page": client_page,
         **timings,
     }
+
+
+def summary(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each part's headline figures beside the raw SQL behind the caseload page."""
+    lines: list[dict[str, Any]] = []
+    for name in ("demo_sqlite", "demo_postgresql", "large_postgresql"):
+        part = report.get(name)
+        if not isinstance(part, dict) or "error" in part:
+            continue
+        raw = part["raw_sql"]["median_ms"]
+        page = part["page"]["one_at_a_time"]
+        lines += [
+            {"figure": f"{name}: caseload p95 (ms)", "value": page["p95_ms"], "raw": raw},
+            {
+                "figure": f"{name}: caseload read model median (ms)",
+                "value": part["read_model"]["median_ms"],
+                "raw": raw,
+            },
+            {
+                "figure": f"{name}: caseload p99, {part['page']['concurrent']['concurrency']} "
+                "clients (ms)",
+                "value": part["page"]["concurrent"]["p99_ms"],
+                "raw": raw,
+            },
+            {
+                "figure": f"{name}: client page p95 (ms)",
+                "value": part["client_page"]["p95_ms"],
+                "raw": None,
+            },
+        ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -683,6 +750,7 @@ def main(argv: list[str] | None = None) -> int:
                 report[name] = run()
             except Exception as error:  # report and carry on with the other parts
                 report[name] = {"error": f"{type(error).__name__}: {error}"}
+    report["summary"] = summary(report)
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=2))
     return 0 if not any("error" in v for v in report.values() if isinstance(v, dict)) else 1

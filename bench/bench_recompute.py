@@ -18,13 +18,14 @@ Then it times:
   recompute that reads from the database;
 - ``bulk``: :func:`bordin.services.signals_bulk.recompute_practice_bulk`, broken down into read
   (COPY into pandas), fit (the practice's expected-recovery models), compute (vectorised rules
-  and explanations) and write (COPY and the swap, commit); run twice: into an empty signals
-  table, then replacing what the first run stored (the steady state);
+  and explanations) and write (COPY into a temporary table, rewrite the episodes whose signals
+  changed, commit); run twice: into an empty signals table, then over what the first run stored
+  (the steady state, which the ``bulk_vs_raw_copy`` ratio uses);
 - ``per_submission``: :func:`bordin.services.signals.recompute_episode` for one episode on the
   big database, as after each submission (read, evaluate, store, alerts, commit), p50 and p95
   over random episodes.
 
-Prints one JSON object and exits. Usage::
+Prints one JSON object (with the machine's load average, as the cores are shared) and exits. Usage::
 
     python bench/bench_recompute.py [--quick] [--episodes N] [--samples N]
 
@@ -243,6 +244,8 @@ def _load_appointments(
                 "starts_at": starts_at.strftime("%Y-%m-%d %H:%M:%S+00"),
                 "duration_minutes": 50,
                 "status": status,
+                "mode": "in_person",
+                "late_cancellation": False,
             }
         ),
     )
@@ -351,6 +354,7 @@ def _load_special(
                 "triage_category": "crisis",
                 "triage_severity": "urgent",
                 "triage_evidence": "[]",
+                "triage_risk_review": False,
                 "crisis_shown": True,
             }
         ),
@@ -422,6 +426,7 @@ def main() -> None:
     report: dict[str, object] = {
         "benchmark": "recompute",
         "mode": "quick" if args.quick else "full",
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
     with fresh_database() as url:
         engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://"))
@@ -441,6 +446,7 @@ def main() -> None:
         factory = make_session_factory(engine)
         with factory() as db:
             sql = ratings_query(db, practice_id=1, today=NOW.date())
+        report["load_average_before_timing"] = [round(x, 2) for x in os.getloadavg()]
         raw_seconds, raw_bytes = raw_copy_seconds(url, sql, repeat=3)
         table_seconds, table_bytes = raw_copy_seconds(url, "SELECT * FROM administrations", 2)
         report["raw_copy"] = {
@@ -479,6 +485,7 @@ def main() -> None:
             statistics.mean(per) * episodes / 1000, 1
         )
         engine.dispose()
+    report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
     report["machine"] = {
         "python": platform.python_version(),

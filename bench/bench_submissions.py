@@ -8,9 +8,13 @@ In one run, on a fresh PostgreSQL database it creates on 127.0.0.1:5432 (dropped
 2. Serves Bordin with uvicorn in a subprocess (``--workers`` workers) and sends feedback with
    ``--concurrency`` concurrent httpx clients for ``--seconds`` seconds (after a short warm-up).
    Each request is a real ``POST /f/<token>``: CSRF check, link claim, validation, scoring,
-   encrypted free text, triage, audit, signal recompute of the episode, commit.
+   encrypted free text, triage, audit, the episode queued for the signal recompute, commit.
+   The server's CPU time (uvicorn and its workers, from ``psutil``) over the measured window is
+   divided by the submissions in it.
 3. Runs ``pgbench -n -c 32 -j 2 -T <seconds>`` with a custom script doing the equivalent raw
    transaction: ``BEGIN; INSERT`` a submission; ``INSERT`` an administration; ``END``.
+4. Runs the worker's due jobs in-process (``services.worker.run_due``): the signal recomputes
+   the submissions queued, coalesced by episode, and times how long they take.
 
 Prints one JSON object: submissions per second, p50/p95/p99 latency, errors, and pgbench's
 rate and latency for the raw two-insert transaction. Usage::
@@ -38,8 +42,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import psutil
 import psycopg
 from pydantic import SecretStr
+from sqlalchemy import text
 
 from bordin.domain.access import Role
 from bordin.notify.memory import MemoryTransport
@@ -47,6 +53,7 @@ from bordin.services import feedback
 from bordin.services import practice as practice_service
 from bordin.services import users as user_service
 from bordin.services.runtime import Runtime
+from bordin.services.worker import run_due
 from bordin.settings import Settings
 from bordin.storage.database import make_engine, make_session_factory
 from bordin.storage.migrate import upgrade
@@ -76,8 +83,8 @@ PGBENCH_SCRIPT = r"""
 \set k random(0, {sessions_minus_1})
 BEGIN;
 INSERT INTO feedback_submissions (client_id, appointment_id, received_at, triage_evidence,
-  crisis_shown) VALUES ({client0} + :r, {appointment0} + :r * {sessions} + :k, now(), '[]',
-  false);
+  triage_risk_review, crisis_shown) VALUES ({client0} + :r, {appointment0} + :r * {sessions} + :k,
+  now(), '[]', false, false);
 INSERT INTO administrations (client_id, episode_id, appointment_id, submission_id,
   instrument_id, instrument_version, answered_at, answers, total, subscales, cutoff_exceeded,
   risk_items, prorated, source) VALUES ({client0} + :r, {episode0} + :r,
@@ -171,7 +178,13 @@ def seed(url: str, *, clients: int, sessions: int) -> tuple[list[str], dict[str,
 
 
 async def load(
-    base_url: str, tokens: list[str], *, concurrency: int, seconds: float, warmup: float
+    base_url: str,
+    tokens: list[str],
+    *,
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    server_pid: int | None = None,
 ) -> dict[str, object]:
     queue: asyncio.Queue[str] = asyncio.Queue()
     for token in tokens:
@@ -219,10 +232,12 @@ async def load(
         stop_at = time.perf_counter() + warmup
         await asyncio.gather(*(worker(http) for _ in range(concurrency)))
         measuring = True
+        cpu_before = server_cpu_seconds(server_pid) if server_pid else 0.0
         started = time.perf_counter()
         stop_at = started + seconds
         await asyncio.gather(*(worker(http) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+        cpu = (server_cpu_seconds(server_pid) - cpu_before) if server_pid else 0.0
     return {
         "submissions": done,
         "seconds": round(elapsed, 2),
@@ -232,6 +247,50 @@ async def load(
         "latency_ms_p99": round(percentile(latencies, 0.99) * 1000, 1),
         "errors": errors,
         "links_left": queue.qsize(),
+        "server_cpu_ms_per_submission": round(cpu * 1000 / done, 2)
+        if done and server_pid
+        else None,
+    }
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the uvicorn process and its workers so far."""
+    parent = psutil.Process(pid)
+    total = 0.0
+    for process in [parent, *parent.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def drain_jobs(url: str, folder: Path) -> dict[str, object]:
+    """Run the worker's due jobs once the load is over: the queued signal recomputes."""
+    settings = Settings(
+        environment="test",
+        data_dir=folder,
+        database_url=url,
+        secret_key=SecretStr(SECRET),
+        encryption_key=SecretStr(ENCRYPTION),
+        notify_transport="memory",
+    )
+    engine = make_engine(url)
+    rt = Runtime(settings=settings, transport=MemoryTransport())
+    with make_session_factory(engine)() as db:
+        queued = db.scalar(
+            text("SELECT count(*) FROM jobs WHERE kind = 'recompute' AND status = 'queued'")
+        )
+        began = time.perf_counter()
+        ran = run_due(db, rt)
+        seconds = time.perf_counter() - began
+    engine.dispose()
+    return {
+        "recompute_jobs_queued": queued,
+        "jobs_run": ran,
+        "seconds": round(seconds, 2),
+        "episodes_per_second": round(ran / seconds, 1) if seconds else None,
     }
 
 
@@ -369,11 +428,13 @@ def main() -> None:
                     concurrency=args.concurrency,
                     seconds=args.seconds,
                     warmup=args.warmup,
+                    server_pid=server.pid,
                 )
             )
             server.terminate()
             server.wait(timeout=30)
             server = None
+            drained = drain_jobs(url, folder)
             raw = run_pgbench(
                 dbname,
                 ids,
@@ -406,6 +467,7 @@ def main() -> None:
                     },
                     "bordin": app,
                     "pgbench": raw,
+                    "worker_drain_after_load": drained,
                     "bordin_share_of_raw_rate": round(rate / raw_rate, 3),
                 },
                 indent=2,

@@ -24,12 +24,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 BENCH = Path(__file__).resolve().parent
 #: Arguments for quick mode, for scripts that take sizes rather than a ``--quick`` flag.
 QUICK_ARGS: dict[str, list[str]] = {
     "bench_signals.py": ["--episodes", "10000", "--sample", "200", "--repeat", "1"],
+    "bench_form_burden.py": ["--runs", "3"],
 }
 
 
@@ -102,6 +103,25 @@ def run(script: Path, args: list[str], timeout: float) -> dict[str, Any]:
     return result
 
 
+def _summaries(result: Any) -> list[dict[str, Any]]:
+    if isinstance(result, dict) and isinstance(result.get("summary"), list):
+        return list(result["summary"])
+    if isinstance(result, list):  # JSON lines: each may carry its own summary
+        return [line for item in result for line in _summaries(item)]
+    return []
+
+
+def print_summary(report: dict[str, Any], out: TextIO) -> None:
+    """One line per headline figure, beside its raw limit (scripts that give a ``summary``)."""
+    print("\nfigure | Bordin | raw limit", file=out)
+    for name, outcome in report["benchmarks"].items():
+        if "error" in outcome or outcome.get("exit_code"):
+            print(f"{name}: FAILED (see the JSON above)", file=out)
+        for line in _summaries(outcome.get("result")):
+            raw = "-" if line.get("raw") is None else line["raw"]
+            print(f"{line['figure']} | {line['value']} | {raw}", file=out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run every Bordin benchmark.")
     parser.add_argument("--full", action="store_true", help="full sizes (slow)")
@@ -125,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         report["benchmarks"][script.stem] = outcome
         failed = failed or "error" in outcome or outcome.get("exit_code") != 0
     print(json.dumps(report, indent=2))
+    print_summary(report, sys.stderr)
     return 1 if failed else 0
 
 

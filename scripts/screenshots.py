@@ -8,7 +8,8 @@ practice's one-click buttons in headless Chromium, and saves:
   page, a therapist's caseload, a client page, the supervision view and the practice overview,
   at 1280×900 and 390×844;
 * ``docs/screenshots/caseload-desktop.png``: the first screen (1280×900) of the caseload, which
-  the README shows.
+  the README shows; and the first screen of the client page (both widths), the alerts and the
+  supervision view on a phone and the practice overview on a desktop (:data:`DOCS_SHOTS`).
 
 Usage (from the repository root)::
 
@@ -30,24 +31,33 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from bordin.demo import generate_demo_practice
 from bordin.notify.memory import MemoryTransport
-from bordin.services.demo import load_demo_practice
+from bordin.services.demo import build_demo_practice
 from bordin.services.runtime import Runtime
-from bordin.services.signals import recompute_practice
 from bordin.settings import Settings
 from bordin.storage.database import make_engine, make_session_factory
 from bordin.storage.migrate import upgrade
 from bordin.testing.clock import FakeClock
-from bordin.testing.demo_practice import generate_demo_practice
 from bordin.testing.server import free_port, serve_in_thread
 from bordin.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-README_SHOT = ROOT / "docs" / "screenshots" / "caseload-desktop.png"
+DOCS = ROOT / "docs" / "screenshots"
+README_SHOT = DOCS / "caseload-desktop.png"
+#: The views kept in docs/screenshots (the first screen only, so the files stay small): the
+#: README's caseload, and the pages issue 13 made fit a phone.
+DOCS_SHOTS = {
+    ("client", "desktop"),
+    ("client", "phone"),
+    ("alerts", "phone"),
+    ("supervision", "phone"),
+    ("practice", "desktop"),
+}
 CHROMIUM = "/usr/bin/chromium"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-THERAPIST, LEAD, ADMIN = "Sam Example", "Dr Ada Testwell", "Pat Placeholder"
+THERAPIST, LEAD, ADMIN = "Daniel Hughes", "Dr Helen Marsh", "Priya Shah"
 
 
 @contextmanager
@@ -70,8 +80,7 @@ def demo_server(*, seed: int, today: dt.date) -> Iterator[str]:
         clock = FakeClock(dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.UTC))
         runtime = Runtime(settings=settings, transport=MemoryTransport(), now=clock)
         with sessions() as db:
-            loaded = load_demo_practice(db, runtime, generate_demo_practice(seed=seed, today=today))
-            recompute_practice(db, runtime, practice_id=loaded.practice_id)
+            build_demo_practice(db, runtime, generate_demo_practice(seed=seed, today=today))
         app = create_app(settings, runtime=runtime, sessions=sessions)
         try:
             with serve_in_thread(app, port=port) as base_url:
@@ -108,6 +117,10 @@ def capture(browser: Browser, base: str) -> list[Path]:
             path = ARTIFACTS / f"shot-{view}-{wn}.png"
             page.screenshot(path=str(path), full_page=True)
             written.append(path)
+            if (view, wn) in DOCS_SHOTS:
+                kept = DOCS / f"{view}-{wn}.png"
+                page.screenshot(path=str(kept), full_page=False)
+                written.append(kept)
 
         page = _page(browser, width, height)
         page.goto(f"{base}/login")
@@ -121,6 +134,8 @@ def capture(browser: Browser, base: str) -> list[Path]:
         page.locator("ol.cards > li.card h2 a").first.click()
         page.wait_for_load_state()
         save(page, "client")
+        page.goto(f"{base}/alerts")
+        save(page, "alerts")
         page.context.close()
 
         page = _page(browser, width, height)

@@ -17,19 +17,30 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bordin.notify.memory import MemoryTransport
+from bordin.services import users as user_service
 from bordin.services.runtime import Runtime
 from bordin.settings import Settings
-from bordin.storage.database import make_engine
+from bordin.storage.database import make_engine, make_session_factory
 from bordin.storage.migrate import upgrade
 from bordin.testing.clock import FakeClock
+from tests.fixtures import demo as demo_fixtures
 from tests.fixtures.cast import Cast, build_cast
 
 PG_ADMIN_URL = os.environ.get("BORDIN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Argon2 at its production cost (RFC 9106's low-memory profile: 3 passes over 64 MiB) takes a
+    # quarter of a second per hash here, and the cast alone makes five accounts per test. Tests
+    # hash with the least cost argon2 accepts; what is hashed and checked is the same, and
+    # tests/unit/test_password_hash_cost.py checks that the product itself keeps the full cost.
+    user_service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -136,6 +147,42 @@ def db(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
+def committing_postgres(tmp_path: Path) -> Iterator[tuple[sessionmaker[Session], Runtime, Cast]]:
+    """A PostgreSQL database of its own, with the cast, whose sessions really commit: for tests
+    of concurrent transactions (the others share one connection and roll back). It is dropped
+    afterwards."""
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3, autocommit=True) as conn:
+            name = f"bordin_race_{uuid.uuid4().hex[:8]}"
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        reason = f"PostgreSQL is not reachable: {str(error)[:100]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    engine = make_engine(f"{base}/{name}")
+    try:
+        upgrade(engine)
+        sessions = make_session_factory(engine)
+        settings = Settings(
+            environment="test",
+            data_dir=tmp_path,
+            secret_key="race-secret-key",  # type: ignore[arg-type]
+            encryption_key="race-encryption",  # type: ignore[arg-type]
+            notify_transport="memory",
+        )
+        rt = Runtime(settings=settings, transport=MemoryTransport(), now=FakeClock())
+        with sessions() as db:
+            cast = build_cast(db, rt)
+        yield sessions, rt, cast
+    finally:
+        engine.dispose()
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def cast(db: Session, rt: Runtime) -> Cast:
     return build_cast(db, rt)
 
@@ -145,3 +192,60 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"the shared external data folder is absent ({SHARED_DATA})")
     return SHARED_DATA
+
+
+# --- the demo practice, built once per run (tests/fixtures/demo.py) ---------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_template(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> demo_fixtures.DemoTemplate:
+    root = demo_fixtures.run_root(tmp_path_factory, pytestconfig)
+    return demo_fixtures.demo_template(root, PG_ADMIN_URL, _postgres_unavailable_reason())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # the controller (or the only process) drops the run's template
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None:
+        try:
+            root = factory.getbasetemp()
+            demo_fixtures.drop_template(root, PG_ADMIN_URL)
+        except (OSError, psycopg.Error):
+            pass
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_engine(
+    demo_template: demo_fixtures.DemoTemplate, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    with demo_fixtures.sqlite_copy(demo_template, tmp_path_factory.mktemp("demo-sqlite")) as e:
+        yield e
+
+
+@pytest.fixture(scope="session")
+def demo_postgres_engine(demo_template: demo_fixtures.DemoTemplate) -> Iterator[Engine]:
+    if demo_template.postgres_database is None and os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the PostgreSQL tests: {demo_template.postgres_skip_reason}")
+    with demo_fixtures.postgres_copy(demo_template, PG_ADMIN_URL) as engine:
+        yield engine
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def demo(
+    request: pytest.FixtureRequest, demo_template: demo_fixtures.DemoTemplate, tmp_path: Path
+) -> Iterator[demo_fixtures.DemoDatabase]:
+    """The demo practice as ``bordin demo`` builds it, on both backends; each test's writes are
+    rolled back."""
+    engine = request.getfixturevalue(f"demo_{request.param}_engine")
+    runtime = demo_fixtures.demo_runtime(demo_template, tmp_path)
+    with demo_fixtures.rolled_back(engine, runtime) as loaded:
+        yield loaded
+
+
+@pytest.fixture
+def demo_data_dir(demo_template: demo_fixtures.DemoTemplate, tmp_path: Path) -> Path:
+    """A fresh copy of the demo's SQLite data folder, for the CLI or a served app."""
+    return demo_fixtures.copy_data_dir(demo_template, tmp_path / "demo")

@@ -1,4 +1,4 @@
-"""Generated documentation: the settings reference and the CLI reference.
+"""Generated documentation: the settings and CLI references, and the API's OpenAPI document.
 
 ``python -m bordin.docgen`` rewrites them; tests in ``tests/docs/`` fail when the committed
 pages differ from what this module generates, so the docs cannot fall behind the code.
@@ -6,6 +6,7 @@ pages differ from what this module generates, so the docs cannot fall behind the
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,24 @@ def cli_markdown() -> str:
     return "\n".join(lines)
 
 
+def api_openapi_json() -> str:
+    """The REST API's OpenAPI document, published beside docs/api.md."""
+    from bordin.web.api import openapi_document
+
+    return json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+
+
+def research_dictionary() -> str:
+    from bordin.domain.research import dictionary_markdown
+
+    return dictionary_markdown()
+
+
 PAGES = {
     "docs/configuration.md": configuration_markdown,
     "docs/cli.md": cli_markdown,
+    "docs/api-openapi.json": api_openapi_json,
+    "docs/research-export.md": research_dictionary,
 }
 
 

@@ -79,13 +79,67 @@ class Settings(BaseSettings):
         description="Send cookies only over HTTPS. Unset: on in production, off otherwise.",
     )
     login_max_failures: int = Field(
-        5, ge=1, description="Failed sign-ins per username or address before a pause."
+        5,
+        ge=1,
+        description="Failed sign-ins for one account from one address before each further "
+        "attempt there must wait, doubling from 30 seconds (an address gets four times as many "
+        "across accounts).",
     )
     login_window_minutes: int = Field(
         15, ge=1, description="The window over which failed sign-ins are counted."
     )
+    api_requests_per_minute: int = Field(
+        600,
+        ge=1,
+        description="Requests one API token may make a minute in one web worker process; "
+        "more are answered 429 with Retry-After.",
+    )
+    intake_max_per_hour: int = Field(
+        5, ge=1, description="Self-referrals accepted per hour from one address (the public form)."
+    )
+    fit_check_after_session: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="After this many attended sessions the client is asked, privately, whether "
+        "their therapist is right for them (the fit check), with the Cultural Responsiveness "
+        "Check.",
+    )
     feedback_link_hours: int = Field(
-        72, ge=1, description="How long a session feedback link stays valid after it is made."
+        72,
+        ge=1,
+        description="How long a session feedback link stays valid after the session ends, "
+        "in hours.",
+    )
+    reminder_hours: list[int] = Field(
+        [48, 2],
+        description="When session reminders go out, in hours before the session, as a JSON "
+        "list (e.g. [48, 2]). An empty list sends none.",
+    )
+    reminder_channels: list[Literal["email", "sms"]] = Field(
+        ["email", "sms"],
+        description="Which channels reminders use, as a JSON list of email and sms. A client "
+        "gets each only with an address or number on file and no opt-out.",
+    )
+    digest_hour: int = Field(
+        7, ge=0, le=23, description="Hour of the day (UTC) the worker sends the alert digest."
+    )
+    worker_poll_seconds: float = Field(
+        1.0, gt=0, le=60, description="How often an idle worker looks for due jobs, in seconds."
+    )
+    sms_transport: Literal["log", "twilio", "memory"] = Field(
+        "log",
+        description="How SMS goes out: twilio (the Messages REST API), log (development: "
+        "records that a message went, never its content) or memory (tests).",
+    )
+    twilio_account_sid: str | None = Field(None, description="Twilio Account SID (AC...).")
+    twilio_auth_token: SecretStr | None = Field(None, description="Twilio auth token.")
+    twilio_from: str | None = Field(
+        None, description="The sending number for SMS, in E.164 form (+447700900123)."
+    )
+    twilio_api_base: str = Field(
+        "https://api.twilio.com",
+        description="Base address of the Twilio API (tests point it at a local server).",
     )
     magic_link_minutes: int = Field(
         30, ge=1, description="How long a client's sign-in link stays valid."
@@ -107,6 +161,13 @@ class Settings(BaseSettings):
         "practice has configured none.",
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    trusted_proxies: list[str] = Field(
+        [],
+        description='Addresses of reverse proxies in front of Bordin (e.g. ["127.0.0.1"]). '
+        "A request from one of them is taken to come from the address in its X-Forwarded-For "
+        "header, so sign-in limits and the audit trail see the client's address, not the "
+        "proxy's. Empty: forwarded headers are ignored (a client could forge them).",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -179,3 +179,61 @@ def test_the_installed_command_exits_2_on_invalid_answers():
     )
     assert done.returncode == 2
     assert json.loads(done.stdout)["valid"] is False
+
+
+def _questionnaire(item: str) -> str:
+    return '{"resourceType": "Questionnaire", "status": "active", "item": [' + item + "]}"
+
+
+WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+HOSTILE = {
+    "nested arrays": (
+        '{"resourceType": "Questionnaire", "item": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "nests more than 64 levels deep",
+    ),
+    "nested groups": (
+        _questionnaire(
+            '{"linkId": "g", "type": "group", "item": [' * 300
+            + '{"linkId": "q", "type": "integer", "text": "q"}'
+            + "]}" * 300
+        ),
+        "nests more than 64 levels deep",
+    ),
+    "huge option value": (
+        _questionnaire(
+            '{"linkId": "a", "type": "choice", "answerOption": [{"valueInteger": '
+            + "9" * 400
+            + "}]}"
+        ),
+        "a number too large to use",
+    ),
+    "number past int conversion": (
+        _questionnaire('{"linkId": "a", "type": "integer", "maxValue": ' + "9" * 5000 + "}"),
+        "a number too large to use",
+    ),
+    "infinite weight": (
+        _questionnaire(
+            '{"linkId": "a", "type": "choice", "answerOption": [{"valueInteger": 1, '
+            f'"extension": [{{"url": "{WEIGHT}", "valueDecimal": 1e999}}]}}]}}'
+        ),
+        "a number too large to use",
+    ),
+    "NaN": (
+        _questionnaire('{"linkId": "a", "type": "decimal", "initial": NaN}'),
+        "NaN, which is not a number JSON allows",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_importing_deeply_nested_json_or_huge_numbers_is_one_line_and_no_traceback(
+    tmp_path, case: str
+):
+    content, message = HOSTILE[case]
+    path = tmp_path / "hostile.json"
+    path.write_text(content)
+    result = runner.invoke(app, ["instruments", "import", "--check", str(path)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 2
+    out = result.stdout.strip()
+    assert "\n" not in out and "Traceback" not in result.output
+    assert message in json.loads(out)["errors"][0]["message"]

@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.fixtures.demo import DemoTemplate
 
 BORDIN = [sys.executable, "-m", "bordin.cli"]
+
+
+ADD_ADA = ["user", "add", "--username", "ada", "--email", "ada@example.org"]
+ADD_ADA += ["--name", "Ada Example"]
 
 
 def run(
@@ -49,21 +53,7 @@ def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
 
 
 def test_user_add_creates_a_practice_and_a_therapist(tmp_path: Path) -> None:
-    result = run(
-        [
-            "user",
-            "add",
-            "--username",
-            "ada",
-            "--email",
-            "ada@example.org",
-            "--name",
-            "Ada Example",
-            "--password",
-            "a long password",
-        ],
-        tmp_path,
-    )
+    result = run([*ADD_ADA, "--password", "a long password"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Added therapist ada" in result.stdout
 
@@ -88,6 +78,13 @@ def test_bad_input_is_one_clear_line_without_a_traceback(tmp_path: Path) -> None
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
     assert "username" in lines[0] and "email" in lines[0] and "password" in lines[0]
+
+
+def test_user_add_refuses_a_common_password_naming_the_field(tmp_path: Path) -> None:
+    result = run([*ADD_ADA, "--password", "password1234"], tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "password" in line and "too easy to guess" in line
 
 
 def test_a_duplicate_username_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -118,12 +115,12 @@ def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
     assert "BORDIN_SESSION_HOURS" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.slow
-def test_demo_builds_the_practice_once_and_refuses_a_second_time(tmp_path: Path) -> None:
-    first = run(["demo", "--today", "2026-11-02"], tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert "80 clients" in first.stdout
-    second = run(["demo"], tmp_path)
+def test_demo_builds_the_practice_once_and_refuses_a_second_time(
+    demo_template: DemoTemplate, demo_data_dir: Path
+) -> None:
+    # The run's demo was built by ``bordin demo --today 2026-11-02`` (tests/fixtures/demo.py).
+    assert "298 clients" in demo_template.stdout and "alerts" in demo_template.stdout
+    second = run(["demo"], demo_data_dir)
     assert second.returncode == 1
     assert "already holds a practice" in second.stderr
 

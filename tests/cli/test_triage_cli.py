@@ -111,3 +111,79 @@ def test_the_installed_command_refuses_empty_text_without_a_traceback() -> None:
     assert completed.stderr.strip().splitlines() == [
         "error: the feedback text is empty; pass the text in quotes, or - to read stdin"
     ]
+
+
+def test_the_output_carries_risk_review_subcategory_and_confidence() -> None:
+    _, data, _ = run("I didn't feel listened to today")
+
+    assert data is not None
+    assert data["risk_review"] is False
+    assert isinstance(data["subcategory"], str)
+    assert 0.0 <= float(data["confidence"]) <= 1.0  # type: ignore[arg-type]
+
+
+def test_jsonl_prints_one_line_per_input_in_order_with_the_id_echoed() -> None:
+    lines = [
+        {"id": "x1", "text": "Thank you, that really helped."},
+        {"id": 2, "text": "My therapist asked me out for a drink."},
+        {"id": "x3", "text": "I want to die."},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + "\n"
+
+    result = runner.invoke(app, ["triage", "--jsonl", "-"], input=stdin)
+
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["x1", 2, "x3"]
+    assert [o["class"] for o in out] == ["positive", "conduct", "crisis"]
+    for answer in out:
+        for key in ("class", "risk_review", "subcategory", "route", "confidence", "evidence"):
+            assert key in answer
+
+
+def test_jsonl_reads_a_file_too(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "See you next week."}\n', encoding="utf-8")
+
+    result = runner.invoke(app, ["triage", "--jsonl", str(source)])
+
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["id"] == "a"
+
+
+def test_jsonl_answers_a_bad_line_in_its_place_and_exits_2_after_the_rest() -> None:
+    stdin = '{"id": "a", "text": "Thanks"}\nnot json\n{"id": "c"}\n{"id": "d", "text": "ok"}\n'
+
+    result = runner.invoke(app, ["triage", "--jsonl", "-"], input=stdin)
+
+    assert result.exit_code == 2
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["a", None, "c", "d"]
+    assert out[1]["error"] == "line 2: is not valid JSON"
+    assert out[2]["error"] == "line 3: text: must be a string"
+    assert "class" in out[3]
+    assert "line 2" in result.stderr
+
+
+def test_jsonl_names_a_missing_file() -> None:
+    result = runner.invoke(app, ["triage", "--jsonl", "/nonexistent/in.jsonl"])
+
+    assert result.exit_code == 2
+    assert "no file" in result.stderr
+
+
+def test_retrain_without_a_practice_is_refused_with_one_line_and_exit_2() -> None:
+    result = runner.invoke(app, ["triage", "retrain"])
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: retrain needs --practice ID: the practice whose corrections to learn from"
+    ]
+
+
+def test_a_crisis_text_holding_a_nul_is_still_read_as_a_crisis() -> None:
+    code, data, _ = run("-", stdin="I want to kill\x00 myself")
+
+    assert code == 0
+    assert data is not None
+    assert data["class"] == "crisis" and data["severity"] == "urgent"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bordin.domain.instruments import all_instruments, builtin_registry
+from bordin.domain.instruments import builtin_registry
 from bordin.domain.instruments.docs import render_pages, write_pages
 from bordin.domain.instruments.specs import load_specs
 
@@ -33,8 +33,9 @@ def test_the_committed_instrument_page_matches_the_code(name):
     )
 
 
-def test_every_registered_instrument_has_a_page_with_its_spec_table():
-    for instrument in all_instruments():
+def test_every_built_in_instrument_has_a_page_with_its_spec_table():
+    # Custom measures a practice imports at run time are not documented in the repository.
+    for instrument in builtin_registry().all():
         page = DOCS / f"{instrument.id}.md"
         assert page.exists(), instrument.id
         text = page.read_text(encoding="utf-8")

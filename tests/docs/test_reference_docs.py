@@ -35,6 +35,8 @@ def test_every_cli_command_appears_in_the_cli_reference() -> None:
         "bordin instruments list",
         "bordin triage",
         "bordin signals",
+        "bordin match",
+        "bordin retention run",
     ):
         assert f"## `{command}`" in page
 

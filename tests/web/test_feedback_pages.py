@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bordin.notify.memory import MemoryTransport
 from bordin.services import feedback
 from bordin.services import practice as practice_service
+from bordin.services.jobs import run_due_jobs
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import (
     AlertRow,
@@ -21,6 +22,7 @@ from bordin.storage.tables import (
     SignalRow,
     SubmissionRow,
 )
+from bordin.testing.clock import FakeClock
 from tests.fixtures.cast import Cast
 from tests.web.conftest import csrf_from, sign_in
 
@@ -150,6 +152,26 @@ def test_a_concern_on_its_own_page_goes_to_the_lead_and_tells_the_client_the_rou
     assert db.scalars(select(ConcernRow)).one().about_therapist_id == cast.alice.id
 
 
+def test_too_many_concerns_from_one_link_get_a_clear_message_with_crisis_help(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast
+) -> None:
+    token = link_for(db, rt, cast)[cast.ash.id]
+    statuses = []
+    for n in range(4):
+        page = web.get(f"/f/{token}/concern")
+        response = web.post(
+            f"/f/{token}/concern",
+            data={
+                "concern_text": f"Concern {n}: my therapist talked about me to a friend.",
+                "csrf_token": csrf_from(page.text),
+            },
+        )
+        statuses.append(response.status_code)
+    assert statuses == [200, 200, 200, 429]
+    assert "wait an hour" in response.text and "tel:999" in response.text
+    assert len(db.scalars(select(ConcernRow)).all()) == 3
+
+
 def test_the_thank_you_page_leads_to_the_clients_own_progress_and_consents(
     web: TestClient, db: Session, rt: Runtime, cast: Cast
 ) -> None:
@@ -244,8 +266,13 @@ def test_others_get_not_found_for_the_session_view(
     assert client.get(f"/sessions/{cast.ash_sessions[4].id}").status_code == 404
 
 
-def test_marking_a_session_attended_sends_each_client_their_link(
-    make_client: Callable[..., TestClient], db: Session, cast: Cast, outbox: MemoryTransport
+def test_marking_a_session_attended_sends_each_client_their_link_once_it_has_ended(
+    make_client: Callable[..., TestClient],
+    db: Session,
+    rt: Runtime,
+    clock: FakeClock,
+    cast: Cast,
+    outbox: MemoryTransport,
 ) -> None:
     alice = make_client()
     sign_in(alice, "alice")
@@ -258,6 +285,10 @@ def test_marking_a_session_attended_sends_each_client_their_link(
     assert done.status_code == 200 and "Marked attended" in done.text
     db.refresh(appointment)
     assert appointment.status == "attended"
+    run_due_jobs(db, rt)
+    assert outbox.of_kind("feedback_link") == []  # the session is still going
+    clock.advance(minutes=appointment.duration_minutes)
+    run_due_jobs(db, rt)
     assert {m.to for m in outbox.of_kind("feedback_link")} == {cast.birch.email, cast.cedar.email}
     assert len(db.scalars(select(FeedbackLinkRow)).all()) == 2
 

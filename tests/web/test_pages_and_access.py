@@ -95,20 +95,21 @@ def test_an_admin_adds_a_user_and_bad_input_names_the_field_and_stores_nothing(
         },
     )
     assert bad.status_code == 422
-    for field in ("username", "email", "password"):
+    for field in ("Username", "Email", "Initial password"):  # the page's words, not its keys
         assert f"<strong>{field}</strong>" in bad.text
     assert "Eve New" not in web.get("/admin/users").text.split("Add a member")[0]
+    eve = {
+        "csrf_token": token,
+        "username": "eve",
+        "email": "eve@example.org",
+        "display_name": "Eve New",
+        "role": "therapist",
+    }
+    common = web.post("/admin/users", data={**eve, "password": "password1234"})
+    assert common.status_code == 422
+    assert "<strong>Initial password</strong>" in common.text and "too easy to guess" in common.text
     good = web.post(
-        "/admin/users",
-        data={
-            "csrf_token": token,
-            "username": "eve",
-            "email": "eve@example.org",
-            "display_name": "Eve New",
-            "role": "therapist",
-            "password": "long enough pass",
-        },
-        follow_redirects=False,
+        "/admin/users", data={**eve, "password": "long enough pass"}, follow_redirects=False
     )
     assert good.status_code == 303
     assert "Eve New" in web.get("/admin/users").text

@@ -3,11 +3,14 @@ league table, and its CSV exports."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bordin.services import practice as practice_service
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import AuditEventRow
 from tests.fixtures.cast import Cast
@@ -74,25 +77,76 @@ def test_the_therapist_table_exports_as_csv(web: TestClient, ended: Cast) -> Non
     assert not any(name in response.text for name in CLIENT_NAMES)
 
 
-def test_the_clinical_lead_exports_one_pseudonymised_row_per_client_and_it_is_audited(
-    web: TestClient, db: Session, ended: Cast
+def _research_consents(db: Session, rt: Runtime, cast: Cast) -> None:
+    """Ash agrees; Birch agrees then withdraws; Cedar never agrees; Dale withdraws and agrees
+    again, so Ash and Dale hold current research consent."""
+    lead = cast.actor(cast.sue)
+    for client, choices in (
+        (cast.ash, [True]),
+        (cast.birch, [True, False]),
+        (cast.dale, [True, False, True]),
+    ):
+        for granted in choices:
+            practice_service.set_consent(
+                db,
+                rt,
+                actor=lead,
+                client_id=client.id,
+                purpose="research_export",
+                granted=granted,
+            )
+
+
+def test_the_research_export_holds_only_clients_with_current_research_consent_and_audits_them(
+    web: TestClient, db: Session, rt: Runtime, ended: Cast
 ) -> None:
+    _research_consents(db, rt, ended)
     sign_in(web, "sue")
     response = web.get("/practice.csv", params={"rows": "episodes"})
     assert response.status_code == 200
     lines = response.text.strip().splitlines()
     assert lines[0].startswith("episode_id,client_pseudonym,therapist_id,kind,status,instrument")
-    assert len(lines) == 1 + 4
-    assert ended.ash.pseudonym in response.text
+    pseudonyms = {line.split(",")[1] for line in lines[1:]}
+    assert pseudonyms == {ended.ash.pseudonym, ended.dale.pseudonym}
     assert not any(name in response.text for name in CLIENT_NAMES)
     exported = db.scalars(
         select(AuditEventRow.client_id).where(AuditEventRow.entity == "research_export")
     ).all()
-    assert set(exported) == {c.id for c in (ended.ash, ended.birch, ended.cedar, ended.dale)}
-    assert len(exported) == 4
+    assert sorted(exported) == sorted([ended.ash.id, ended.dale.id])
+
+
+def test_without_any_research_consent_the_export_is_empty(
+    web: TestClient, db: Session, ended: Cast
+) -> None:
+    sign_in(web, "sue")
+    lines = web.get("/practice.csv", params={"rows": "episodes"}).text.strip().splitlines()
+    assert len(lines) == 1
+    assert not db.scalars(
+        select(AuditEventRow.id).where(AuditEventRow.entity == "research_export")
+    ).all()
+
+
+def test_the_page_says_how_many_clients_are_left_out_of_the_research_export(
+    web: TestClient, db: Session, rt: Runtime, ended: Cast
+) -> None:
+    _research_consents(db, rt, ended)
+    sign_in(web, "sue")
+    text = " ".join(web.get("/practice").text.split())
+    assert "2 clients with an ended episode are left out of the per-client file" in text
+    assert "2 rows will be exported" in text
 
 
 def test_an_unknown_export_is_refused_with_the_field_named(web: TestClient, ended: Cast) -> None:
     sign_in(web, "sue")
     response = web.get("/practice.csv", params={"rows": "clients"})
     assert response.status_code == 422 and "rows" in response.text
+
+
+def test_the_overview_leads_with_the_feedback_completion_rate(web: TestClient, ended: Cast) -> None:
+    sign_in(web, "adam")
+    page = web.get("/practice").text
+    assert page.index("Feedback completion") < page.index("Episodes of care")
+    found = re.search(r'<strong class="big-figure">(\d+)%</strong>[^:]*: (\d+) of (\d+)', page)
+    assert found is not None
+    percent, completed, expected = (int(g) for g in found.groups())
+    assert expected > 0 and percent == round(100 * completed / expected)

@@ -1,20 +1,38 @@
-"""Supervision report PDFs: private to the therapist, their supervisor and the clinical lead;
-every client in a report audited; bad dates named."""
+"""Supervision report PDFs: asked for, prepared in the background, then downloaded by the person
+who asked; private to the therapist, their supervisor and the clinical lead; every client in a
+report audited at each download; bad dates named."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bordin.services.jobs import run_due_jobs
 from bordin.services.runtime import Runtime
-from bordin.storage.tables import AuditEventRow
+from bordin.storage.tables import AuditEventRow, PreparedReportRow
 from tests.fixtures.cast import Cast
 from tests.integration.reports.helpers import rate
 from tests.web.conftest import sign_in
 
 PERIOD = {"start": "2026-09-01", "end": "2026-11-02"}
+
+
+def fetch_pdf(web: TestClient, db: Session, rt: Runtime, address: str) -> bytes:
+    """Ask for a report, let the worker make it, and download it from the waiting page."""
+    asked = web.get(address, params=PERIOD, follow_redirects=False)
+    assert asked.status_code == 303, asked.text
+    waiting = asked.headers["location"]
+    run_due_jobs(db, rt)
+    page = web.get(waiting)
+    assert "Your report is ready" in page.text
+    download = web.get(f"{waiting}.pdf")
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/pdf"
+    return download.content
 
 
 @pytest.fixture
@@ -33,20 +51,69 @@ def rated(db: Session, rt: Runtime, cast: Cast) -> Cast:
 
 @pytest.mark.parametrize("who", ["alice", "sue"])
 def test_the_therapist_and_their_supervisor_get_the_therapists_pdf(
-    web: TestClient, rated: Cast, who: str
+    web: TestClient, db: Session, rt: Runtime, rated: Cast, who: str
 ) -> None:
     sign_in(web, who)
-    response = web.get(f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD)
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    pdf = fetch_pdf(web, db, rt, f"/reports/therapists/{rated.alice.id}.pdf")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_asking_shows_a_waiting_page_that_looks_again_until_the_worker_has_made_it(
+    web: TestClient, db: Session, rt: Runtime, rated: Cast
+) -> None:
+    sign_in(web, "alice")
+    asked = web.get(f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD)
+    assert asked.status_code == 200
+    assert "Your report is being prepared" in asked.text
+    assert 'src="/static/report-wait.js"' in asked.text  # looks again, in the live region
+    assert 'http-equiv="refresh"' not in asked.text  # a timed reload fails WCAG 2.2.1
+    waiting = str(asked.url.path)
+    assert web.get(f"{waiting}.pdf").status_code == 404  # nothing to download yet
+    again = web.get(f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD)
+    assert str(again.url.path) == waiting  # asking twice makes one report
+    run_due_jobs(db, rt)
+    ready = web.get(waiting)
+    assert "Your report is ready" in ready.text
+    assert "report-wait.js" not in ready.text
+    assert f'href="{waiting}.pdf"' in ready.text
+    assert "caseload, 01 Sep 2026 to 02 Nov 2026" in ready.text
+
+
+@pytest.mark.parametrize("who", ["sue", "bob", "adam", "charlie"])
+def test_only_the_person_who_asked_may_open_the_prepared_report(
+    web: TestClient, make_client: Any, db: Session, rt: Runtime, rated: Cast, who: str
+) -> None:
+    sign_in(web, "alice")
+    waiting = web.get(
+        f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD, follow_redirects=False
+    ).headers["location"]
+    run_due_jobs(db, rt)
+    other = make_client()
+    sign_in(other, who)
+    assert other.get(waiting).status_code == 404
+    assert other.get(f"{waiting}.pdf").status_code == 404
+    assert web.get(f"{waiting}.pdf").status_code == 200
+
+
+def test_a_prepared_report_is_gone_after_a_day(
+    web: TestClient, db: Session, rt: Runtime, rated: Cast, clock: Any
+) -> None:
+    sign_in(web, "alice")
+    waiting = web.get(
+        f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD, follow_redirects=False
+    ).headers["location"]
+    run_due_jobs(db, rt)
+    assert web.get(f"{waiting}.pdf").status_code == 200
+    clock.advance(hours=25)
+    run_due_jobs(db, rt)
+    assert db.scalars(select(PreparedReportRow)).all() == []
 
 
 def test_every_client_in_the_report_is_audited_as_read(
-    web: TestClient, db: Session, rated: Cast
+    web: TestClient, db: Session, rt: Runtime, rated: Cast
 ) -> None:
     sign_in(web, "sue")
-    web.get(f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD)
+    fetch_pdf(web, db, rt, f"/reports/therapists/{rated.alice.id}.pdf")
     events = db.scalars(
         select(AuditEventRow).where(AuditEventRow.entity == "supervision_report")
     ).all()
@@ -70,13 +137,18 @@ def test_anyone_else_gets_404_and_nothing_is_audited(
     assert not db.scalars(
         select(AuditEventRow).where(AuditEventRow.entity == "supervision_report")
     ).all()
+    assert db.scalars(select(PreparedReportRow)).all() == []
 
 
 def test_a_clients_pdf_is_made_for_their_therapist(
-    web: TestClient, db: Session, rated: Cast
+    web: TestClient, db: Session, rt: Runtime, rated: Cast
 ) -> None:
     sign_in(web, "alice")
-    response = web.get(f"/reports/clients/{rated.ash.id}.pdf", params=PERIOD)
+    waiting = web.get(
+        f"/reports/clients/{rated.ash.id}.pdf", params=PERIOD, follow_redirects=False
+    ).headers["location"]
+    run_due_jobs(db, rt)
+    response = web.get(f"{waiting}.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert rated.ash.pseudonym in response.headers["content-disposition"]
     events = db.scalars(

@@ -146,3 +146,20 @@ def test_the_clients_list_exports_with_pseudonyms_not_names(web: TestClient, fla
     assert flagged.ash.pseudonym in response.text and "Ash Sample" not in response.text
     assert CONCERN not in response.text
     assert web.get("/supervision.csv", params={"rows": "everything"}).status_code == 422
+
+
+def _views(db: Session, entity: str) -> list[AuditEventRow]:
+    return list(db.scalars(select(AuditEventRow).where(AuditEventRow.entity == entity)))
+
+
+def test_each_supervision_view_is_audited_once_naming_the_clients_shown(
+    web: TestClient, db: Session, flagged: Cast
+) -> None:
+    sign_in(web, "sue")
+    assert web.get("/supervision").status_code == 200
+    assert web.get("/supervision.csv", params={"rows": "clients"}).status_code == 200
+    assert web.get("/supervision.csv").status_code == 200  # counts only: names no client
+    for entity in ("supervision", "supervision_export"):
+        [event] = _views(db, entity)
+        assert (event.action, event.actor_user_id) == ("read", flagged.sue.id)
+        assert event.detail["client_ids"] == sorted([flagged.ash.id, flagged.dale.id])

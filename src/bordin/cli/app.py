@@ -11,7 +11,23 @@ import sys
 
 import typer
 
-from bordin.cli import alerts, demo, measures, server, signals, triage, users
+from bordin.cli import (
+    alerts,
+    analytics,
+    demo,
+    matching,
+    measures,
+    practice,
+    research,
+    retention,
+    server,
+    signals,
+    subject_access,
+    tokens,
+    triage,
+    users,
+    worker,
+)
 from bordin.domain.errors import BordinError, InvalidInput, NotFound
 
 app = typer.Typer(
@@ -23,7 +39,23 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in (server, demo, users, measures, triage, signals, alerts):
+for module in (
+    server,
+    demo,
+    practice,
+    subject_access,
+    users,
+    tokens,
+    measures,
+    triage,
+    signals,
+    alerts,
+    matching,
+    research,
+    analytics,
+    worker,
+    retention,
+):
     module.register(app)
 
 

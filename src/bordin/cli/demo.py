@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated
 
@@ -16,23 +17,28 @@ from bordin.storage.migrate import upgrade
 
 def build_demo(settings: Settings, *, seed: int, today: dt.date | None = None) -> str:
     """Generate and load the demo practice; refuses a database that already holds a practice."""
-    from bordin.services.demo import database_is_empty, load_demo_practice
-    from bordin.services.signals import recompute_practice
-    from bordin.testing.demo_practice import generate_demo_practice
+    from bordin.demo import generate_demo_practice
+    from bordin.services.demo import build_demo_practice, database_is_empty
 
     with database(settings) as (db, rt):
+        if today is not None:
+            # The practice as it stands at 09:00 UTC on that day: signals, alerts and concerns
+            # are dated as if the clock said so (the tests' fake clock starts there too).
+            moment = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
+            rt = dataclasses.replace(rt, now=lambda: moment)
         if not database_is_empty(db):
             raise Conflict(
                 "the database already holds a practice; the demo needs an empty one "
                 "(point BORDIN_DATA_DIR or BORDIN_DATABASE_URL elsewhere)"
             )
         practice = generate_demo_practice(seed=seed, today=today or rt.now().date())
-        summary = load_demo_practice(db, rt, practice)
-        signals = recompute_practice(db, rt, practice_id=summary.practice_id)
+        built = build_demo_practice(db, rt, practice)
+    summary = built.load
     return (
         f"Demo practice '{practice.name}' loaded: {summary.staff} staff, "
         f"{summary.clients} clients, {summary.episodes} episodes, {summary.sessions} "
-        f"sessions, {summary.administrations} ratings, {signals} signals."
+        f"sessions, {summary.administrations} ratings, {built.signals} signals, "
+        f"{built.alerts} alerts."
     )
 
 
@@ -46,7 +52,7 @@ def seed_if_empty(settings: Settings, engine: Engine) -> None:
     finally:
         session.close()
     if empty:
-        typer.echo("The database is empty: building the demo practice (takes a few seconds)…")
+        typer.echo("The database is empty: building the demo practice (takes a minute or two)…")
         typer.echo(build_demo(settings, seed=7))
 
 
@@ -59,7 +65,7 @@ def demo(
         typer.Option(help="Date to build the practice as of (YYYY-MM-DD); default today."),
     ] = None,
 ) -> None:
-    """Build the synthetic demo practice (about 8 therapists and 80 clients) into an empty
+    """Build the synthetic demo practice (8 therapists, about 300 clients) into an empty
     database. Everyone in it is made up; see docs/demo-practice.md."""
     settings = load_settings()
     engine = engine_for(settings)

@@ -25,6 +25,14 @@ def serve(
     ] = False,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker",
+            help="Also run the job worker (reminders, feedback links, digest, signals) in "
+            "this process; Ctrl-C stops both.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the Bordin web app (migrating the database first)."""
     import uvicorn
@@ -51,7 +59,20 @@ def serve(
         )
     else:
         typer.echo("Sign in with an account made by `bordin user add`.")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    stop = None
+    if with_worker:
+        from bordin.cli.worker import start_worker_thread
+
+        thread, stop = start_worker_thread(settings)
+        typer.echo("The job worker runs alongside (reminders, feedback links, digest, signals).")
+    try:
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="warning", access_log=False
+        )
+    finally:
+        if stop is not None:
+            stop.set()
+            thread.join(timeout=30)
 
 
 def db_upgrade() -> None:

@@ -28,7 +28,7 @@ def add(
             prompt=True,
             hide_input=True,
             confirmation_prompt=True,
-            help="At least 10 characters (prompted if omitted).",
+            help="At least 10 characters and not easy to guess (prompted if omitted).",
         ),
     ] = "",
     supervisor: Annotated[str | None, typer.Option(help="Username of their supervisor.")] = None,

@@ -9,6 +9,8 @@ The rules (docs/adr/0002-who-may-see-what.md):
 * An **admin** manages users and the practice, and reads the audit trail, but never clinical
   content (scores, free text, signals).
 * A **client** sees only their own progress, and only what they consented to see.
+* A **subject access** export (everything held about a client) is for the practice's admin and
+  clinical lead, and for the client themselves.
 
 Anyone outside these gets *not found*, never *forbidden*, so that existence is not leaked.
 """
@@ -95,4 +97,78 @@ def may_manage_users(actor: Actor) -> bool:
 
 
 def may_see_practice_overview(actor: Actor) -> bool:
+    return actor.role is Role.ADMIN or (actor.role is Role.SUPERVISOR and actor.is_clinical_lead)
+
+
+def may_manage_research_projects(actor: Actor) -> bool:
+    """Create and list research projects (names only, never data): admin and clinical lead."""
+    return may_see_practice_overview(actor)
+
+
+def may_export_research(actor: Actor) -> bool:
+    """Download a pseudonymised research export: the clinical lead only. It holds client-level
+    scores, which the admin never reads (ADR 0002), even under pseudonyms."""
+    return actor.role is Role.SUPERVISOR and actor.is_clinical_lead
+
+
+def may_see_waiting_list(actor: Actor) -> bool:
+    """The waiting list (who is waiting, how long, what they asked for): admin and clinical lead."""
+    return actor.role is Role.ADMIN or (actor.role is Role.SUPERVISOR and actor.is_clinical_lead)
+
+
+def may_read_intake_text(actor: Actor) -> bool:
+    """What a client wrote at intake, and their risk answers: the clinical lead only."""
+    return actor.role is Role.SUPERVISOR and actor.is_clinical_lead
+
+
+def may_export_subject_access(actor: Actor, *, client_id: int, client_practice_id: int) -> bool:
+    """Export everything held about one client (a subject access request): the practice's admin
+    or clinical lead, who answer such requests for the practice, and the client themselves.
+    Not the therapist: the export holds what the client said to the practice about them
+    (conduct concerns, fit checks), which a therapist must never see (ADR 0010)."""
+    if actor.practice_id != client_practice_id:
+        return False
+    if actor.role is Role.CLIENT:
+        return actor.client_id == client_id
+    return may_answer_subject_access(actor)
+
+
+def may_answer_subject_access(actor: Actor) -> bool:
+    """Answer subject access requests for the practice: its admin and its clinical lead."""
+    return actor.role is Role.ADMIN or (actor.role is Role.SUPERVISOR and actor.is_clinical_lead)
+
+
+def may_manage_diary(actor: Actor, *, therapist_id: int, therapist_practice_id: int) -> bool:
+    """Book, move and cancel sessions, and set working hours and leave, for one therapist: the
+    therapist themselves, or an admin of their practice (reception)."""
+    if actor.practice_id != therapist_practice_id:
+        return False
+    return actor.role is Role.ADMIN or (actor.is_staff and actor.user_id == therapist_id)
+
+
+def may_view_diary(
+    actor: Actor, *, therapist_id: int, therapist_practice_id: int, supervisor_id: int | None
+) -> bool:
+    """See one therapist's week: whoever may manage it, their supervisor, the clinical lead."""
+    if may_manage_diary(
+        actor, therapist_id=therapist_id, therapist_practice_id=therapist_practice_id
+    ):
+        return True
+    if actor.practice_id != therapist_practice_id or actor.role is not Role.SUPERVISOR:
+        return False
+    return actor.is_clinical_lead or (supervisor_id is not None and actor.user_id == supervisor_id)
+
+
+def may_view_practice_diary(actor: Actor) -> bool:
+    """The whole practice's week: admins (reception) and the clinical lead."""
+    return may_see_practice_overview(actor)
+
+
+def may_request_erasure(actor: Actor) -> bool:
+    """Asking for a client's erasure, and setting retention periods: admins."""
+    return actor.role is Role.ADMIN
+
+
+def may_confirm_erasure(actor: Actor) -> bool:
+    """Confirming an erasure (the second person): another admin, or the clinical lead."""
     return actor.role is Role.ADMIN or (actor.role is Role.SUPERVISOR and actor.is_clinical_lead)

@@ -19,18 +19,40 @@ from typing import Protocol, runtime_checkable
 from bordin.domain.errors import BordinError, FieldError, InvalidInput
 
 #: The kinds of message Bordin sends today. Other lower-case names are allowed too.
-KNOWN_KINDS = ("feedback_link", "urgent_alert", "digest", "magic_link")
+KNOWN_KINDS = (
+    "feedback_link",
+    "urgent_alert",
+    "digest",
+    "magic_link",
+    "reminder",
+    "booking",
+)
+CHANNELS = ("email", "sms")
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
+_PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+#: Longest SMS body we send (Twilio accepts 1,600 characters; we keep to a few segments).
+SMS_MAX = 480
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email, such as a calendar invite (``text/calendar``)."""
+
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass(frozen=True, kw_only=True)
 class Message:
-    """One email (or, later, SMS) to one person.
+    """One email or SMS to one person.
 
-    ``to`` is the recipient's address, ``subject`` a one-line subject, ``text`` the plain-text
-    body and ``html`` an optional HTML alternative. ``kind`` says what the message is for
+    ``channel`` is ``email`` (``to`` an address) or ``sms`` (``to`` a number in E.164 form,
+    ``+447700900123``; ``text`` at most :data:`SMS_MAX` characters; ``subject`` is not sent).
+    ``subject`` is a one-line subject, ``text`` the plain-text body, ``html`` an optional HTML
+    alternative and ``attachments`` files sent with an email. ``kind`` says what the message is for
     (see :data:`KNOWN_KINDS`); ``reference`` is an optional id chosen by the service (for
     example a feedback link id) that is safe to log.
     """
@@ -41,10 +63,19 @@ class Message:
     kind: str
     html: str | None = None
     reference: str | None = None
+    channel: str = "email"
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
         errors: list[FieldError] = []
-        if not _ADDRESS.match(self.to):
+        if self.channel not in CHANNELS:
+            errors.append(FieldError("channel", "must be email or sms"))
+        elif self.channel == "sms":
+            if not _PHONE.match(self.to):
+                errors.append(FieldError("to", "must be a phone number like +447700900123"))
+            if len(self.text) > SMS_MAX:
+                errors.append(FieldError("text", f"must be at most {SMS_MAX} characters"))
+        elif not _ADDRESS.match(self.to):
             errors.append(FieldError("to", "must be one email address, like name@example.org"))
         if not self.subject.strip():
             errors.append(FieldError("subject", "must not be empty"))

@@ -14,6 +14,10 @@ matplotlib. Choices that matter to readers:
   the trajectory itself, so two charts on one page never share ids by accident.
 
 :func:`render_sparkline_svg` is a hand-written polyline for caseload rows (no matplotlib).
+
+matplotlib is imported on the first chart, not with this module, so a web worker that never
+draws one never loads it; drawn charts are kept (:data:`CACHED_CHARTS`), keyed by a digest of
+everything they show, so a page shown again costs no drawing and a new rating draws afresh.
 """
 
 from __future__ import annotations
@@ -22,21 +26,14 @@ import hashlib
 import io
 import math
 import re
+import textwrap
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from bordin.reports.trajectory import (
     MARKER_NAMES,
@@ -46,6 +43,11 @@ from bordin.reports.trajectory import (
     Trajectory,
     describe_trajectory,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
 # --- visual encoding --------------------------------------------------------------------------
 
@@ -146,6 +148,17 @@ _RC: dict[Any, Any] = {
 
 # rcParams are process-global; the lock keeps concurrent requests from seeing each other's salt.
 _RENDER_LOCK = threading.Lock()
+#: How many drawn trajectory charts a process keeps (each is some tens of kilobytes).
+CACHED_CHARTS = 128
+_DRAWN: OrderedDict[str, str] = OrderedDict()
+
+
+def _matplotlib() -> ModuleType:
+    """matplotlib, imported on first use with the file-only backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
 
 
 def encoding_table() -> str:
@@ -227,7 +240,7 @@ def _draw_cutoffs(ax: Axes, trajectory: Trajectory, panel: Sequence[Series]) -> 
             0.995,
             cutoff,
             f"{name} cut-off ({_fmt(cutoff)})",
-            transform=blended_transform_factory(ax.transAxes, ax.transData),
+            transform=_blended(ax.transAxes, ax.transData),
             ha="right",
             va="bottom",
             fontsize=7.5,
@@ -239,7 +252,15 @@ def _draw_cutoffs(ax: Axes, trajectory: Trajectory, panel: Sequence[Series]) -> 
     return drawn
 
 
+def _blended(x_transform: Any, y_transform: Any) -> Any:
+    from matplotlib.transforms import blended_transform_factory
+
+    return blended_transform_factory(x_transform, y_transform)
+
+
 def _draw_markers(axes: Sequence[Axes], trajectory: Trajectory) -> list[Line2D]:
+    from matplotlib.lines import Line2D
+
     """Events as vertical lines across every panel, and symbols in a strip atop the first."""
     handles: list[Line2D] = []
     kinds_at: dict[int, list[MarkerKind]] = {}
@@ -252,7 +273,7 @@ def _draw_markers(axes: Sequence[Axes], trajectory: Trajectory) -> list[Line2D]:
         if m.client_label and m.client_label not in people:
             people.append(m.client_label)
     top = axes[0]
-    strip = blended_transform_factory(top.transData, top.transAxes)
+    strip = _blended(top.transData, top.transAxes)
     for kind, style in MARKER_STYLES.items():
         xs: list[float] = []
         for session, kinds in sorted(kinds_at.items()):
@@ -318,6 +339,8 @@ def _draw_markers(axes: Sequence[Axes], trajectory: Trajectory) -> list[Line2D]:
 
 
 def _ticks_within(ax: Axes, low: float, high: float) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ticks = MaxNLocator(nbins=6, steps=[1, 2, 5, 10]).tick_values(low, high)
     ax.set_yticks([t for t in ticks if low - 1e-9 <= t <= high + 1e-9])
 
@@ -372,12 +395,33 @@ def _outcome_panel(ax: Axes, trajectory: Trajectory, *, event_strip: bool) -> No
     ax.set_ylabel("Score")
 
 
-def _build_figure(trajectory: Trajectory) -> Figure:
+#: Figure widths in inches at 100 dpi: the wide chart for desktops and the PDF, the narrow one
+#: drawn for phones (390 px screens) so that its text stays legible without scrolling sideways.
+WIDE_INCHES = 8.2
+NARROW_INCHES = 3.7
+
+
+def _legend_rows(handles: int, columns: int) -> int:
+    return max(1, math.ceil(handles / columns))
+
+
+def _build_figure(trajectory: Trajectory, *, narrow: bool = False) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     has_alliance = bool(trajectory.alliance_series)
     has_outcome = bool(trajectory.outcome_series) or trajectory.expected_band is not None
     panels = int(has_alliance) + int(has_outcome)
-    fig = Figure(figsize=(8.2, 1.5 + 2.2 * max(panels, 1)), layout="constrained")
-    fig.suptitle(trajectory.title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    width = NARROW_INCHES if narrow else WIDE_INCHES
+    panel_height = 1.9 if narrow else 2.2
+    fig = Figure(figsize=(width, 1.5 + panel_height * max(panels, 1)), layout="constrained")
+    fig.suptitle(
+        textwrap.fill(trajectory.title, 40) if narrow else trajectory.title,
+        x=0.01,
+        ha="left",
+        fontsize=10 if narrow else 11,
+        fontweight="bold",
+    )
     if panels == 0:
         ax = fig.add_subplot()
         ax.set_axis_off()
@@ -388,24 +432,36 @@ def _build_figure(trajectory: Trajectory) -> Figure:
         _alliance_panel(axes[0], trajectory)
     if has_outcome:
         _outcome_panel(axes[-1], trajectory, event_strip=not has_alliance)
+    if narrow:
+        for ax in axes:
+            ax.set_title(textwrap.fill(ax.get_title(loc="left"), 34), loc="left")
     marker_handles = _draw_markers(axes, trajectory)
     sessions = trajectory.session_numbers
     if sessions:
         axes[-1].set_xlim(min(sessions) - 0.5, max(sessions) + 0.5)
-    axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6 if narrow else 12))
     axes[-1].set_xlabel("Session")
-    for i, ax in enumerate(axes):
-        handles, _labels = ax.get_legend_handles_labels()
-        if i == 0:
-            handles = [*handles, *marker_handles]
-        if handles:
-            ax.legend(
-                handles=handles,
-                loc="upper left",
-                bbox_to_anchor=(1.01, 1.0),
-                frameon=False,
-                handlelength=2.6,
-            )
+    # One legend under the panels (never beside them, where it would take a phone's width).
+    handles: list[Any] = []
+    seen: set[str] = set()
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in seen:
+                seen.add(label)
+                handles.append(handle)
+    handles.extend(marker_handles)
+    if handles:
+        columns = 2 if narrow else 3
+        rows = _legend_rows(len(handles), columns)
+        fig.set_figheight(fig.get_figheight() + 0.2 * rows)
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=columns,
+            frameon=False,
+            handlelength=2.2 if narrow else 2.6,
+            fontsize=7 if narrow else 8,
+        )
     return fig
 
 
@@ -446,31 +502,43 @@ def _accessible(svg: str, *, title: str, description: str, id_stem: str) -> str:
     return head + children + svg[head_end:]
 
 
-def render_trajectory_svg(trajectory: Trajectory) -> str:
+def render_trajectory_svg(trajectory: Trajectory, *, narrow: bool = False) -> str:
     """The trajectory chart as an SVG string, ready to inline in HTML or the PDF.
+
+    ``narrow`` draws it for a phone: the same content on a figure 3.7 inches wide (370 px),
+    fewer session ticks, the legend in two columns under the panels.
 
     Alliance lines (goals, tasks, bond, overall; each partner's in couples work) sit on the top
     panel with the rupture and repair events; outcome measures, their cut-offs and the expected
     recovery band on the bottom panel. The same trajectory always gives the same bytes.
     """
-    salt = _salt(trajectory)
-    with _RENDER_LOCK, matplotlib.rc_context({**_RC, "svg.hashsalt": salt}):
-        fig = _build_figure(trajectory)
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "Bordin"})
-        fig.clear()
-    return _accessible(
-        buffer.getvalue(),
-        title=trajectory.title,
-        description=describe_trajectory(trajectory),
-        id_stem=salt,
-    )
+    salt = _salt(trajectory) + ("-narrow" if narrow else "")
+    with _RENDER_LOCK:
+        drawn = _DRAWN.get(salt)
+        if drawn is not None:
+            _DRAWN.move_to_end(salt)
+            return drawn
+        with _matplotlib().rc_context({**_RC, "svg.hashsalt": salt}):
+            fig = _build_figure(trajectory, narrow=narrow)
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "Bordin"})
+            fig.clear()
+        drawn = _accessible(
+            buffer.getvalue(),
+            title=trajectory.title,
+            description=describe_trajectory(trajectory),
+            id_stem=salt,
+        )
+        _DRAWN[salt] = drawn
+        while len(_DRAWN) > CACHED_CHARTS:
+            _DRAWN.popitem(last=False)
+    return drawn
 
 
-def render_trajectory_png(trajectory: Trajectory, *, dpi: int = 110) -> bytes:
+def render_trajectory_png(trajectory: Trajectory, *, dpi: int = 110, narrow: bool = False) -> bytes:
     """The same chart as PNG (for previews and e-mail; the SVG is the accessible original)."""
-    with _RENDER_LOCK, matplotlib.rc_context(_RC):
-        fig = _build_figure(trajectory)
+    with _RENDER_LOCK, _matplotlib().rc_context(_RC):
+        fig = _build_figure(trajectory, narrow=narrow)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
         fig.clear()

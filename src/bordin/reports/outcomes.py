@@ -26,14 +26,9 @@ import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
-from scipy import stats
-from statsmodels.regression.mixed_linear_model import MixedLM
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
+from bordin.domain.alliance.explanations import measure_name
 from bordin.domain.errors import FieldError, InvalidInput
 
 RECOVERED = "recovered"
@@ -55,7 +50,11 @@ CLASSIFICATIONS: tuple[str, ...] = (
     INSUFFICIENT_DATA,
 )
 
-Array = NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -266,6 +265,8 @@ def _validate(records: Sequence[OutcomeRecord]) -> None:
 
 def wilson_rate(label: str, count: int, denominator: int, denominator_label: str) -> Rate:
     """``count`` of ``denominator`` with a Wilson 95% interval (statsmodels proportion_confint)."""
+    from statsmodels.stats.proportion import proportion_confint
+
     if denominator <= 0:
         return Rate(label, count, 0, denominator_label, None, None, None)
     lower, upper = proportion_confint(count, denominator, alpha=0.05, method="wilson")
@@ -348,6 +349,8 @@ def _prepare(records: Sequence[OutcomeRecord]) -> _Prepared:
     ``intake_severity`` when every record has one, else as the intake standardised within its
     instrument.
     """
+    import numpy as np
+
     usable = [r for r in records if r.improvement is not None]
     by_instrument: dict[str, list[OutcomeRecord]] = {}
     for r in usable:
@@ -361,12 +364,19 @@ def _prepare(records: Sequence[OutcomeRecord]) -> _Prepared:
             scale[instrument] = (float(intakes.mean()), sd)
         else:
             notes.append(
-                f"{instrument}: {len(group)} episode(s) with no spread in intake scores, "
-                "left out of the adjusted analyses."
+                f"{measure_name(instrument)}: every client started with the same score "
+                f"({len(group)} {'client' if len(group) == 1 else 'clients'}), so this measure "
+                "is left out of the adjusted analyses."
             )
     kept = tuple(r for r in usable if r.instrument_id in scale)
     single = len(scale) == 1
-    unit = f"{next(iter(scale))} points" if single else "intake SDs" if scale else "points"
+    unit = (
+        f"{measure_name(next(iter(scale)))} points"
+        if single
+        else "intake SDs"
+        if scale
+        else "points"
+    )
     improvement = np.array(
         [(r.improvement or 0.0) / (1.0 if single else scale[r.instrument_id][1]) for r in kept],
         dtype=float,
@@ -383,6 +393,8 @@ def _prepare(records: Sequence[OutcomeRecord]) -> _Prepared:
 
 def _design(prepared: _Prepared, *extra: Array) -> Array:
     """Intercept, the extra columns, intake, and one dummy per instrument beyond the first."""
+    import numpy as np
+
     columns: list[Array] = [np.ones(len(prepared.records)), *extra, prepared.intake]
     for instrument in prepared.instruments[1:]:
         columns.append(
@@ -396,6 +408,8 @@ def _design(prepared: _Prepared, *extra: Array) -> Array:
 
 def fisher_ci(r: float, n: int, *, level: float = 0.95) -> tuple[float, float]:
     """Confidence interval for a correlation by Fisher's z transform (needs n >= 4)."""
+    from scipy import stats
+
     if n < 4:
         raise ValueError("a Fisher z interval needs at least 4 pairs")
     r = min(max(r, -0.999999), 0.999999)
@@ -405,14 +419,27 @@ def fisher_ci(r: float, n: int, *, level: float = 0.95) -> tuple[float, float]:
 
 
 def _zscore(values: Array) -> Array:
+    import numpy as np
+
     sd = float(values.std(ddof=1))
     centred = np.asarray(values - values.mean(), dtype=float)
     return centred / sd if sd > 0 else centred
 
 
+#: What a practice reads when the mixed model's fit was unstable (a library warning was raised).
+UNSTABLE_FIT = (
+    "Too few clients and therapists to estimate this reliably: the model could not pin down how "
+    "much therapists' clients differ, so read the figure as a rough guide only."
+)
+
+
 def _fit_mixed_model(
     prepared: _Prepared, alliance: Array, groups: Sequence[str]
 ) -> MixedModelResult:
+    import numpy as np
+    from statsmodels.regression.mixed_linear_model import MixedLM
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
     exog = _design(prepared, _zscore(alliance))
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
@@ -433,10 +460,11 @@ def _fit_mixed_model(
             raise np.linalg.LinAlgError(str(failure))
     therapist_variance = float(np.asarray(fit.cov_re)[0, 0])
     caught: list[str] = []
-    for w in seen:
-        message = str(w.message).splitlines()[0]
-        if issubclass(w.category, ConvergenceWarning) and message not in caught:
-            caught.append(message)
+    # The library's own warnings ("the MLE may be on the boundary of the parameter space", "the
+    # Hessian matrix ... is not positive definite") are not for clinicians: any of them means
+    # the fit is unstable, said once in plain words.
+    if not bool(fit.converged) or any(issubclass(w.category, ConvergenceWarning) for w in seen):
+        caught.append(UNSTABLE_FIT)
     if therapist_variance < 1e-8:
         caught.append(
             "The between-therapist variance was estimated at zero: in these data therapists' "
@@ -475,6 +503,9 @@ def alliance_outcome_association(
     [+ instrument], random intercept per therapist), because clients of one therapist are not
     independent (Del Re et al. 2012).
     """
+    import numpy as np
+    from scipy import stats
+
     _validate(records)
     with_alliance = [r for r in records if r.early_alliance is not None]
     prepared = _prepare(with_alliance)
@@ -571,6 +602,9 @@ def therapist_comparison(
     from the pooled residual SD and the t distribution. The result is ordered by display name
     (then id), never by the estimate: see the module docstring for why there is no league table.
     """
+    import numpy as np
+    from scipy import stats
+
     _validate(records)
     names: dict[str, str] = dict(display_names or {})
     prepared = _prepare(records)
@@ -602,8 +636,8 @@ def therapist_comparison(
         name = names.get(t, t)
         if k < min_episodes:
             note = (
-                f"{k} finished episode(s); at least {min_episodes} are needed before an "
-                "estimate says more than chance."
+                f"{k} finished {'episode' if k == 1 else 'episodes'}; at least {min_episodes} "
+                "are needed before an estimate says more than chance."
             )
             estimates.append(TherapistEstimate(t, name, k, None, None, None, None, unit, note))
             continue

@@ -30,8 +30,7 @@ from bordin.reports.trajectory import (
     Series,
     Trajectory,
     describe_trajectory,
-    trajectory_columns,
-    trajectory_table,
+    trajectory_data_table,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -94,6 +93,33 @@ class SupervisionReportData:
     practice_name: str = ""
     deliberate_practice_goal: str = ""
     scope: Literal["therapist", "client"] = "therapist"
+
+
+#: Signal levels summarised in one line on a client's page rather than listed (any case).
+ROUTINE_LEVELS = ("routine", "Routine", "green", "Green")
+#: Signal levels that give a client their own page in the report.
+CONCERN_SEVERITIES = frozenset({"urgent", "high", "red", "amber"})
+
+
+def is_of_concern(section: ClientSection) -> bool:
+    """A client gets their own page when something in the period needs the conversation: an
+    urgent or high signal, or a rupture that is still open or was not repaired. The rest
+    (routine signals, repaired ruptures) appear in the caseload table only, with their counts."""
+    return any(s.severity.lower() in CONCERN_SEVERITIES for s in section.signals) or any(
+        r.status in ("open", "unrepaired") for r in section.ruptures
+    )
+
+
+def clients_of_concern(data: SupervisionReportData) -> tuple[ClientSection, ...]:
+    """The clients who get their own page (in a one-client report, that client always)."""
+    if data.scope == "client":
+        return data.clients
+    return tuple(c for c in data.clients if is_of_concern(c))
+
+
+def long_date(day: dt.date) -> str:
+    """The report's one date format: "2 November 2026"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def single_client_report(data: SupervisionReportData, client_key: str) -> SupervisionReportData:
@@ -213,6 +239,8 @@ class _RenderedClient:
     alliance_sparkline: Markup
     outcome_sparkline: Markup
     rupture_summary: str
+    #: Has its own page (a client of concern); otherwise a row in the caseload table only.
+    detailed: bool = True
 
 
 def _rupture_summary(ruptures: Sequence[RuptureEntry]) -> str:
@@ -228,16 +256,33 @@ def _rupture_summary(ruptures: Sequence[RuptureEntry]) -> str:
 
 
 def _render_client(section: ClientSection) -> _RenderedClient:
+    table = trajectory_data_table(section.trajectory, day=long_date)
     return _RenderedClient(
         section=section,
         chart=Markup(render_trajectory_svg(section.trajectory)),
         description=describe_trajectory(section.trajectory),
-        columns=trajectory_columns(section.trajectory),
-        rows=trajectory_table(section.trajectory),
+        columns=list(table.headers),
+        rows=[dict(zip(table.headers, row, strict=True)) for row in table.rows],
         prompts=client_prompts(section),
         alliance_sparkline=_sparkline(section.trajectory, "alliance"),
         outcome_sparkline=_sparkline(section.trajectory, "outcome"),
         rupture_summary=_rupture_summary(section.ruptures),
+    )
+
+
+def _listed_client(section: ClientSection) -> _RenderedClient:
+    """A client with nothing to discuss in the period: the caseload row only (no chart drawn)."""
+    return _RenderedClient(
+        section=section,
+        chart=Markup(""),
+        description="",
+        columns=[],
+        rows=[],
+        prompts=[],
+        alliance_sparkline=_sparkline(section.trajectory, "alliance"),
+        outcome_sparkline=_sparkline(section.trajectory, "outcome"),
+        rupture_summary=_rupture_summary(section.ruptures),
+        detailed=False,
     )
 
 
@@ -272,19 +317,25 @@ def _environment() -> Environment:
     )
     env.filters["cell"] = _cell
     env.filters["cssstr"] = _css_string
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.filters["longdate"] = long_date
+    env.filters["longtime"] = lambda t: f"{long_date(t.date())}, {t:%H:%M}"
     return env
 
 
 def render_supervision_report_html(data: SupervisionReportData) -> str:
     """The report as a standalone HTML document (print CSS included)."""
-    clients: Sequence[_RenderedClient] = [_render_client(c) for c in data.clients]
+    concern = {id(c) for c in clients_of_concern(data)}
+    clients: Sequence[_RenderedClient] = [
+        _render_client(c) if id(c) in concern else _listed_client(c) for c in data.clients
+    ]
     template = _environment().get_template("supervision_report.html")
     return template.render(
         data=data,
         clients=clients,
+        detailed=[c for c in clients if c.detailed],
         privacy_notice=PRIVACY_NOTICE,
         caseload_prompts=CASELOAD_PROMPTS,
+        routine_levels=ROUTINE_LEVELS,
         practice_prompts=PRACTICE_PROMPTS,
     )
 

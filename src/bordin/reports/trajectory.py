@@ -20,7 +20,7 @@ Vocabulary:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -378,9 +378,57 @@ def trajectory_table(trajectory: Trajectory) -> list[dict[str, object]]:
             row[s.display_label] = values.get((number, s.display_label))
         if band is not None:
             lo_hi = band_at.get(number)
-            row["expected_lower"] = lo_hi[0] if lo_hi else None
-            row["expected_upper"] = lo_hi[1] if lo_hi else None
+            row["expected_lower"] = round(lo_hi[0], 1) if lo_hi else None
+            row["expected_upper"] = round(lo_hi[1], 1) if lo_hi else None
         events = [m.display_label for m in trajectory.markers if m.session_number == number]
         row["events"] = "; ".join(events)
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """The data table as people read it: plain headings and numbers as the measures give them.
+
+    :func:`trajectory_table` keeps the machine columns (``expected_lower``, ISO dates) for the
+    CSV; this is what the page and the PDF show beside the chart.
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def trajectory_data_table(
+    trajectory: Trajectory, *, day: Callable[[dt.date], str] | None = None
+) -> DataTable:
+    """Headings in words ("Session", "Date", each measure's name, "Expected range", "What
+    happened"), dates as "06 Jan 2025" (or as ``day`` writes them), scores as the measure
+    reports them (9, or 7.5: never more than one decimal), the expected range as "16–22",
+    blanks where nothing was rated."""
+    raw = trajectory_table(trajectory)
+    labels = [s.display_label for s in trajectory.series]
+    band = trajectory.expected_band is not None
+    headers = ["Session", "Date", *labels]
+    if band:
+        headers.append("Expected range")
+    headers.append("What happened")
+    rows: list[tuple[str, ...]] = []
+    for row in raw:
+        date = row["date"]
+        written = ""
+        if isinstance(date, str):
+            when = dt.date.fromisoformat(date)
+            written = day(when) if day else when.strftime("%d %b %Y")
+        cells = [str(row["session"]), written]
+        cells.extend(_cell(row[label]) for label in labels)
+        if band:
+            lower, upper = row["expected_lower"], row["expected_upper"]
+            known = lower is not None and upper is not None
+            cells.append(f"{_cell(lower)}–{_cell(upper)}" if known else "")
+        cells.append(str(row["events"] or ""))
+        rows.append(tuple(cells))
+    return DataTable(tuple(headers), tuple(rows))
+
+
+def _cell(value: object) -> str:
+    return _fmt(float(value)) if isinstance(value, (int, float)) else ""

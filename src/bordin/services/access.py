@@ -10,7 +10,14 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from bordin.domain.access import Actor, ClientCare, Role, may_edit_clinical, may_read_clinical
+from bordin.domain.access import (
+    Actor,
+    ClientCare,
+    Role,
+    may_edit_clinical,
+    may_export_subject_access,
+    may_read_clinical,
+)
 from bordin.domain.errors import NotFound
 from bordin.services import audit
 from bordin.services.audit import Origin
@@ -61,6 +68,17 @@ def get_client_for_user(
     )
     client = db.get(ClientRow, client_id)
     assert client is not None
+    return client
+
+
+def get_client_for_subject_access(db: Session, actor: Actor, client_id: int) -> ClientRow:
+    """The client, if ``actor`` may export everything held about them; else NotFound.
+    The caller audits the export itself (with its format) once it is built."""
+    client = db.get(ClientRow, client_id)
+    if client is None or not may_export_subject_access(
+        actor, client_id=client.id, client_practice_id=client.practice_id
+    ):
+        raise NotFound("client not found")
     return client
 
 

@@ -11,6 +11,10 @@ An alert is a notice to one member of staff (``AlertRow``): it is always shown i
 
 Delivery can fail. A failed email leaves ``emailed_at`` empty so that the next call tries again;
 the alert itself is already stored and visible in the app whatever happens to the email.
+
+What an alert says names the client and may quote them, so it is encrypted at rest
+(``summary_encrypted``, and the phrases under ``detail["evidence"]``); :class:`ShownAlert` is
+an alert with its words decrypted, for the pages.
 """
 
 from __future__ import annotations
@@ -22,27 +26,42 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, select, update
+from sqlalchemy import CursorResult, Result, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor
 from bordin.domain.errors import NotFound
+from bordin.domain.text import shorten_at_sentence
 from bordin.notify.base import DeliveryError, Message
 from bordin.services import audit
+from bordin.services.audit import Origin
 from bordin.services.runtime import Runtime
-from bordin.storage.tables import AlertRow, ClientRow, EpisodeRow, SignalRow, UserRow
+from bordin.storage.database import insert_later
+from bordin.storage.tables import (
+    AlertRow,
+    ClientRow,
+    EpisodeRow,
+    ParticipantRow,
+    SignalRow,
+    UserRow,
+)
 
 log = logging.getLogger("bordin.alerts")
 
 SEVERITIES = ("urgent", "high", "routine")
 
+#: The longest summary kept; a longer one is shortened at a sentence end, never inside one.
+SUMMARY_LIMIT = 500
+
 #: Plain names for alert kinds, used in digests (never with client details).
 KIND_NAMES = {
     "crisis": "urgent: crisis in a client's words",
     "risk_item": "urgent: risk item endorsed",
+    "risk_review": "possible risk: please read today",
     "misalignment": "something did not land for a client",
     "concern": "new concern for the clinical lead",
     "signal": "new signal",
+    "booking": "a session booked, moved or cancelled",
 }
 
 
@@ -70,18 +89,63 @@ def raise_alert(
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {SEVERITIES}")
     alert = AlertRow(
-        recipient_user_id=recipient_user_id,
-        client_id=client_id,
-        kind=kind,
-        severity=severity,
-        summary=summary[:300],
-        link=link,
-        created_at=rt.now(),
-        detail=detail or {},
+        **_values(rt, recipient_user_id, kind, severity, summary, client_id, link, detail)
     )
     db.add(alert)
     db.flush()
     return alert
+
+
+def queue_alert(
+    db: Session,
+    rt: Runtime,
+    *,
+    recipient_user_id: int,
+    kind: str,
+    severity: str,
+    summary: str,
+    client_id: int | None = None,
+    link: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """:func:`raise_alert` for a caller that does not need the row back: no ORM object and no
+    flush; the row goes in with the session's next statement or its commit (same transaction).
+    For hot paths (a client's submission); anything not ``urgent`` only, as urgent alerts are
+    looked up by the caller to be emailed."""
+    if severity not in SEVERITIES or severity == "urgent":
+        raise ValueError(f"severity must be one of {SEVERITIES[1:]}")
+    insert_later(
+        db,
+        cast(Table, AlertRow.__table__),
+        _values(rt, recipient_user_id, kind, severity, summary, client_id, link, detail),
+    )
+
+
+def _values(
+    rt: Runtime,
+    recipient_user_id: int,
+    kind: str,
+    severity: str,
+    summary: str,
+    client_id: int | None,
+    link: str | None,
+    detail: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A new alert's columns, its summary encrypted (whole sentences, up to the limit)."""
+    return {
+        "recipient_user_id": recipient_user_id,
+        "client_id": client_id,
+        "kind": kind,
+        "severity": severity,
+        "summary_encrypted": rt.cipher.encrypt(shorten_at_sentence(summary, SUMMARY_LIMIT)),
+        "link": link,
+        "created_at": rt.now(),
+        "read_at": None,
+        "emailed_at": None,
+        "in_digest": False,
+        "detail": detail or {},
+        "acknowledged_at": None,
+    }
 
 
 def clinical_leads(db: Session, practice_id: int) -> list[UserRow]:
@@ -322,11 +386,116 @@ def send_daily_digest(db: Session, rt: Runtime, *, now: datetime) -> DigestOutco
     return DigestOutcome(sent_to=tuple(sent_to), failed=tuple(failed), alerts_included=included)
 
 
-def alerts_for(db: Session, *, actor: Actor, limit: int = 200) -> list[AlertRow]:
-    """The signed-in person's own alerts: unread first, newest first."""
+@dataclass(frozen=True)
+class ShownAlert:
+    """One alert as its recipient sees it, with its words decrypted."""
+
+    id: int
+    kind: str
+    severity: str
+    summary: str
+    evidence: tuple[str, ...]
+    repair_prompts: tuple[str, ...]
+    client_id: int | None
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
+    acknowledged_at: datetime | None
+    #: The rest of the alert's detail (ids, explanations), with ``evidence`` decrypted.
+    detail: dict[str, Any]
+    #: Who the alert is about, as the recipient knows them (None when about no one client).
+    client_name: str | None = None
+    #: In couples work, which partner ("Partner A"); None for individual work.
+    partner: str | None = None
+
+
+def _sealed(value: object) -> list[object]:
+    """Sealed phrases stored under a detail key (a client's own words are never stored plain)."""
+    return list(value) if isinstance(value, list) else []
+
+
+def shown(
+    rt: Runtime, alert: AlertRow, *, client_name: str | None = None, partner: str | None = None
+) -> ShownAlert:
+    """Decrypt an alert's words for its recipient's page."""
+    detail = alert.detail or {}
+    return ShownAlert(
+        id=alert.id,
+        kind=alert.kind,
+        severity=alert.severity,
+        summary=rt.cipher.decrypt(alert.summary_encrypted) or "",
+        evidence=tuple(rt.cipher.open_phrases(detail.get("evidence"))),
+        repair_prompts=tuple(str(p) for p in detail.get("repair_prompts") or ()),
+        client_id=alert.client_id,
+        link=alert.link,
+        created_at=alert.created_at,
+        read_at=alert.read_at,
+        acknowledged_at=alert.acknowledged_at,
+        detail={
+            **detail,
+            "evidence": list(rt.cipher.open_phrases(detail.get("evidence"))),
+            "note": " ".join(rt.cipher.open_phrases(_sealed(detail.get("note")))),
+        },
+        client_name=client_name,
+        partner=partner,
+    )
+
+
+def _urgency_then_newest(alert: AlertRow) -> tuple[int, float, int]:
+    rank = SEVERITIES.index(alert.severity) if alert.severity in SEVERITIES else len(SEVERITIES)
+    return (rank, -alert.created_at.timestamp(), -alert.id)
+
+
+def _who(db: Session, rows: Sequence[AlertRow]) -> dict[int, tuple[str, str | None]]:
+    """Each alerted client's name, and their partner label where the alert's episode is a couple's.
+
+    The partner label comes from the episode the alert names (``detail["episode_id"]``), or
+    else from the client's couple episode, if they are in one.
+    """
+    client_ids = {a.client_id for a in rows if a.client_id is not None}
+    if not client_ids:
+        return {}
+    names: dict[int, str] = {
+        client_id: name
+        for client_id, name in db.execute(
+            select(ClientRow.id, ClientRow.display_name).where(ClientRow.id.in_(client_ids))
+        )
+    }
+    couples: dict[tuple[int, int], str] = {}
+    latest: dict[int, str] = {}
+    for client_id, episode_id, label in db.execute(
+        select(ParticipantRow.client_id, ParticipantRow.episode_id, ParticipantRow.label)
+        .join(EpisodeRow, EpisodeRow.id == ParticipantRow.episode_id)
+        .where(ParticipantRow.client_id.in_(client_ids), EpisodeRow.kind == "couple")
+        .order_by(ParticipantRow.episode_id)
+    ):
+        couples[(client_id, episode_id)] = label
+        latest[client_id] = label
+    who: dict[int, tuple[str, str | None]] = {}
+    for alert in rows:
+        if alert.client_id is None or alert.client_id not in names:
+            continue
+        named = (alert.detail or {}).get("episode_id")
+        partner = (
+            couples.get((alert.client_id, named))
+            if isinstance(named, int)
+            else latest.get(alert.client_id)
+        )
+        who[alert.id] = (names[alert.client_id], partner)
+    return who
+
+
+def alerts_for(
+    db: Session, rt: Runtime, *, actor: Actor, origin: Origin | None = None, limit: int = 200
+) -> list[ShownAlert]:
+    """The signed-in person's own alerts: unread first, then most urgent, then newest.
+
+    They name clients and say what happened, so the view is audited: one event for the page,
+    naming the clients shown (not one per client).
+    """
     if actor.user_id is None:
         return []
-    return list(
+    rows = list(
         db.scalars(
             select(AlertRow)
             .where(AlertRow.recipient_user_id == actor.user_id)
@@ -334,17 +503,38 @@ def alerts_for(db: Session, *, actor: Actor, limit: int = 200) -> list[AlertRow]
             .limit(limit)
         )
     )
+    rows.sort(key=lambda a: (a.read_at is not None, *_urgency_then_newest(a)))
+    audit.record_page_view(
+        db,
+        actor=actor,
+        entity="alerts",
+        client_ids=[a.client_id for a in rows if a.client_id is not None],
+        origin=origin,
+        at=rt.now(),
+    )
+    db.commit()
+    who = _who(db, rows)
+    return [
+        shown(
+            rt,
+            a,
+            client_name=who.get(a.id, (None, None))[0],
+            partner=who.get(a.id, (None, None))[1],
+        )
+        for a in rows
+    ]
 
 
 def unread_count(db: Session, *, actor: Actor) -> int:
     if actor.user_id is None:
         return 0
-    return len(
-        db.scalars(
-            select(AlertRow.id).where(
-                AlertRow.recipient_user_id == actor.user_id, AlertRow.read_at.is_(None)
-            )
-        ).all()
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(AlertRow)
+            .where(AlertRow.recipient_user_id == actor.user_id, AlertRow.read_at.is_(None))
+        )
+        or 0
     )
 
 

@@ -18,16 +18,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor, Role, may_read_concerns
+from bordin.domain.concern_severity import concern_severity, severity_rank
 from bordin.domain.crisis import LOCALES
 from bordin.domain.errors import FieldError, InvalidInput, NotFound
 from bordin.services import alerts as alert_service
-from bordin.services import audit, triage_bridge
+from bordin.services import audit, limits, triage_bridge
 from bordin.services.audit import Origin
 from bordin.services.feedback_form import CONCERN_FIELD, CONCERN_MAX, check_text
 from bordin.services.feedback_links import FeedbackLinkUnavailable, find_link
 from bordin.services.runtime import Runtime
+from bordin.services.triage_practice_model import model_for_practice
 from bordin.services.users import actor_for_client
 from bordin.storage.tables import (
+    AlertRow,
     AppointmentRow,
     ClientRow,
     ConcernRow,
@@ -38,6 +41,14 @@ from bordin.storage.tables import (
 )
 
 log = logging.getLogger("bordin.concerns")
+
+#: What a client is told when they have sent many concerns in an hour (crisis help stays on the
+#: page, and a concern that reads as a crisis is never refused).
+TOO_MANY_CONCERNS = (
+    "You have sent several concerns in the last hour, and the practice has them all. Please "
+    "wait an hour before sending another. If you need help now, the crisis lines on this page "
+    "are there for you."
+)
 
 #: A repeated identical concern within this window is the same concern (double submit).
 DUPLICATE_WINDOW = timedelta(minutes=30)
@@ -90,13 +101,17 @@ def raise_concern(
     client. The text is encrypted; the clinical lead(s) get an in-app alert without the text. If
     the text reads as a crisis, the lead(s) are alerted urgently and the client is shown crisis
     help first. An identical concern sent twice (a refresh) is stored once.
+
+    A link may raise :data:`~bordin.services.limits.CONCERNS_PER_LINK` concerns an hour and a
+    client :data:`~bordin.services.limits.CONCERNS_PER_CLIENT`; past that RateLimited, except for
+    a text that reads as a crisis, which is always stored and reaches the clinical lead.
     """
     clean, problem = check_text(CONCERN_FIELD, text, limit=CONCERN_MAX)
     if problem:
         raise InvalidInput(problem)
     if clean is None:
         raise InvalidInput(FieldError(CONCERN_FIELD, "Please tell us what your concern is."))
-    client, therapist_id = _who(db, rt, token=token, actor=actor)
+    client, therapist_id, link_id = _who(db, rt, token=token, actor=actor)
     practice = db.get(PracticeRow, client.practice_id)
     assert practice is not None
     now = rt.now()
@@ -111,8 +126,16 @@ def raise_concern(
             return ConcernReceipt(
                 earlier.id, earlier.category == "crisis", True, complaint_route(practice)
             )
-    verdict = triage_bridge.classify(clean)
+    model = model_for_practice(db, rt, client.practice_id)
+    verdict = triage_bridge.classify(clean, model=model)
     crisis = verdict.crisis
+    # A possible risk (risk review) is read by the lead at once, like a crisis, and the client is
+    # shown crisis help; the concern is stored as a concern.
+    urgent_read = crisis or verdict.risk_review
+    budgets = [(f"concern:client:{client.id}", limits.CONCERNS_PER_CLIENT)]
+    if link_id is not None:
+        budgets.append((f"concern:link:{link_id}", limits.CONCERNS_PER_LINK))
+    limits.spend(db, rt, budgets, message=TOO_MANY_CONCERNS, force=urgent_read)
     concern = ConcernRow(
         practice_id=client.practice_id,
         client_id=client.id,
@@ -121,7 +144,7 @@ def raise_concern(
         received_at=now,
         text_encrypted=rt.cipher.encrypt(clean),
         category="crisis" if crisis else "concern",
-        evidence=list(verdict.evidence),
+        evidence=rt.cipher.seal_phrases(verdict.evidence),
     )
     db.add(concern)
     db.flush()
@@ -136,11 +159,11 @@ def raise_concern(
         origin=origin,
         at=now,
     )
-    urgent = notify_leads(db, rt, concern=concern, client=client, crisis=crisis)
+    urgent = notify_leads(db, rt, concern=concern, client=client, crisis=urgent_read)
     db.commit()
     if urgent:
         _email_quietly(db, rt, urgent)
-    return ConcernReceipt(concern.id, crisis, False, complaint_route(practice))
+    return ConcernReceipt(concern.id, urgent_read, False, complaint_route(practice))
 
 
 def notify_leads(
@@ -170,10 +193,9 @@ def notify_leads(
             kind="crisis" if crisis else "concern",
             severity="urgent" if crisis else "high",
             summary=(
-                f"A concern raised by client {client.pseudonym} reads as a possible crisis. "
-                "Please read it now."
+                "A concern this client raised reads as a possible crisis. Please read it now."
                 if crisis
-                else f"New concern from client {client.pseudonym} for the clinical lead."
+                else "This client raised a new concern for the clinical lead."
             ),
             client_id=client.id,
             link=f"/concerns#concern-{concern.id}",
@@ -186,8 +208,8 @@ def notify_leads(
 
 def _who(
     db: Session, rt: Runtime, *, token: str | None, actor: Actor | None
-) -> tuple[ClientRow, int | None]:
-    """The client raising the concern and the therapist it is probably about."""
+) -> tuple[ClientRow, int | None, int | None]:
+    """The client raising the concern, the therapist it is probably about, and the link used."""
     if token is not None:
         link = find_link(db, token)
         if link.expires_at <= rt.now():
@@ -196,7 +218,7 @@ def _who(
         appointment = db.get(AppointmentRow, link.appointment_id)
         assert client is not None and appointment is not None
         episode = db.get(EpisodeRow, appointment.episode_id)
-        return client, episode.therapist_id if episode else None
+        return client, episode.therapist_id if episode else None, link.id
     if actor is None or actor.role is not Role.CLIENT or actor.client_id is None:
         raise NotFound("not found")
     client = db.get(ClientRow, actor.client_id)
@@ -209,7 +231,7 @@ def _who(
         .order_by(EpisodeRow.status != "active", EpisodeRow.started_on.desc())
         .limit(1)
     )
-    return client, therapist_id
+    return client, therapist_id, None
 
 
 def _email_quietly(db: Session, rt: Runtime, alert_ids: list[int]) -> None:
@@ -232,6 +254,12 @@ class ConcernView:
     client: ClientRow
     about: UserRow | None
     text: str
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def severity(self) -> str:
+        """``urgent``, ``high`` or ``routine`` (:mod:`bordin.domain.concern_severity`)."""
+        return concern_severity(self.concern.category)
 
 
 def concerns_for(
@@ -242,7 +270,8 @@ def concerns_for(
     include_handled: bool = True,
     origin: Origin | None = None,
 ) -> list[ConcernView]:
-    """Concerns for the clinical lead (NotFound for anyone else). Each read is audited."""
+    """Concerns for the clinical lead (NotFound for anyone else): open ones first, most
+    severe first, then newest. Each read is audited."""
     if not may_read_concerns(actor):
         raise NotFound("not found")
     query = select(ConcernRow).where(
@@ -259,7 +288,13 @@ def concerns_for(
         assert client is not None
         about = db.get(UserRow, concern.about_therapist_id) if concern.about_therapist_id else None
         views.append(
-            ConcernView(concern, client, about, rt.cipher.decrypt(concern.text_encrypted) or "")
+            ConcernView(
+                concern,
+                client,
+                about,
+                rt.cipher.decrypt(concern.text_encrypted) or "",
+                tuple(rt.cipher.open_phrases(concern.evidence)),
+            )
         )
         audit.record(
             db,
@@ -272,11 +307,23 @@ def concerns_for(
             at=rt.now(),
         )
     db.commit()
+    views.sort(
+        key=lambda v: (
+            v.concern.status != "open",
+            severity_rank(v.severity),
+            -v.concern.received_at.timestamp(),
+            -v.concern.id,
+        )
+    )
     return views
 
 
 def mark_handled(db: Session, rt: Runtime, *, actor: Actor, concern_id: int) -> ConcernRow:
-    """The clinical lead records that a concern has been dealt with."""
+    """The clinical lead records that a concern has been dealt with.
+
+    Their own unread alerts about it are marked read too: a handled concern needs no more of
+    their attention (other leads' alerts stay as they are, for them to read).
+    """
     if not may_read_concerns(actor):
         raise NotFound("not found")
     concern = db.get(ConcernRow, concern_id)
@@ -300,5 +347,14 @@ def mark_handled(db: Session, rt: Runtime, *, actor: Actor, concern_id: int) -> 
             at=rt.now(),
             detail={"status": "handled"},
         )
+    for alert in db.scalars(
+        select(AlertRow).where(
+            AlertRow.recipient_user_id == actor.user_id,
+            AlertRow.client_id == concern.client_id,
+            AlertRow.read_at.is_(None),
+        )
+    ):
+        if (alert.detail or {}).get("concern_id") == concern.id:
+            alert.read_at = rt.now()
     db.commit()
     return concern

@@ -1,6 +1,6 @@
 """Load the synthetic demo practice into the database through the ordinary services.
 
-The generator (``bordin.testing.demo_practice``) is pure; this loader stores what it made,
+The generator (``bordin.demo``) is pure; this loader stores what it made,
 so the demo exercises the same code paths as a real practice. Demo staff have no password:
 they sign in with the one-click buttons that only demo mode offers.
 """
@@ -8,23 +8,34 @@ they sign in with the one-click buttons that only demo mode offers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bordin.demo.model import DemoPractice
 from bordin.domain.triage import triage
 from bordin.services import practice as practice_service
+from bordin.services.alerts import alert_new_signals
 from bordin.services.measures import record_administration
 from bordin.services.runtime import Runtime
+from bordin.services.signals import recompute_practice
 from bordin.storage.tables import (
+    AppointmentRow,
     ClientRow,
     ConcernRow,
+    EpisodeRow,
     PracticeRow,
+    SignalRow,
     SubmissionRow,
     UserRow,
 )
-from bordin.testing.demo.model import DemoPractice
+
+#: Alerts older than this have been read and acknowledged by their recipient; newer ones wait.
+ALERTS_SEEN_AFTER = timedelta(days=14)
+#: Concerns older than this have been handled by the clinical lead, a few days after they came.
+CONCERNS_HANDLED_AFTER = timedelta(days=28)
+CONCERN_HANDLING_DAYS = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,7 @@ def load_demo_practice(db: Session, rt: Runtime, demo: DemoPractice) -> LoadSumm
             pseudonym=someone.client_id,
             locale="UK",
             preferred_language=someone.preferred_language,
-            is_demo=True,
+            is_demo=someone.offers_sign_in,
             consents=(
                 "session_feedback",
                 "email_contact",
@@ -169,7 +180,7 @@ def load_demo_practice(db: Session, rt: Runtime, demo: DemoPractice) -> LoadSumm
                     text_encrypted=rt.cipher.encrypt(said.text),
                     triage_category=verdict.category,
                     triage_severity=verdict.severity,
-                    triage_evidence=list(verdict.evidence),
+                    triage_evidence=rt.cipher.seal_phrases(verdict.evidence),
                     crisis_shown=verdict.category == "crisis",
                 )
                 db.add(submission)
@@ -185,7 +196,7 @@ def load_demo_practice(db: Session, rt: Runtime, demo: DemoPractice) -> LoadSumm
                             received_at=answered_at,
                             text_encrypted=rt.cipher.encrypt(said.text),
                             category="conduct",
-                            evidence=list(verdict.evidence),
+                            evidence=rt.cipher.seal_phrases(verdict.evidence),
                         )
                     )
         if item.status != "active" and item.end_date is not None:
@@ -209,6 +220,89 @@ def load_demo_practice(db: Session, rt: Runtime, demo: DemoPractice) -> LoadSumm
         episode_ids=episodes,
         client_ids={k: v.id for k, v in clients.items()},
     )
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    load: LoadSummary
+    signals: int
+    alerts: int
+
+
+def build_demo_practice(db: Session, rt: Runtime, demo: DemoPractice) -> BuildSummary:
+    """Load the demo practice, compute its signals, and give its alerts and concerns the age
+    they would have in a practice that has used Bordin all along (``bordin demo``,
+    ``bordin serve --demo`` and the tests that want the demo as people see it)."""
+    loaded = load_demo_practice(db, rt, demo)
+    signals, alerts = finish_demo_practice(db, rt, practice_id=loaded.practice_id)
+    return BuildSummary(load=loaded, signals=signals, alerts=alerts)
+
+
+def finish_demo_practice(db: Session, rt: Runtime, *, practice_id: int) -> tuple[int, int]:
+    """Signals, then alerts and concerns of a plausible age, for a loaded demo practice;
+    returns (signals, alerts)."""
+    signals = recompute_practice(db, rt, practice_id=practice_id)
+    alerts = _raise_alerts_as_they_came(db, rt, practice_id=practice_id)
+    _handle_old_concerns(db, rt, practice_id=practice_id)
+    db.commit()
+    return signals, alerts
+
+
+def _raise_alerts_as_they_came(db: Session, rt: Runtime, *, practice_id: int) -> int:
+    """Alerts for the open signals of active episodes, dated at the session that raised them.
+
+    Completed episodes' signals were dealt with while they ran, so they raise none. An alert
+    older than ``ALERTS_SEEN_AFTER`` has been read and acknowledged; newer ones are unread.
+    """
+    now = rt.now()
+    made = 0
+    active = db.scalars(
+        select(EpisodeRow.id)
+        .where(EpisodeRow.practice_id == practice_id, EpisodeRow.status == "active")
+        .order_by(EpisodeRow.id)
+    ).all()
+    for episode_id in active:
+        signals = list(
+            db.scalars(
+                select(SignalRow).where(SignalRow.episode_id == episode_id).order_by(SignalRow.id)
+            )
+        )
+        when = _session_times(db, episode_id)
+        for alert in alert_new_signals(db, rt, episode_id=episode_id, signals=signals):
+            made += 1
+            number = alert.detail.get("session_number")
+            raised = when.get(number, now) if isinstance(number, int) else now
+            alert.created_at = min(raised, now)
+            if now - alert.created_at > ALERTS_SEEN_AFTER:
+                alert.read_at = alert.created_at + timedelta(days=1)
+                alert.acknowledged_at = alert.created_at + timedelta(days=2)
+    return made
+
+
+def _session_times(db: Session, episode_id: int) -> dict[int, datetime]:
+    """When each appointment of an episode ended, by appointment number (as signals count)."""
+    rows = db.execute(
+        select(
+            AppointmentRow.number, AppointmentRow.starts_at, AppointmentRow.duration_minutes
+        ).where(AppointmentRow.episode_id == episode_id)
+    ).all()
+    return {number: starts_at + timedelta(minutes=minutes) for number, starts_at, minutes in rows}
+
+
+def _handle_old_concerns(db: Session, rt: Runtime, *, practice_id: int) -> None:
+    """Concerns older than ``CONCERNS_HANDLED_AFTER`` were handled by the clinical lead."""
+    lead = db.scalars(
+        select(UserRow).where(UserRow.practice_id == practice_id, UserRow.is_clinical_lead)
+    ).first()
+    cutoff = rt.now() - CONCERNS_HANDLED_AFTER
+    for concern in db.scalars(
+        select(ConcernRow).where(
+            ConcernRow.practice_id == practice_id, ConcernRow.received_at < cutoff
+        )
+    ):
+        concern.status = "handled"
+        concern.handled_by_user_id = lead.id if lead else None
+        concern.handled_at = concern.received_at + CONCERN_HANDLING_DAYS
 
 
 def demo_today(rt: Runtime) -> date:

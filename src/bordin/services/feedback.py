@@ -13,8 +13,10 @@ one transaction:
    a possible conduct concern → the clinical lead only (the therapist never sees the text);
    crisis, or an endorsed risk item (PHQ-9 item 9 > 0, CORE-10 item 6 > 0) → an urgent alert to
    the therapist *and* the clinical lead at once, and crisis help first on the thank-you page.
-5. **Recompute** the episode's signals (inside a savepoint, so that a fault there can never cost
-   the client their submission).
+5. **Queue** the episode's signal recompute in the durable job table (same transaction); the
+   worker coalesces queued episodes and recomputes them in batches (``services/worker.py``), so
+   a fault there can never cost the client their submission, and a crashed worker's batch is
+   run again when its lease runs out.
 6. **Commit**, and only then email urgent alerts. An email that fails is retried later; the
    submission is already safe.
 
@@ -23,22 +25,27 @@ one transaction:
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Insert, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import ReturningInsert
 
 from bordin.domain.access import Actor, Role
 from bordin.domain.crisis import CrisisLine
 from bordin.domain.errors import FieldError, InvalidInput
 from bordin.domain.instruments.registry import get_instrument
 from bordin.domain.instruments.scoring import Score
+from bordin.domain.measurement_schedule import MeasurementPolicy
+from bordin.domain.responsiveness import INSTRUMENT_ID as CULTURAL_CHECK
 from bordin.services import alerts as alert_service
-from bordin.services import audit, concerns, triage_bridge
-from bordin.services import signals as signal_service
+from bordin.services import audit, concerns, jobs, limits, triage_bridge
 from bordin.services.audit import Origin
 from bordin.services.crisis import lines_for_practice
 from bordin.services.feedback_form import (
@@ -48,24 +55,27 @@ from bordin.services.feedback_form import (
     TEXT_LABEL,
     TEXT_MAX,
     FormMeasure,
-    build_measures,
     check_answers,
     check_text,
+    measures_for_session,
 )
 from bordin.services.feedback_links import (
     FeedbackLinkUnavailable,
     IssuedLink,
     SendReport,
-    check_usable,
     find_link,
     issue_links,
     local_time,
     send_links,
     usable_link,
 )
+from bordin.services.measurement_plan import policy_from, record_risk_screens, screen_risks
 from bordin.services.practice import has_consent
+from bordin.services.responsiveness import alert_if_concern
 from bordin.services.runtime import Runtime
+from bordin.services.tokens import token_hash
 from bordin.services.triage_bridge import Verdict
+from bordin.services.triage_practice_model import active_model, active_model_id
 from bordin.services.users import SignedIn, start_client_session
 from bordin.storage.tables import (
     AdministrationRow,
@@ -73,10 +83,13 @@ from bordin.storage.tables import (
     AppointmentRow,
     ClientRow,
     ConcernRow,
+    ConsentRow,
     EpisodeRow,
     FeedbackLinkRow,
+    MeasurementScheduleRow,
     PracticeRow,
     SubmissionRow,
+    TriageModelRow,
 )
 
 __all__ = [
@@ -136,16 +149,117 @@ class _Context:
     appointment: AppointmentRow
     episode: EpisodeRow
     practice: PracticeRow
+    #: The client's current consents to session feedback and to seeing their own progress,
+    #: read with the rest (``None``: not read; ask the database).
+    feedback_consent: bool | None = None
+    progress_consent: bool | None = None
+    #: The practice's measurement schedule, read with the rest (``None``: not read).
+    policy: MeasurementPolicy | None = None
+    #: The practice's active retrained triage model (id, digest), read with the rest; ``None``:
+    #: it has none (the shipped model is used).
+    triage_model: tuple[int, str] | None = None
+    #: Whether the client shares their free text with their therapist, read with the rest.
+    shares_text: bool | None = None
+
+
+def _consent(purpose: str) -> Any:
+    return (
+        select(ConsentRow.id)
+        .where(
+            ConsentRow.client_id == ClientRow.id,
+            ConsentRow.purpose == purpose,
+            ConsentRow.revoked_at.is_(None),
+        )
+        .exists()
+    )
 
 
 def _context(db: Session, link: FeedbackLinkRow) -> _Context:
-    client = db.get(ClientRow, link.client_id)
-    appointment = db.get(AppointmentRow, link.appointment_id)
-    assert client is not None and appointment is not None
-    episode = db.get(EpisodeRow, appointment.episode_id)
-    practice = db.get(PracticeRow, client.practice_id)
-    assert episode is not None and practice is not None
-    return _Context(link, client, appointment, episode, practice)
+    """The link's client, session, episode and practice, and two consents: one query."""
+    row = db.execute(
+        _context_query(False),
+        {"appointment_id": link.appointment_id, "client_id": link.client_id},
+    ).one()
+    return _context_from(link, *row)
+
+
+def _link_and_context(db: Session, token: str) -> _Context:
+    """The link behind ``token`` with its context (:func:`_context`): one query instead of two.
+    ``FeedbackLinkUnavailable("unknown")`` when there is no such link."""
+    if not token or len(token) > 200:
+        raise FeedbackLinkUnavailable("unknown")
+    row = db.execute(_context_query(True), {"token_hash": token_hash(token)}).one_or_none()
+    if row is None:
+        return _context(db, find_link(db, token))  # raises "unknown"
+    return _context_from(*row)
+
+
+def _context_from(
+    link: FeedbackLinkRow,
+    client: ClientRow,
+    appointment: AppointmentRow,
+    episode: EpisodeRow,
+    practice: PracticeRow,
+    schedule: MeasurementScheduleRow | None,
+    model_id: int | None,
+    model_digest: str | None,
+    feedback_ok: object,
+    progress_ok: object,
+    shares_ok: object,
+) -> _Context:
+    return _Context(
+        link,
+        client,
+        appointment,
+        episode,
+        practice,
+        bool(feedback_ok),
+        bool(progress_ok),
+        policy_from(schedule),
+        None if model_id is None or model_digest is None else (model_id, model_digest),
+        bool(shares_ok),
+    )
+
+
+@functools.cache
+def _context_query(by_token: bool) -> Select[Any]:
+    """Built once: building this statement cost more CPU than running it, on every form.
+    ``by_token``: the link too, found by its token's hash; else by the link's own ids."""
+    columns = (
+        ClientRow,
+        AppointmentRow,
+        EpisodeRow,
+        PracticeRow,
+        MeasurementScheduleRow,
+        TriageModelRow.id,
+        TriageModelRow.sha256,
+        _consent("session_feedback"),
+        _consent("see_own_progress"),
+        _consent("share_free_text_with_therapist"),
+    )
+    if by_token:
+        query = (
+            select(FeedbackLinkRow, *columns)
+            .select_from(FeedbackLinkRow)
+            .join(ClientRow, ClientRow.id == FeedbackLinkRow.client_id)
+            .join(AppointmentRow, AppointmentRow.id == FeedbackLinkRow.appointment_id)
+            .where(FeedbackLinkRow.token_hash == bindparam("token_hash"))
+        )
+    else:
+        query = (
+            select(*columns)
+            .select_from(ClientRow)
+            .join(AppointmentRow, AppointmentRow.id == bindparam("appointment_id"))
+            .where(ClientRow.id == bindparam("client_id"))
+        )
+    return (
+        query.join(EpisodeRow, EpisodeRow.id == AppointmentRow.episode_id)
+        .join(PracticeRow, PracticeRow.id == ClientRow.practice_id)
+        .outerjoin(
+            MeasurementScheduleRow, MeasurementScheduleRow.practice_id == ClientRow.practice_id
+        )
+        .outerjoin(TriageModelRow, TriageModelRow.id == active_model_id())
+    )
 
 
 def _form(db: Session, rt: Runtime, ctx: _Context) -> FeedbackForm:
@@ -155,8 +269,20 @@ def _form(db: Session, rt: Runtime, ctx: _Context) -> FeedbackForm:
         session_starts_at=local_time(ctx.practice, ctx.appointment.starts_at),
         expires_at=local_time(ctx.practice, ctx.link.expires_at),
         is_couple=ctx.episode.kind == "couple",
-        measures=build_measures(db, ctx.practice),
+        measures=_due(db, ctx),
         crisis_lines=lines_for_practice(ctx.practice, rt),
+    )
+
+
+def _due(db: Session, ctx: _Context) -> tuple[FormMeasure, ...]:
+    """The measures due after this session (the practice's measurement schedule)."""
+    return measures_for_session(
+        db,
+        ctx.practice,
+        client_id=ctx.client.id,
+        episode=ctx.episode,
+        appointment=ctx.appointment,
+        policy=ctx.policy,
     )
 
 
@@ -193,12 +319,15 @@ def submit_feedback(
     ``FeedbackLinkUnavailable`` for an unknown, expired or withdrawn link. A link already used
     returns the stored result with ``duplicate=True``.
     """
-    link = find_link(db, token)
+    ctx = _link_and_context(db, token)
+    link = ctx.link
     if link.used_at is not None:
-        return _stored_result(db, rt, link)
-    link = check_usable(db, rt, link)
-    ctx = _context(db, link)
-    measures = build_measures(db, ctx.practice)
+        return _stored_result(db, rt, link, ctx)
+    if link.expires_at <= rt.now():
+        raise FeedbackLinkUnavailable("expired")
+    if not ctx.feedback_consent:
+        raise FeedbackLinkUnavailable("withdrawn")
+    measures = _due(db, ctx)
     checked = check_answers(measures, answers)
     errors = list(checked.errors)
     clean_text, problem = check_text(TEXT_FIELD, text, limit=TEXT_MAX)
@@ -211,39 +340,57 @@ def submit_feedback(
         raise InvalidInput(errors)
 
     now = rt.now()
-    claimed = alert_service.rowcount(
-        db.execute(
-            update(FeedbackLinkRow)
-            .where(FeedbackLinkRow.id == link.id, FeedbackLinkRow.used_at.is_(None))
-            .values(used_at=now)
-        )
-    )
+    claimed = alert_service.rowcount(db.execute(_claim_link(), {"link_id": link.id, "now": now}))
     if claimed != 1:  # another request claimed it first: theirs is the one stored
         db.rollback()
         return _stored_result(db, rt, find_link(db, token))
+    set_committed_value(link, "used_at", now)  # the loaded link says what the row now says
 
-    verdict = triage_bridge.classify(clean_text)
-    concern_verdict = triage_bridge.classify(clean_concern)
-    risks = _endorsed_risks(checked.scores)
-    submission = SubmissionRow(
-        link_id=link.id,
-        client_id=ctx.client.id,
-        appointment_id=ctx.appointment.id,
-        received_at=now,
-        text_encrypted=rt.cipher.encrypt(clean_text) if clean_text else None,
-        # A possible conduct concern is stored as such even when the same words also signal a
-        # crisis, so that the therapist concerned never sees the text (client_record, sessions).
-        triage_category=("conduct" if verdict.conduct else verdict.category)
-        if clean_text
-        else None,
-        triage_severity=verdict.severity if clean_text else None,
-        triage_evidence=list(verdict.evidence),
-        crisis_shown=bool(risks) or verdict.crisis or concern_verdict.crisis,
+    model = active_model(db, rt, *ctx.triage_model) if ctx.triage_model else None
+    verdict = triage_bridge.classify(clean_text, model=model)
+    concern_verdict = triage_bridge.classify(clean_concern, model=model)
+    risks = _endorsed_risks(checked.scores) + screen_risks(checked.screens)
+    text_encrypted = rt.cipher.encrypt(clean_text) if clean_text else None
+    # A possible conduct concern is stored as such even when the same words also signal a
+    # crisis, so that the therapist concerned never sees the text (client_record, sessions).
+    category = ("conduct" if verdict.conduct else verdict.category) if clean_text else None
+    crisis_shown = bool(
+        risks
+        or verdict.crisis
+        or verdict.risk_review
+        or concern_verdict.crisis
+        or concern_verdict.risk_review
     )
-    db.add(submission)
-    db.flush()
-    for result in checked.scores:
-        db.add(_administration(ctx, submission.id, result, now))
+    submission_id: int = db.execute(
+        _insert_submission(),
+        {
+            "link_id": link.id,
+            "client_id": ctx.client.id,
+            "appointment_id": ctx.appointment.id,
+            "received_at": now,
+            "text_encrypted": text_encrypted,
+            "triage_category": category,
+            "triage_severity": verdict.severity if clean_text else None,
+            "triage_evidence": rt.cipher.seal_phrases(verdict.evidence),
+            "triage_risk_review": verdict.risk_review if clean_text else False,
+            "crisis_shown": crisis_shown,
+        },
+    ).scalar_one()
+    submission = _Stored(submission_id, text_encrypted, category, crisis_shown)
+    if checked.scores:
+        db.execute(
+            _insert_administration(),
+            [_administration(ctx, submission.id, result, now) for result in checked.scores],
+        )
+    record_risk_screens(
+        db,
+        client_id=ctx.client.id,
+        episode_id=ctx.episode.id,
+        appointment_id=ctx.appointment.id,
+        submission_id=submission.id,
+        screens=checked.screens,
+        at=now,
+    )
     client_actor = Actor(
         practice_id=ctx.client.practice_id, role=Role.CLIENT, client_id=ctx.client.id
     )
@@ -272,34 +419,83 @@ def submit_feedback(
             clean_concern,
             concern_verdict,
             "concern_form",
-            urgent=concern_verdict.crisis,
+            urgent=concern_verdict.crisis or concern_verdict.risk_review,
         )
-    _recompute_signals(db, rt, ctx.episode.id)
+    # The signal recompute is the worker's: queued here, in the same transaction.
+    jobs.enqueue(
+        db,
+        kind="recompute",
+        key=f"recompute:{ctx.episode.id}",
+        run_at=now,
+        payload={"episode_id": ctx.episode.id},
+        again=True,
+        now=now,
+    )
+    if any(s.instrument_id == CULTURAL_CHECK for s in checked.scores):
+        db.flush()
+        alert_if_concern(db, rt, episode_id=ctx.episode.id, client_id=ctx.client.id)
     db.commit()
-    _email_urgent(db, rt, ctx.client.id)
-    return _result(db, rt, submission, ctx, duplicate=False)
+    # Only a submission that could have raised an urgent alert looks for one to email.
+    if risks or verdict.crisis or verdict.risk_review or concern_verdict.crisis:
+        _email_urgent(db, rt, ctx.client.id)
+    raised = bool(clean_concern) or verdict.conduct
+    return _result(db, rt, submission, ctx, duplicate=False, concern_raised=raised)
 
 
 def _administration(
     ctx: _Context, submission_id: int, result: Score, now: datetime
-) -> AdministrationRow:
-    return AdministrationRow(
-        client_id=ctx.client.id,
-        episode_id=ctx.episode.id,
-        appointment_id=ctx.appointment.id,
-        submission_id=submission_id,
-        instrument_id=result.instrument_id,
-        instrument_version=result.instrument_version,
-        answered_at=now,
-        answers=dict(result.item_values),
-        total=result.total,
-        subscales=dict(result.subscales),
-        band=result.band,
-        cutoff_exceeded=result.cutoff_exceeded,
-        risk_items=list(result.risk_items),
-        prorated=result.prorated,
-        source="feedback_link",
+) -> dict[str, object]:
+    return {
+        "client_id": ctx.client.id,
+        "episode_id": ctx.episode.id,
+        "appointment_id": ctx.appointment.id,
+        "submission_id": submission_id,
+        "instrument_id": result.instrument_id,
+        "instrument_version": result.instrument_version,
+        "answered_at": now,
+        "answers": dict(result.item_values),
+        "total": result.total,
+        "subscales": dict(result.subscales),
+        "band": result.band,
+        "cutoff_exceeded": result.cutoff_exceeded,
+        "risk_items": list(result.risk_items),
+        "prorated": result.prorated,
+        "source": "feedback_link",
+    }
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """The stored submission, as the rest of the request needs it (no ORM object: the row went
+    in as one prepared ``INSERT``)."""
+
+    id: int
+    text_encrypted: bytes | None
+    triage_category: str | None
+    crisis_shown: bool
+
+
+@functools.cache
+def _claim_link() -> Update:
+    """Built once, like the other statements of a submission: ``UPDATE ... WHERE used_at IS
+    NULL`` claims the link for exactly one request."""
+    links = cast(Table, FeedbackLinkRow.__table__)
+    return (
+        update(links)
+        .where(links.c.id == bindparam("link_id"), links.c.used_at.is_(None))
+        .values(used_at=bindparam("now"))
     )
+
+
+@functools.cache
+def _insert_submission() -> ReturningInsert[int]:
+    table = cast(Table, SubmissionRow.__table__)
+    return insert(table).returning(table.c.id)
+
+
+@functools.cache
+def _insert_administration() -> Insert:
+    return insert(cast(Table, AdministrationRow.__table__))
 
 
 def _endorsed_risks(scores: tuple[Score, ...]) -> list[str]:
@@ -323,7 +519,7 @@ def _route(
     db: Session,
     rt: Runtime,
     ctx: _Context,
-    submission: SubmissionRow,
+    submission: _Stored | SubmissionRow,
     verdict: Verdict,
     risks: list[str],
 ) -> None:
@@ -349,6 +545,7 @@ def _route(
         if not verdict.conduct:
             therapist_reasons.append(lead_reasons[-1])
     kind = "crisis" if verdict.crisis else "risk_item"
+    sealed = rt.cipher.seal_phrases(verdict.evidence)
     detail = {**base_detail, "risk_items": risks}
     if therapist_reasons:
         alert_service.raise_urgent(
@@ -361,7 +558,7 @@ def _route(
             + " and ".join(therapist_reasons)
             + ". Please contact them today.",
             link=f"/clients/{client.id}",
-            detail={**detail, "evidence": [] if verdict.conduct else list(verdict.evidence)},
+            detail={**detail, "evidence": [] if verdict.conduct else sealed},
         )
     if lead_reasons:
         leads = [lead.id for lead in alert_service.clinical_leads(db, episode.practice_id)]
@@ -377,12 +574,16 @@ def _route(
             + " and ".join(lead_reasons)
             + ". Please make sure someone contacts them today.",
             link=f"/clients/{client.id}",
-            detail={**detail, "evidence": list(verdict.evidence)},
+            detail={**detail, "evidence": sealed},
         )
+    if verdict.risk_review and not verdict.crisis:
+        _route_risk_review(db, rt, ctx, verdict, base_detail, f"after {session}, {who}")
     if verdict.category == "misalignment":
         # The client's own phrases go with the alert only if they share their words.
-        shared = has_consent(db, client.id, "share_free_text_with_therapist")
-        alert_service.raise_alert(
+        shared = ctx.shares_text
+        if shared is None:
+            shared = has_consent(db, client.id, "share_free_text_with_therapist")
+        alert_service.queue_alert(
             db,
             rt,
             recipient_user_id=episode.therapist_id,
@@ -393,8 +594,11 @@ def _route(
             link=_next_session_link(db, rt, ctx),
             detail={
                 **base_detail,
-                "evidence": list(verdict.evidence) if shared else [],
+                "evidence": sealed if shared else [],
                 "repair_prompts": list(verdict.repair_prompts),
+                # Cultural misattunement points the therapist to the client's chart of the
+                # Cultural Responsiveness Check (session page).
+                "subcategory": verdict.subcategory,
             },
         )
     if verdict.conduct:
@@ -403,11 +607,44 @@ def _route(
         _store_concern(db, rt, ctx, submission, text, verdict, "triage", urgent=False)
 
 
+def _route_risk_review(
+    db: Session,
+    rt: Runtime,
+    ctx: _Context,
+    verdict: Verdict,
+    base_detail: Mapping[str, object],
+    when_who: str,
+) -> None:
+    """Possible risk below the crisis threshold: the clinical lead (and the therapist, unless the
+    text raises a concern about them) are asked to read it today."""
+    episode, client = ctx.episode, ctx.client
+    leads = [lead.id for lead in alert_service.clinical_leads(db, episode.practice_id)]
+    if verdict.conduct:  # never the therapist concerned, even when they are a clinical lead
+        recipients = [lead for lead in leads if lead != episode.therapist_id]
+    else:
+        recipients = [episode.therapist_id, *leads]
+    alert_service.raise_urgent(
+        db,
+        rt,
+        recipient_ids=recipients,
+        kind="risk_review",
+        client_id=client.id,
+        summary=f"Possible risk: please read today. {when_who[0].upper()}{when_who[1:]} "
+        "wrote something that may signal risk, though it did not read as a clear crisis.",
+        link=f"/clients/{client.id}",
+        detail={
+            **base_detail,
+            "evidence": list(verdict.evidence),
+            "triage_class": "conduct" if verdict.conduct else verdict.category,
+        },
+    )
+
+
 def _store_concern(
     db: Session,
     rt: Runtime,
     ctx: _Context,
-    submission: SubmissionRow,
+    submission: _Stored | SubmissionRow,
     text: str,
     verdict: Verdict,
     source: str,
@@ -425,7 +662,7 @@ def _store_concern(
         received_at=rt.now(),
         text_encrypted=rt.cipher.encrypt(text),
         category="conduct" if source == "triage" else ("crisis" if crisis else "concern"),
-        evidence=list(verdict.evidence),
+        evidence=rt.cipher.seal_phrases(verdict.evidence),
     )
     db.add(concern)
     db.flush()
@@ -435,36 +672,25 @@ def _store_concern(
 
 def _next_session_link(db: Session, rt: Runtime, ctx: _Context) -> str:
     upcoming = db.scalar(
-        select(AppointmentRow.id)
-        .where(
-            AppointmentRow.episode_id == ctx.episode.id,
-            AppointmentRow.status == "scheduled",
-            AppointmentRow.starts_at >= rt.now() - timedelta(hours=1),
-        )
-        .order_by(AppointmentRow.starts_at)
-        .limit(1)
+        _next_session_query(),
+        {"episode_id": ctx.episode.id, "since": rt.now() - timedelta(hours=1)},
     )
     return f"/sessions/{upcoming}" if upcoming else f"/clients/{ctx.client.id}"
 
 
-def _recompute_signals(db: Session, rt: Runtime, episode_id: int) -> None:
-    """Re-evaluate the episode's signals in a savepoint: a fault there is logged and the
-    submission still stands (signals can be recomputed at any time; the client's words cannot
-    be asked for again)."""
-    try:
-        with db.begin_nested():
-            new = signal_service.recompute_episode(
-                db, rt, episode_id=episode_id, commit=False, alert=False
-            )
-            # Our own alerting: no email before the commit, and no second urgent alert for a
-            # risk this submission has already alerted on.
-            alert_service.alert_new_signals(db, rt, episode_id=episode_id, signals=new)
-    except Exception as error:
-        log.error(
-            "signals for episode %s not recomputed after a submission: %s",
-            episode_id,
-            type(error).__name__,
+@functools.cache
+def _next_session_query() -> Select[int]:
+    """Built once (a third of submissions ask, when the client's words read as misalignment)."""
+    return (
+        select(AppointmentRow.id)
+        .where(
+            AppointmentRow.episode_id == bindparam("episode_id"),
+            AppointmentRow.status == "scheduled",
+            AppointmentRow.starts_at >= bindparam("since"),
         )
+        .order_by(AppointmentRow.starts_at)
+        .limit(1)
+    )
 
 
 def _email_urgent(db: Session, rt: Runtime, client_id: int) -> None:
@@ -487,20 +713,34 @@ def _email_urgent(db: Session, rt: Runtime, client_id: int) -> None:
         log.error("urgent alert email failed after a submission: %s", type(error).__name__)
 
 
-def _stored_result(db: Session, rt: Runtime, link: FeedbackLinkRow) -> FeedbackResult:
+def _stored_result(
+    db: Session, rt: Runtime, link: FeedbackLinkRow, ctx: _Context | None = None
+) -> FeedbackResult:
     submission = db.scalar(select(SubmissionRow).where(SubmissionRow.link_id == link.id))
     if submission is None:
         raise FeedbackLinkUnavailable("used")
-    return _result(db, rt, submission, _context(db, link), duplicate=True)
+    return _result(db, rt, submission, ctx or _context(db, link), duplicate=True)
 
 
 def _result(
-    db: Session, rt: Runtime, submission: SubmissionRow, ctx: _Context, *, duplicate: bool
+    db: Session,
+    rt: Runtime,
+    submission: _Stored | SubmissionRow,
+    ctx: _Context,
+    *,
+    duplicate: bool,
+    concern_raised: bool | None = None,
 ) -> FeedbackResult:
-    concern_raised = (
-        db.scalar(select(ConcernRow.id).where(ConcernRow.submission_id == submission.id).limit(1))
-        is not None
-    )
+    if concern_raised is None:
+        concern_raised = (
+            db.scalar(
+                select(ConcernRow.id).where(ConcernRow.submission_id == submission.id).limit(1)
+            )
+            is not None
+        )
+    progress = ctx.progress_consent
+    if progress is None:
+        progress = has_consent(db, ctx.client.id, "see_own_progress")
     return FeedbackResult(
         submission_id=submission.id,
         crisis=submission.crisis_shown,
@@ -510,7 +750,7 @@ def _result(
         complaint_route=concerns.complaint_route(ctx.practice),
         crisis_lines=lines_for_practice(ctx.practice, rt),
         practice_name=ctx.practice.name,
-        progress_consented=has_consent(db, ctx.client.id, "see_own_progress"),
+        progress_consented=progress,
     )
 
 
@@ -527,4 +767,5 @@ def progress_session_from_link(db: Session, rt: Runtime, *, token: str, origin: 
         raise FeedbackLinkUnavailable("expired")
     client = db.get(ClientRow, link.client_id)
     assert client is not None
+    limits.spend_client_session(db, rt, client_id=client.id, feedback_link_id=link.id)
     return start_client_session(db, rt, client=client, origin=origin, hours=1)

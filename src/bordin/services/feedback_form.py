@@ -1,7 +1,8 @@
 """What the feedback form asks, and checking what comes back before anything is stored.
 
-The form holds the measures the practice configured (``PracticeRow.feedback_measures``; by
-default Bordin's own Session Alliance Check). Each item is labelled with, in order of preference:
+The form holds the measures the practice chose for this kind of episode and due at this session
+(``PracticeRow.measure_plan``, else ``feedback_measures``; by default Bordin's own Session
+Alliance Check). Each item is labelled with, in order of preference:
 
 1. wording the practice imported for that item (``ImportedWordingRow``), which it holds the
    licence for;
@@ -15,19 +16,24 @@ problem at once (one clear message per field) and returns the scores only if the
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from bordin.domain.errors import FieldError, InstrumentNotFound, InvalidResponses
 from bordin.domain.instruments.base import Instrument, Item
-from bordin.domain.instruments.registry import get_instrument
+from bordin.domain.instruments.registry import default_registry, get_instrument
 from bordin.domain.instruments.scoring import Score, score
-from bordin.storage.tables import ImportedWordingRow, PracticeRow
+from bordin.domain.measure_plan import stored_plan
+from bordin.domain.measurement_schedule import MeasurementPolicy
+from bordin.domain.text import clean_text
+from bordin.services.measurement_plan import MeasureDue, plan_session
+from bordin.storage.tables import AppointmentRow, EpisodeRow, ImportedWordingRow, PracticeRow
 
 log = logging.getLogger("bordin.feedback")
 
@@ -93,12 +99,23 @@ class FormMeasure:
     kind: str
     items: tuple[FormItem, ...]
     has_generic_labels: bool
+    #: Only the measure's risk item(s), asked on their own in a session the schedule skips it
+    #: (``services.measurement_plan``); answers are kept as risk screens, not scored.
+    screen_only: bool = False
 
 
-def configured_measures(practice: PracticeRow) -> tuple[Instrument, ...]:
-    """The practice's feedback measures that Bordin knows, in the configured order."""
+def configured_measures(
+    practice: PracticeRow, kind: str = "individual", session_number: int = 1
+) -> tuple[Instrument, ...]:
+    """The measures due at this session of this kind of episode, by the practice's plan
+    (``domain/measure_plan.py``; without one, its listed measures at every session)."""
     found: list[Instrument] = []
-    for instrument_id in practice.feedback_measures or DEFAULT_MEASURES:
+    plan = stored_plan(
+        practice.measure_plan,
+        [str(m) for m in practice.feedback_measures or DEFAULT_MEASURES],
+        known=default_registry().ids(),
+    )
+    for instrument_id in plan.due(kind, session_number):
         try:
             found.append(get_instrument(str(instrument_id)))
         except InstrumentNotFound:
@@ -108,24 +125,150 @@ def configured_measures(practice: PracticeRow) -> tuple[Instrument, ...]:
     return tuple(found)
 
 
-def build_measures(db: Session, practice: PracticeRow) -> tuple[FormMeasure, ...]:
-    """The measures as the client will see them, labelled as the module docstring says."""
-    measures = configured_measures(practice)
-    wording: dict[tuple[str, str], str] = {
-        (row.instrument_id, row.link_id): row.text
-        for row in db.scalars(
-            select(ImportedWordingRow).where(
-                ImportedWordingRow.practice_id == practice.id,
-                ImportedWordingRow.instrument_id.in_([m.id for m in measures]),
-            )
+#: Seconds a client takes per rated question, for the estimate the form shows: reading a
+#: question of about 12 words at 238 words a minute (Brysbaert 2019, the average silent
+#: reading rate of adults) is 3 s, plus 5 s allowed for thinking and tapping. How the figure was
+#: checked against the page is in docs/feedback.md ("How long the form takes").
+SECONDS_PER_QUESTION = 8
+
+
+@dataclass(frozen=True)
+class Burden:
+    """How many questions a form asks, and about how long it takes, in plain words."""
+
+    questions: int
+    seconds: int
+
+    @property
+    def wording(self) -> str:
+        if self.seconds <= 60:
+            return "under a minute"
+        minutes = -(-self.seconds // 60)
+        return f"about {minutes} minutes"
+
+
+def burden(measures: Sequence[FormMeasure]) -> Burden:
+    questions = sum(len(m.items) for m in measures)
+    return Burden(questions, questions * SECONDS_PER_QUESTION)
+
+
+def scheduled_measures(practice: PracticeRow, kind: str) -> tuple[tuple[Instrument, int], ...]:
+    """The practice's measures for this kind of episode, each with how often it comes round."""
+    plan = stored_plan(
+        practice.measure_plan,
+        [str(m) for m in practice.feedback_measures or DEFAULT_MEASURES],
+        known=default_registry().ids(),
+    )
+    found: list[tuple[Instrument, int]] = []
+    for scheduled in plan.for_kind(kind):
+        try:
+            found.append((get_instrument(scheduled.instrument), scheduled.every))
+        except InstrumentNotFound:
+            log.warning("practice %s lists unknown feedback measure; skipped", practice.id)
+    return tuple(found) or ((get_instrument(DEFAULT_MEASURES[0]), 1),)
+
+
+def worded_items(db: Session, practice_id: int) -> set[tuple[str, str]]:
+    """(instrument id, item link id) of every item whose wording the practice imported."""
+    return set(practice_wording(db, practice_id))
+
+
+def practice_wording(db: Session, practice_id: int) -> dict[tuple[str, str], str]:
+    """The wording the practice imported, by (instrument id, item link id): one query."""
+    return {
+        (instrument_id, link_id): text
+        for instrument_id, link_id, text in db.execute(
+            _wording_query(), {"practice_id": practice_id}
         )
     }
-    return tuple(_measure(instrument, wording) for instrument in measures)
+
+
+@functools.cache
+def _wording_query() -> Select[str, str, str]:
+    """Built once: every feedback form and submission asks."""
+    return select(
+        ImportedWordingRow.instrument_id, ImportedWordingRow.link_id, ImportedWordingRow.text
+    ).where(ImportedWordingRow.practice_id == bindparam("practice_id"))
+
+
+def has_client_wording(instrument: Instrument, worded: Collection[tuple[str, str]]) -> bool:
+    """Whether every scored item can be asked in words: the practice imported them, or the
+    measure ships its own (only Bordin's measures do). A validated questionnaire is asked as
+    published or not at all."""
+    return all(
+        item.text or (instrument.id, item.link_id) in worded for item in instrument.scored_items
+    )
+
+
+def askable(
+    db: Session,
+    practice_id: int,
+    scheduled: Sequence[tuple[Instrument, int]],
+    *,
+    worded: Collection[tuple[str, str]] | None = None,
+) -> tuple[tuple[Instrument, int], ...]:
+    """The scheduled measures the client can be asked: those without wording are left off the
+    form (the settings page says which, and how to import it). If none is left, Bordin's own
+    Session Alliance Check stands in, so the client always has a form. ``worded``: the
+    practice's imported items, when the caller has read them already."""
+    if worded is None:
+        worded = worded_items(db, practice_id)
+    kept = tuple((i, every) for i, every in scheduled if has_client_wording(i, worded))
+    return kept or ((get_instrument(DEFAULT_MEASURES[0]), 1),)
+
+
+def measures_for_session(
+    db: Session,
+    practice: PracticeRow,
+    *,
+    client_id: int,
+    episode: EpisodeRow,
+    appointment: AppointmentRow,
+    policy: MeasurementPolicy | None = None,
+) -> tuple[FormMeasure, ...]:
+    """The measures due for this client after this session: the practice's measures for the
+    kind of episode, by the measurement schedule (``services.measurement_plan``), with a
+    one-item risk screen standing in for an outcome measure that is not due. ``policy``: the
+    practice's schedule, when the caller has read it already."""
+    wording = practice_wording(db, practice.id)
+    scheduled = askable(
+        db, practice.id, scheduled_measures(practice, episode.kind), worded=wording.keys()
+    )
+    due = plan_session(
+        db,
+        practice_id=practice.id,
+        client_id=client_id,
+        episode_id=episode.id,
+        appointment=appointment,
+        measures=scheduled,
+        policy=policy,
+    )
+    chosen = [i for i, _ in scheduled if due[i.id].ask or due[i.id].screen_only]
+    if not chosen:  # never an empty form: the first measure stands
+        chosen = [scheduled[0][0]]
+        due[chosen[0].id] = MeasureDue(chosen[0].id, True, False, "never an empty form")
+    return _labelled(wording, tuple(chosen), due)
+
+
+def _labelled(
+    wording: Mapping[tuple[str, str], str],
+    measures: tuple[Instrument, ...],
+    due: Mapping[str, MeasureDue] | None,
+) -> tuple[FormMeasure, ...]:
+    built: list[FormMeasure] = []
+    for instrument in measures:
+        plan = due.get(instrument.id) if due is not None else None
+        if plan is None or plan.ask:
+            built.append(_measure(instrument, wording))
+        elif plan.screen_only:
+            built.append(_measure(instrument, wording, only=frozenset(instrument.risk_items)))
+    return tuple(built)
 
 
 def item_labels(db: Session, practice_id: int, instrument: Instrument) -> dict[str, str]:
-    """Each item's label for staff pages, by the same rule as the form (never shipped wording
-    of a licensed instrument: imported wording, the instrument's own, or "Question 3")."""
+    """Each item's label for staff pages: the wording the practice imported, the instrument's
+    own (only Bordin's measures ship it), else the item's short topic in Bordin's own words
+    ("sleep"); never a bare "Question 3"."""
     imported = dict(
         db.execute(
             select(ImportedWordingRow.link_id, ImportedWordingRow.text).where(
@@ -135,12 +278,23 @@ def item_labels(db: Session, practice_id: int, instrument: Instrument) -> dict[s
         ).all()
     )
     return {
-        item.link_id: imported.get(item.link_id) or item.text or f"Question {item.number}"
+        item.link_id: imported.get(item.link_id) or item.text or staff_item_label(item)
         for item in instrument.items
     }
 
 
-def _measure(instrument: Instrument, wording: Mapping[tuple[str, str], str]) -> FormMeasure:
+def staff_item_label(item: Item) -> str:
+    """An item without imported wording, as staff see it: its topic ("Sleep (item 3)")."""
+    if item.topic:
+        return f"{item.topic[0].upper()}{item.topic[1:]} (item {item.number})"
+    return f"Item {item.number}"
+
+
+def _measure(
+    instrument: Instrument,
+    wording: Mapping[tuple[str, str], str],
+    only: frozenset[str] | None = None,
+) -> FormMeasure:
     shown = [
         item
         for item in instrument.items
@@ -148,6 +302,8 @@ def _measure(instrument: Instrument, wording: Mapping[tuple[str, str], str]) -> 
     ]
     items: list[FormItem] = []
     for item in shown:
+        if only is not None and item.link_id not in only:
+            continue
         label = wording.get((instrument.id, item.link_id)) or item.text
         generic = label is None
         if label is None:
@@ -171,7 +327,7 @@ def _measure(instrument: Instrument, wording: Mapping[tuple[str, str], str]) -> 
                 min_value=item.min_value,
                 max_value=item.max_value,
                 step=item.step,
-                required=item.required,
+                required=item.required or only is not None,
                 generic=generic,
             )
         )
@@ -182,6 +338,7 @@ def _measure(instrument: Instrument, wording: Mapping[tuple[str, str], str]) -> 
         kind=instrument.kind,
         items=tuple(items),
         has_generic_labels=any(i.generic for i in items),
+        screen_only=only is not None,
     )
 
 
@@ -203,6 +360,8 @@ class CheckedAnswers:
 
     scores: tuple[Score, ...]
     errors: tuple[FieldError, ...]
+    #: One-item risk screens: (instrument id, item link id, answer).
+    screens: tuple[tuple[str, str, float], ...] = ()
 
 
 def check_answers(measures: Sequence[FormMeasure], raw: Mapping[str, object]) -> CheckedAnswers:
@@ -213,6 +372,7 @@ def check_answers(measures: Sequence[FormMeasure], raw: Mapping[str, object]) ->
     """
     errors: list[FieldError] = []
     scores: list[Score] = []
+    screens: list[tuple[str, str, float]] = []
     for measure in measures:
         instrument = get_instrument(measure.instrument_id)
         answers: dict[str, int | float | None] = {}
@@ -226,6 +386,13 @@ def check_answers(measures: Sequence[FormMeasure], raw: Mapping[str, object]) ->
         if measure_errors:
             errors.extend(measure_errors)
             continue
+        if measure.screen_only:
+            screens.extend(
+                (measure.instrument_id, link_id, float(value))
+                for link_id, value in answers.items()
+                if value is not None
+            )
+            continue
         try:
             scores.append(score(instrument, answers))
         except InvalidResponses as refused:
@@ -236,7 +403,7 @@ def check_answers(measures: Sequence[FormMeasure], raw: Mapping[str, object]) ->
                     else measure.instrument_id
                 )
                 errors.append(FieldError(field, _friendly(refusal.message)))
-    return CheckedAnswers(scores=tuple(scores), errors=tuple(errors))
+    return CheckedAnswers(scores=tuple(scores), errors=tuple(errors), screens=tuple(screens))
 
 
 def _read(item: FormItem, raw: object) -> tuple[int | float | None, str | None]:
@@ -274,10 +441,14 @@ def _friendly(message: str) -> str:
 def check_text(
     field: str, value: str | None, *, limit: int
 ) -> tuple[str | None, FieldError | None]:
-    """Trimmed text (``None`` if empty) and a problem if it is too long."""
+    """Cleaned, trimmed text (``None`` if empty) and a problem if it is too long.
+
+    Cleaning (``domain.text``) drops control characters such as NUL, so words that hold one
+    are still stored, triaged and routed like any others.
+    """
     if value is None:
         return None, None
-    text = value.replace("\r\n", "\n").strip()
+    text = clean_text(value).strip()
     if not text:
         return None, None
     if len(text) > limit:

@@ -5,7 +5,7 @@ Life of a link
 1. **Issued** (:func:`issue_links`) when a session is marked attended, for each client in the
    episode who consented to ``session_feedback``. In a couple each partner gets their own. The
    token is 256 random bits; only its SHA-256 hash is stored, and (client, session) is unique.
-   It expires ``feedback_link_hours`` after it is made.
+   It expires ``feedback_link_hours`` after the session ends (or after it is made, if later).
 2. **Sent** (:func:`send_links`) by email through the configured transport. ``sent_at`` is
    recorded only when the transport accepted the message. A link whose email failed stays
    unsent and is retried later; because the token was never delivered (and never stored), the
@@ -18,13 +18,14 @@ with a kind message that says what happened and what the client can do.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,10 +71,16 @@ def find_link(db: Session, token: str) -> FeedbackLinkRow:
     """The link behind ``token`` in any state, or ``FeedbackLinkUnavailable("unknown")``."""
     if not token or len(token) > 200:
         raise FeedbackLinkUnavailable("unknown")
-    link = db.scalar(select(FeedbackLinkRow).where(FeedbackLinkRow.token_hash == token_hash(token)))
+    link = db.scalar(_link_by_hash(), {"token_hash": token_hash(token)})
     if link is None:
         raise FeedbackLinkUnavailable("unknown")
     return link
+
+
+@functools.cache
+def _link_by_hash() -> Select[FeedbackLinkRow]:
+    """Built once (statement building costs more CPU than the lookup, on every form)."""
+    return select(FeedbackLinkRow).where(FeedbackLinkRow.token_hash == bindparam("token_hash"))
 
 
 def usable_link(db: Session, rt: Runtime, token: str) -> FeedbackLinkRow:
@@ -118,6 +125,7 @@ def issue_links(
         )
     )
     now = rt.now()
+    ended = appointment.starts_at + timedelta(minutes=appointment.duration_minutes)
     issued: list[IssuedLink] = []
     for client_id in participant_ids(db, appointment.episode_id):
         if client_id in have or not has_consent(db, client_id, "session_feedback"):
@@ -128,7 +136,7 @@ def issue_links(
             client_id=client_id,
             appointment_id=appointment_id,
             created_at=now,
-            expires_at=now + timedelta(hours=rt.settings.feedback_link_hours),
+            expires_at=max(now, ended) + timedelta(hours=rt.settings.feedback_link_hours),
         )
         try:
             with db.begin_nested():

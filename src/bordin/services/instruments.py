@@ -9,7 +9,6 @@ again whenever Bordin starts (:func:`load_custom_instruments`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from bordin.domain.errors import FieldError, InvalidImport
 from bordin.domain.instruments import apply_import, builtin_registry, default_registry
 from bordin.domain.instruments.importing import ImportSummary
 from bordin.domain.instruments.registry import Registry
+from bordin.interop.fhir.bounded_json import load_bounded_json
 from bordin.interop.fhir.questionnaire import read_questionnaire
 from bordin.services import audit
 from bordin.services.runtime import Runtime
@@ -28,10 +28,7 @@ from bordin.storage.tables import CustomInstrumentRow, ImportedWordingRow
 
 
 def _parse(raw: bytes, where: str) -> dict[str, Any]:
-    try:
-        value = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidImport([FieldError(where, f"is not JSON ({error})")]) from None
+    value = load_bounded_json(raw, field=where)
     if not isinstance(value, dict):
         raise InvalidImport([FieldError(where, "is not a JSON object")])
     return value
@@ -114,7 +111,11 @@ def import_questionnaire(
         detail={"action": summary.action, "url": summary.url},
     )
     db.commit()
-    apply_import(imported, default_registry())  # this process scores with it at once
+    if summary.action == "registered_custom":
+        # A custom instrument is scored by this process at once, as after a restart. Wording
+        # attached to a built-in instrument stays with the practice that imported it (it is read
+        # from ImportedWordingRow), so no other practice's form ever shows it.
+        apply_import(imported, default_registry())
     return summary
 
 

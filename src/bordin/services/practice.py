@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor
 from bordin.domain.errors import FieldError, InvalidInput, NotFound
+from bordin.domain.text import MAX_EMAIL, MAX_NAME, clean_line, name_problems
 from bordin.services import audit
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import (
@@ -32,6 +33,7 @@ CONSENT_PURPOSES = (
     "see_own_progress",  # seeing their own scores over time
     "share_free_text_with_therapist",  # free text goes to the therapist (not concerns)
     "research_export",  # pseudonymised data in research exports
+    "intake",  # keeping what they said at intake, to arrange their therapy
 )
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -45,10 +47,13 @@ def create_practice(
     timezone: str = "Europe/London",
     professional_body: str | None = None,
 ) -> PracticeRow:
-    if not name.strip():
+    name = clean_line(name)
+    if not name:
         raise InvalidInput("is required", field="name")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"is longer than {MAX_NAME} characters", field="name")
     practice = PracticeRow(
-        name=name.strip(),
+        name=name,
         locale=locale,
         timezone=timezone,
         created_at=rt.now(),
@@ -89,9 +94,10 @@ def add_client(
     commit: bool = True,
 ) -> ClientRow:
     errors: list[FieldError] = []
-    if not display_name.strip():
-        errors.append(FieldError("display_name", "is required"))
-    if email is not None and not EMAIL.match(email.strip()):
+    display_name = clean_line(display_name)
+    email = clean_line(email) if email is not None else None
+    errors += name_problems("display_name", display_name)
+    if email is not None and (len(email) > MAX_EMAIL or not EMAIL.match(email)):
         errors.append(FieldError("email", "is not an email address"))
     for purpose in consents:
         if purpose not in CONSENT_PURPOSES:
@@ -104,8 +110,8 @@ def add_client(
     client = ClientRow(
         practice_id=practice_id,
         pseudonym=pseudonym,
-        display_name=display_name.strip(),
-        email=email.strip() if email else None,
+        display_name=display_name,
+        email=email or None,
         phone=phone,
         locale=locale,
         preferred_language=preferred_language,
@@ -227,7 +233,11 @@ def schedule_appointment(
 def set_attendance(
     db: Session, rt: Runtime, *, actor: Actor, appointment_id: int, status: str
 ) -> AppointmentRow:
-    """Record whether a session happened (attended sessions get feedback links)."""
+    """Record whether a session happened; refused before it starts (``services/attendance.py``).
+
+    Attended sessions get feedback links after they end (a job); every change queues the
+    episode's signal recompute.
+    """
     if status not in APPOINTMENT_STATUSES:
         raise InvalidInput(f"must be one of {', '.join(APPOINTMENT_STATUSES)}", field="status")
     appointment = db.get(AppointmentRow, appointment_id)
@@ -237,7 +247,15 @@ def set_attendance(
     assert episode is not None
     if episode.therapist_id != actor.user_id:
         raise NotFound("session not found")
+    if status in ("attended", "no_show") and appointment.starts_at > rt.now():
+        raise InvalidInput(
+            "this session has not started yet: mark whether it took place once it has begun",
+            field="status",
+        )
     appointment.status = status
+    from bordin.services.attendance import after_attendance_change
+
+    after_attendance_change(db, rt, appointment=appointment)
     for client_id in participant_ids(db, episode.id):
         audit.record(
             db,
@@ -377,6 +395,7 @@ def configure_feedback_measures(
     practice = db.get(PracticeRow, practice_id)
     assert practice is not None
     practice.feedback_measures = list(measures)
+    practice.measure_plan = None  # the plain list, every session, replaces a chosen plan
     audit.record(
         db,
         actor=actor,

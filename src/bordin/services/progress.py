@@ -21,7 +21,7 @@ from bordin.domain.errors import InstrumentNotFound, LinkUnavailable, NotFound
 from bordin.domain.instruments.base import Instrument
 from bordin.domain.instruments.registry import get_instrument
 from bordin.notify.base import DeliveryError, Message
-from bordin.services import audit
+from bordin.services import audit, limits
 from bordin.services.alerts import rowcount
 from bordin.services.audit import Origin
 from bordin.services.crisis import lines_for_practice
@@ -72,6 +72,7 @@ class MeasureProgress:
     higher_is_better: bool
     points: tuple[Point, ...]
     sentences: tuple[str, ...]
+    score_min: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -174,23 +175,29 @@ def _measure(instrument: Instrument, points: tuple[Point, ...]) -> MeasureProgre
         else:
             improved = (change > 0) == better
             direction = "up" if change > 0 else "down"
-            sentences.append(
+            moved = (
                 f"Since your first score ({first:g}) it has gone {direction} by {abs(change):g} "
                 f"point{'s' if abs(change) != 1 else ''}"
-                + (", which is an improvement." if improved else ".")
             )
-            if instrument.reliable_change:
-                if abs(change) >= instrument.reliable_change:
-                    sentences.append(
-                        f"A change of {instrument.reliable_change:g} points or more is large "
-                        "enough to be more than everyday ups and downs."
+            reliable = instrument.reliable_change
+            if not reliable:
+                sentences.append(moved + (", which is an improvement." if improved else "."))
+            elif abs(change) >= reliable:
+                # Only a change at least as large as the reliable change is called one.
+                sentences.append(
+                    moved
+                    + (
+                        ": more than everyday ups and downs, a real improvement."
+                        if improved
+                        else ": more than everyday ups and downs, so please talk it over "
+                        "with your therapist."
                     )
-                else:
-                    sentences.append(
-                        f"Changes smaller than {instrument.reliable_change:g} points can be "
-                        "everyday ups and downs, so it is worth talking over with your "
-                        "therapist."
-                    )
+                )
+            else:
+                sentences.append(
+                    f"{moved}. Changes smaller than {reliable:g} points can be everyday ups "
+                    "and downs."
+                )
     else:
         sentences.append("As you answer after more sessions, you will see how it changes.")
     if instrument.kind == "alliance":
@@ -203,6 +210,7 @@ def _measure(instrument: Instrument, points: tuple[Point, ...]) -> MeasureProgre
         title=instrument.short_title or instrument.title,
         kind=instrument.kind,
         score_max=float(instrument.score_max),
+        score_min=float(instrument.score_min),
         higher_is_better=better,
         points=points,
         sentences=tuple(sentences),
@@ -221,7 +229,7 @@ def request_sign_in_link(db: Session, rt: Runtime, *, email: str, origin: Origin
     address = email.strip().lower()
     if not EMAIL.match(address) or len(address) > 254:
         return
-    key = f"magic:{address}"
+    key = limits.email_key(rt, address)
     since = rt.now() - timedelta(minutes=rt.settings.login_window_minutes)
     recent = (
         db.scalar(
@@ -307,4 +315,5 @@ def sign_in_with_link(db: Session, rt: Runtime, *, token: str, origin: Origin) -
         )
     client = db.get(ClientRow, link.client_id)
     assert client is not None
+    limits.spend_client_session(db, rt, client_id=client.id)
     return start_client_session(db, rt, client=client, origin=origin, hours=2)

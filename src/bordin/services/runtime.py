@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -33,23 +33,73 @@ class TextCipher:
         except InvalidToken:
             return None
 
+    def seal_bytes(self, content: bytes) -> bytes:
+        """Encrypt a file kept for a while (a prepared report's PDF)."""
+        return self._fernet.encrypt(content)
+
+    def open_bytes(self, token: bytes | None) -> bytes | None:
+        """The bytes :meth:`seal_bytes` encrypted; ``None`` if they do not open."""
+        if token is None:
+            return None
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken:
+            return None
+
+    def seal_phrases(self, phrases: Iterable[str]) -> list[str]:
+        """Encrypt each phrase into a text token, for JSON columns (matched triage phrases)."""
+        return [self._fernet.encrypt(p.encode("utf-8")).decode("ascii") for p in phrases]
+
+    def open_phrases(self, tokens: Iterable[object] | None) -> list[str]:
+        """The phrases :meth:`seal_phrases` encrypted; tokens that do not open are skipped."""
+        opened: list[str] = []
+        for token in tokens or ():
+            if isinstance(token, str):
+                text = self.decrypt(token.encode("ascii"))
+                if text is not None:
+                    opened.append(text)
+        return opened
+
 
 @dataclass
 class Runtime:
     settings: Settings
     transport: Transport
     now: Callable[[], datetime] = field(default=utc_now)
+    #: Where SMS goes (reminders). Unset: a log transport that sends nothing.
+    sms: Transport | None = None
     cipher: TextCipher = field(init=False)
 
     def __post_init__(self) -> None:
         self.cipher = TextCipher(self.settings.fernet_key())
+        if self.sms is None:
+            from bordin.notify.log import LogTransport
+
+            self.sms = LogTransport()
+
+    @property
+    def sms_transport(self) -> Transport:
+        """The SMS transport (always set after construction)."""
+        assert self.sms is not None
+        return self.sms
 
 
-def build_runtime(settings: Settings, *, transport: Transport | None = None) -> Runtime:
-    """Make the runtime for ``settings``, with the configured notification transport."""
+def build_runtime(
+    settings: Settings, *, transport: Transport | None = None, sms: Transport | None = None
+) -> Runtime:
+    """Make the runtime for ``settings``, with the configured email and SMS transports."""
+    from bordin.notify import build_sms_transport, build_transport
+
+    if sms is None:
+        token = settings.twilio_auth_token
+        sms = build_sms_transport(
+            settings.sms_transport,
+            account_sid=settings.twilio_account_sid,
+            auth_token=token.get_secret_value() if token else None,
+            sender=settings.twilio_from,
+            api_base=settings.twilio_api_base,
+        )
     if transport is None:
-        from bordin.notify import build_transport
-
         transport = build_transport(
             settings.notify_transport,
             host=settings.smtp_host,
@@ -59,4 +109,4 @@ def build_runtime(settings: Settings, *, transport: Transport | None = None) -> 
             password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
             starttls=settings.smtp_starttls,
         )
-    return Runtime(settings=settings, transport=transport)
+    return Runtime(settings=settings, transport=transport, sms=sms)

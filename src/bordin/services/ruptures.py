@@ -8,6 +8,7 @@ from bordin.domain.access import Actor
 from bordin.domain.alliance import log_problems
 from bordin.domain.alliance.history import RUPTURE_TYPES, TherapistRupture
 from bordin.domain.errors import FieldError, InvalidInput, NotFound
+from bordin.domain.text import clean_text
 from bordin.services import audit
 from bordin.services.access import require_client_for_edit
 from bordin.services.practice import participant_ids
@@ -50,6 +51,7 @@ def log_rupture(
         errors.append(FieldError("resolved", "choose yes, partly or no"))
     if client_id is not None and client_id not in clients:
         errors.append(FieldError("client", "is not in this episode"))
+    note = (clean_text(note).strip() or None) if note is not None else None
     if note is not None and len(note) > 4000:
         errors.append(FieldError("note", "is longer than 4,000 characters"))
     if not errors:

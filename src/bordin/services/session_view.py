@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 from bordin.domain.access import Actor
 from bordin.domain.errors import InstrumentNotFound, NotFound
 from bordin.domain.instruments.registry import get_instrument
+from bordin.reports.read.signal_display import grouped
 from bordin.services import audit
 from bordin.services.access import get_episode_for_user
+from bordin.services.alerts import ShownAlert, shown
 from bordin.services.audit import Origin
 from bordin.services.feedback_form import item_labels
 from bordin.services.runtime import Runtime
@@ -37,7 +39,17 @@ from bordin.storage.tables import (
 )
 
 OPEN_STATUSES = ("open", "active", "unrepaired")
-ALERT_KINDS = ("misalignment", "crisis", "risk_item")
+#: Which open signals come first on the session view: risk, then the alliance, then outcomes.
+_PRIORITY = {
+    "risk": 0,
+    "rupture": 1,
+    "rupture_unrepaired": 1,
+    "low_alliance": 1,
+    "split_alliance": 1,
+    "split_widening": 1,
+    "disengagement": 1,
+}
+ALERT_KINDS = ("misalignment", "crisis", "risk_item", "cultural", "fit_check")
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,15 @@ class ScoreLine:
     band: str | None
     risk_items: tuple[str, ...]
     drops: tuple[ItemDrop, ...]
+    #: The client's usual score on an alliance measure (mean of their earlier ratings).
+    usual: float | None = None
+    #: Each endorsed risk item in words ("Thoughts of self-harm (item 9): 1").
+    risk_labels: tuple[str, ...] = ()
+
+    @property
+    def from_usual(self) -> float | None:
+        """How far this rating is from the client's usual (negative = lower)."""
+        return None if self.usual is None else round(self.total - self.usual, 1)
 
 
 @dataclass(frozen=True)
@@ -75,6 +96,24 @@ class ClientLastTime:
     scores: tuple[ScoreLine, ...]
     text: str | None
     text_session: int | None
+
+    @property
+    def latest_session(self) -> int | None:
+        """The most recent session the client rated or wrote about."""
+        numbers = [s.session_number for s in self.scores if s.session_number is not None]
+        if self.text_session is not None:
+            numbers.append(self.text_session)
+        return max(numbers) if numbers else None
+
+    @property
+    def latest_scores(self) -> tuple[ScoreLine, ...]:
+        """The scores given in the latest session, alliance first."""
+        return tuple(s for s in self.scores if s.session_number == self.latest_session)
+
+    @property
+    def earlier_scores(self) -> tuple[ScoreLine, ...]:
+        """Measures last answered before the latest session."""
+        return tuple(s for s in self.scores if s.session_number != self.latest_session)
 
 
 @dataclass(frozen=True)
@@ -90,7 +129,8 @@ class SessionView:
     therapist_name: str
     clients: tuple[ClientLastTime, ...]
     signals: tuple[SignalRow, ...]
-    alerts: tuple[AlertRow, ...]
+    good_news: tuple[SignalRow, ...]
+    alerts: tuple[ShownAlert, ...]
     links: tuple[LinkState, ...]
     may_act: bool
     labels: dict[int, str]
@@ -144,7 +184,7 @@ def session_view(
             origin=origin,
             at=rt.now(),
         )
-    signals = tuple(
+    groups = grouped(
         db.scalars(
             select(SignalRow)
             .where(SignalRow.episode_id == episode.id, SignalRow.status.in_(OPEN_STATUSES))
@@ -155,9 +195,16 @@ def session_view(
             )
         )
     )
+    # Risk first, then the alliance, then outcomes; not yet discussed before discussed.
+    signals = tuple(
+        sorted(
+            groups.problems,
+            key=lambda s: (s.acknowledged_at is not None, _PRIORITY.get(s.type, 2)),
+        )
+    )
     client_ids = [c.id for _, c in participants]
     alerts = tuple(
-        a
+        shown(rt, a)
         for a in db.scalars(
             select(AlertRow)
             .where(
@@ -185,6 +232,7 @@ def session_view(
         therapist_name=therapist.display_name if therapist else "",
         clients=tuple(clients),
         signals=signals,
+        good_news=tuple(groups.good_news),
         alerts=alerts,
         links=links,
         may_act=actor.user_id == episode.therapist_id,
@@ -241,8 +289,16 @@ def _scores(
             else abs(change) >= instrument.reliable_change
         )
         drops: list[ItemDrop] = []
+        names = item_labels(db, episode.practice_id, instrument)
+        usual = None
+        if instrument.kind == "alliance" and len(history) > 1:
+            earlier = [float(a.total or 0) for _, a in history[:-1]]
+            usual = round(sum(earlier) / len(earlier), 1)
+        risk_labels = tuple(
+            f"{names.get(link, link)}: answered {_plain_number(latest.answers.get(link))}"
+            for link in (latest.risk_items or ())
+        )
         if before is not None:
-            names = item_labels(db, episode.practice_id, instrument)
             for item in instrument.scored_items:
                 now_v, then_v = latest.answers.get(item.link_id), before.answers.get(item.link_id)
                 if now_v is None or then_v is None:
@@ -265,10 +321,18 @@ def _scores(
                 band=latest.band,
                 risk_items=tuple(latest.risk_items or ()),
                 drops=tuple(drops),
+                usual=usual,
+                risk_labels=risk_labels,
             )
         )
     lines.sort(key=lambda line: (line.kind != "alliance", line.title))
     return tuple(lines)
+
+
+def _plain_number(value: object) -> str:
+    if isinstance(value, int | float):
+        return f"{float(value):g}"
+    return "?"
 
 
 def _last_words(
@@ -276,8 +340,8 @@ def _last_words(
 ) -> tuple[str | None, int | None]:
     """The client's most recent words for the therapist (never a conduct concern's).
 
-    Without the client's consent to share their words, only crisis words are shown (safety
-    comes first).
+    Without the client's consent to share their words, only crisis words and words flagged for
+    a risk review are shown (safety comes first).
     """
     from bordin.services.practice import has_consent
 
@@ -291,7 +355,8 @@ def _last_words(
             SubmissionRow.triage_category.is_distinct_from("conduct"),
         )
     ):
-        if not shared and submission.triage_category != "crisis":
+        urgent = submission.triage_category == "crisis" or submission.triage_risk_review
+        if not shared and not urgent:
             continue
         number = numbers[submission.appointment_id or -1]
         if number > upto or (latest is not None and number <= latest[0]):

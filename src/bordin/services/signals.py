@@ -16,22 +16,15 @@ acknowledgement survives either kind of recompute.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bordin.analytics.expected_recovery import (
-    DEFAULT_MAX_EPISODES,
-    DEFAULT_MIN_EPISODES,
-    fit_expected_recovery,
-)
 from bordin.domain.alliance import (
     EpisodeHistory,
     ExpectedRecoveryModel,
@@ -41,6 +34,7 @@ from bordin.domain.alliance import (
     registry_scale,
 )
 from bordin.domain.alliance.history import Attendance, Rating, RiskFlag, TherapistRupture
+from bordin.domain.text import shorten_at_sentence
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import (
     AdministrationRow,
@@ -65,6 +59,10 @@ def load_history(db: Session, episode_id: int, *, now: datetime) -> EpisodeHisto
 
 #: Episodes per query when many histories are loaded at once.
 _BATCH = 500
+#: The length of a signal's stored summary (its column).
+SUMMARY_LENGTH = 500
+#: The log's stored answer to "did it resolve?" as the signal rules read it.
+_RESOLVED: Mapping[str, bool | Literal["partly"]] = {"yes": True, "no": False, "partly": "partly"}
 
 
 def load_histories(
@@ -76,6 +74,26 @@ def load_histories(
     for start in range(0, len(ids), _BATCH):
         out.update(_load_batch(db, ids[start : start + _BATCH], now))
     return out
+
+
+def early_cancellation(appointment: AppointmentRow) -> bool:
+    """Cancelled with the practice's notice (booking recorded when, and it was not late).
+
+    Such a session is left out of the attendance the signals read: only no-shows and late
+    cancellations count towards disengagement. Cancellations without a recorded time (older
+    data, or marked by hand) still count, as they always did.
+    """
+    return (
+        appointment.status == "cancelled"
+        and appointment.cancelled_at is not None
+        and not appointment.late_cancellation
+    )
+
+
+#: The same rule in SQL, for the vectorised recompute (``ap`` is the appointments table).
+EARLY_CANCELLATION_SQL = (
+    "(ap.status = 'cancelled' AND ap.cancelled_at IS NOT NULL AND NOT ap.late_cancellation)"
+)
 
 
 def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, EpisodeHistory]:
@@ -93,6 +111,8 @@ def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, Episode
     }
     attendance: dict[int, list[Attendance]] = defaultdict(list)
     for a in sorted(appointments.values(), key=lambda a: (a.episode_id, a.number)):
+        if early_cancellation(a):
+            continue  # cancelled in good time: not a missed session (disengagement)
         if a.status != "scheduled" or a.starts_at <= now:
             attendance[a.episode_id].append(
                 Attendance(session_number=a.number, date=a.starts_at.date(), status=a.status)  # type: ignore[arg-type]
@@ -164,7 +184,7 @@ def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, Episode
                 client_id=str(r.client_id) if r.client_id else None,
                 markers=tuple(r.markers or ()),
                 strategies=tuple(r.strategies or ()),
-                resolved={"yes": True, "no": False}.get(r.resolved),
+                resolved=_RESOLVED.get(r.resolved),
                 log_id=str(r.id),
             )
         )
@@ -234,6 +254,13 @@ def _finite(value: object) -> object:
     return value
 
 
+def summary_of(sentence: str) -> str:
+    """A signal's stored summary: whole sentences up to the column's 500 characters (one
+    sentence longer than that, which the rules never write, is cut and marked)."""
+    kept = shorten_at_sentence(sentence, SUMMARY_LENGTH)
+    return kept if len(kept) <= SUMMARY_LENGTH else kept[: SUMMARY_LENGTH - 1] + "…"
+
+
 def explanation_json(explanation: Explanation, instrument_id: str | None) -> dict[str, Any]:
     """What a stored signal's ``explanation`` column holds."""
     return {
@@ -257,7 +284,7 @@ def _row(signal: Signal, episode_id: int, now: datetime) -> SignalRow:
         severity=signal.severity,
         status=signal.status,
         rule=explanation.rule[:60],
-        summary=explanation.sentence[:500],
+        summary=summary_of(explanation.sentence),
         explanation=explanation_json(explanation, signal.instrument_id),
         key=signal_key(signal),
         computed_at=now,
@@ -316,107 +343,6 @@ def store_signals(
     return new
 
 
-#: Completed episodes a measure needs before the practice's own expected-recovery model replaces
-#: the default one, and the most recent completed episodes a fit uses (see
-#: :mod:`bordin.analytics.expected_recovery`, where both are documented).
-FIT_MIN_EPISODES = DEFAULT_MIN_EPISODES
-FIT_MAX_EPISODES = DEFAULT_MAX_EPISODES
-
-
-def fit_samples(
-    ratings: pd.DataFrame, completed: pd.DataFrame, *, max_episodes: int = FIT_MAX_EPISODES
-) -> dict[str, pd.DataFrame]:
-    """Each outcome measure's fitting sample: its ratings in the most recent completed episodes.
-
-    ``completed`` lists the completed episodes (``episode_id``, ``ended_on``).
-    """
-    if ratings.empty or "completed" not in ratings.columns:
-        return {}
-    done = ratings[ratings["completed"] == 1]
-    if done.empty:
-        return {}
-    finished = completed[completed["episode_id"].isin(done["episode_id"].unique())]
-    finished = finished.assign(order=finished["ended_on"].fillna("").astype(str))
-    recent = finished.sort_values(["order", "episode_id"], ascending=False)["episode_id"]
-    done = done[done["episode_id"].isin(recent.head(max_episodes))]
-    samples: dict[str, pd.DataFrame] = {}
-    for instrument_id in sorted(str(i) for i in done["instrument"].unique()):
-        if registry_scale(instrument_id).kind == "outcome":
-            sample = done[done["instrument"] == instrument_id]
-            samples[instrument_id] = sample[["episode_id", "client_id", "session_number", "score"]]
-    return samples
-
-
-def sample_key(sample: pd.DataFrame, min_episodes: int) -> str:
-    """A fingerprint of a fitting sample (and the threshold), to refit only when it changes."""
-    ordered = sample.sort_values(["episode_id", "client_id", "session_number"], kind="stable")
-    hashed = pd.util.hash_pandas_object(ordered.reset_index(drop=True), index=False)
-    digest = hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:40]
-    return f"{len(ordered)}:{min_episodes}:{digest}"
-
-
-def refresh_recovery_models(
-    db: Session,
-    *,
-    practice_id: int,
-    ratings: pd.DataFrame,
-    completed: pd.DataFrame,
-    now: datetime,
-    min_episodes: int = FIT_MIN_EPISODES,
-) -> tuple[dict[str, ExpectedRecoveryModel], list[str]]:
-    """The practice's fitted models, refitting only the measures whose sample changed.
-
-    ``ratings`` is the whole-practice ratings table (with a ``completed`` column) and
-    ``completed`` the completed episodes (``episode_id``, ``ended_on``). Returns the models to
-    use and the measures that were (re)fitted now. A measure whose sample is too small (or whose
-    fit fails) has no stored model: the default applies.
-    """
-    stored = {
-        row.instrument_id: row
-        for row in db.scalars(
-            select(RecoveryModelRow).where(RecoveryModelRow.practice_id == practice_id)
-        )
-    }
-    samples = fit_samples(ratings, completed)
-    models: dict[str, ExpectedRecoveryModel] = {}
-    refitted: list[str] = []
-    for instrument_id, sample in samples.items():
-        key = sample_key(sample, min_episodes)
-        row = stored.pop(instrument_id, None)
-        if row is not None and row.sample_key == key:
-            models[instrument_id] = model_from_row(row)
-            continue
-        if row is not None:
-            db.delete(row)
-        refitted.append(instrument_id)
-        model = fit_expected_recovery(sample, instrument_id, min_episodes)
-        if model is None:
-            continue
-        models[instrument_id] = model
-        db.add(
-            RecoveryModelRow(
-                practice_id=practice_id,
-                instrument_id=instrument_id,
-                b0=model.b0,
-                b1=model.b1,
-                var_intercept=model.var_intercept,
-                var_slope=model.var_slope,
-                cov_intercept_slope=model.cov_intercept_slope,
-                var_residual=model.var_residual,
-                max_session=model.max_session,
-                n_episodes=model.n_episodes,
-                label=model.label[:120],
-                basis=model.basis[:300],
-                sample_key=key,
-                fitted_at=now,
-            )
-        )
-    for row in stored.values():  # measures with no completed episodes any more
-        db.delete(row)
-    db.flush()
-    return models, refitted
-
-
 def recompute_episode(
     db: Session, rt: Runtime, *, episode_id: int, commit: bool = True, alert: bool = True
 ) -> list[SignalRow]:
@@ -446,6 +372,43 @@ def recompute_episode(
             # Emailed only once the alerts are committed, so no email announces a rollback.
             send_urgent_now(db, rt, alert_ids=urgent)
     return new
+
+
+def recompute_episodes(db: Session, rt: Runtime, *, episode_ids: Sequence[int]) -> int:
+    """Recompute many episodes at once, with alerts, for the worker; returns new signals.
+
+    The worker coalesces the episodes that submissions queued (``recompute`` jobs) and calls
+    this once per batch: histories are loaded in a handful of queries per 500 episodes
+    (:func:`load_histories`), each practice's recovery models once. New signals become alerts;
+    urgent ones are emailed once the batch is committed.
+    """
+    now = rt.now()
+    histories = load_histories(db, episode_ids, now=now)
+    practices: dict[int, int] = {
+        episode_id: practice_id
+        for episode_id, practice_id in db.execute(
+            select(EpisodeRow.id, EpisodeRow.practice_id).where(EpisodeRow.id.in_(list(histories)))
+        )
+    }
+    models_by_practice = {
+        practice_id: load_recovery_models(db, practice_id)
+        for practice_id in set(practices.values())
+    }
+    from bordin.services.alerts import alert_new_signals, send_urgent_now
+
+    urgent: list[int] = []
+    raised = 0
+    for episode_id, history in histories.items():
+        models = models_by_practice[practices[episode_id]]
+        signals = evaluate_episode(history, now=now, recovery_models=models)
+        new = store_signals(db, rt, episode_id=episode_id, signals=signals)
+        raised += len(new)
+        made = alert_new_signals(db, rt, episode_id=episode_id, signals=new)
+        urgent.extend(a.id for a in made if a.severity == "urgent")
+    db.commit()
+    if urgent:
+        send_urgent_now(db, rt, alert_ids=urgent)
+    return raised
 
 
 def recompute_practice(db: Session, rt: Runtime, *, practice_id: int) -> int:

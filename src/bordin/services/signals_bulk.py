@@ -11,7 +11,7 @@ the same signals as running :func:`bordin.services.signals.recompute_episode` on
    the missed-sessions half of disengagement. On PostgreSQL through ``COPY (SELECT ...) TO
    STDOUT``.
 2. **Fit** the practice's own expected-recovery models when it has enough completed episodes
-   (:func:`bordin.services.signals.refresh_recovery_models`; refitted only when their sample
+   (:func:`bordin.services.recovery_fits.refresh_recovery_models`; refitted only when their sample
    changed), so the per-episode recompute after each submission uses the same curves.
 3. **Compute** with :func:`bordin.analytics.signals.bulk_signals`, and word every signal with the
    explanation builders the per-episode rules use. Episodes that need data the ratings table
@@ -19,16 +19,20 @@ the same signals as running :func:`bordin.services.signals.recompute_episode` on
    item the item values do not carry) go through the per-episode rules instead; they are few.
 4. **Write** all signals at once (``COPY`` on PostgreSQL, executemany elsewhere), replacing each
    episode's signals and keeping acknowledgements (and the time a signal was first raised,
-   while its status is unchanged) by signal key. No alerts: a whole-practice recompute is not
-   news.
+   while its status is unchanged) by signal key. On PostgreSQL only the episodes whose signals
+   differ from the stored ones (words compared by MD5 digest) are rewritten, and only their
+   words are sent. No alerts: a whole-practice recompute is not news.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import io
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -49,13 +53,14 @@ from bordin.domain.alliance import (
 from bordin.domain.alliance.scale import ALLIANCE_DIMENSIONS, ScaleFacts
 from bordin.domain.errors import NotFound
 from bordin.domain.instruments import all_instruments
+from bordin.services.recovery_fits import FIT_MIN_EPISODES, refresh_recovery_models
 from bordin.services.runtime import Runtime
 from bordin.services.signals import (
-    FIT_MIN_EPISODES,
+    EARLY_CANCELLATION_SQL,
     explanation_json,
     key_for,
     load_histories,
-    refresh_recovery_models,
+    summary_of,
     uncarried_risk_items,
 )
 from bordin.storage.tables import PracticeRow, SignalRow
@@ -194,6 +199,11 @@ def ratings_query(db: Session, *, practice_id: int, today: date) -> str:
     return _ratings_sql(_is_postgres(db), practice_id, today)
 
 
+def attendance_query(db: Session, *, practice_id: int, today: date) -> str:
+    """The SELECT that reads the appointments of the episodes that may be disengaging."""
+    return _attendance_sql(_is_postgres(db), practice_id, today, SignalConfig())
+
+
 def _attendance_sql(postgres: bool, practice_id: int, today: date, config: SignalConfig) -> str:
     """The appointments of the episodes that meet the attendance half of disengagement.
 
@@ -210,20 +220,32 @@ def _attendance_sql(postgres: bool, practice_id: int, today: date, config: Signa
         silence = f"{today_sql} - {last_attended}"
     else:
         silence = f"julianday({today_sql}) - julianday({last_attended})"
-    return (
-        "WITH past AS (SELECT ap.episode_id, ap.number, ap.status, "
-        f"{day} AS day, ROW_NUMBER() OVER (PARTITION BY ap.episode_id "
-        f"ORDER BY {day} DESC, ap.number DESC) AS back, "
+    missed = "SUM(CASE WHEN status IN ('cancelled', 'no_show') THEN 1 ELSE 0 END)"
+    ended = (
         f"CASE WHEN e.status <> 'active' AND (e.ended_on IS NULL OR e.ended_on <= {today_sql}) "
-        "THEN 1 ELSE 0 END AS ended "
+        "THEN 1 ELSE 0 END AS ended"
+    )
+    source = (
         "FROM appointments ap JOIN episodes e ON e.id = ap.episode_id "
         f"WHERE e.practice_id = {int(practice_id)} AND ap.status <> 'scheduled' "
-        f"AND {day} <= {today_sql}), "
+        f"AND NOT {EARLY_CANCELLATION_SQL} AND {day} <= {today_sql}"
+    )
+    silent = f"(MAX(ended) = 0 AND {silence} >= {int(config.disengagement_gap_days)})"
+    # ``maybe``: a cheap superset of the candidates without sorting every appointment (enough
+    # missed ones in all, not only among the last few; or silent), so that only the few
+    # episodes it keeps are numbered back from their latest appointment.
+    return (
+        f"WITH maybe AS (SELECT episode_id FROM (SELECT ap.episode_id, ap.status, "
+        f"{day} AS day, {ended} {source}) everything GROUP BY episode_id HAVING "
+        f"{missed} >= {int(config.disengagement_min_missed)} OR {silent}), "
+        "past AS (SELECT ap.episode_id, ap.number, ap.status, "
+        f"{day} AS day, ROW_NUMBER() OVER (PARTITION BY ap.episode_id "
+        f"ORDER BY {day} DESC, ap.number DESC) AS back, {ended} "
+        f"{source} AND ap.episode_id IN (SELECT episode_id FROM maybe)), "
         "candidates AS (SELECT episode_id FROM past GROUP BY episode_id HAVING "
         f"SUM(CASE WHEN back <= {int(config.disengagement_window)} "
         "AND status IN ('cancelled', 'no_show') THEN 1 ELSE 0 END) "
-        f">= {int(config.disengagement_min_missed)} "
-        f"OR (MAX(ended) = 0 AND {silence} >= {int(config.disengagement_gap_days)})) "
+        f">= {int(config.disengagement_min_missed)} OR {silent}) "
         "SELECT p.episode_id, p.number AS session_number, p.day AS date, "
         "p.status AS attendance FROM past p JOIN candidates c ON c.episode_id = p.episode_id"
     )
@@ -358,21 +380,20 @@ def _compute(
     now: datetime,
 ) -> list[tuple[Any, ...]]:
     today = now.date()
-    ratings = data.ratings
-    attendance = data.attendance
-    if data.special and not ratings.empty:
-        ratings = ratings[~ratings["episode_id"].isin(data.special)]
-    if data.special and not attendance.empty:
-        attendance = attendance[~attendance["episode_id"].isin(data.special)]
     rows: list[tuple[Any, ...]] = []
-    if not ratings.empty:
+    if not data.ratings.empty:
+        # Every episode's signals depend on its own rows alone, so the few episodes that take
+        # the per-episode path are left out of the (small) result rather than out of the
+        # (large) ratings table, which would copy every column of every rating.
         signals = bulk_signals(
-            ratings,
+            data.ratings,
             now=today,
             recovery_models=models,
             details=True,
-            attendance=attendance,
+            attendance=data.attendance,
         )
+        if data.special and not signals.empty:
+            signals = signals[~signals["episode_id"].isin(data.special)].reset_index(drop=True)
         rows.extend(_bulk_rows(signals, explain_rows(signals)))
     for episode_id, history in sorted(load_histories(db, sorted(data.special), now=now).items()):
         rows.extend(
@@ -385,7 +406,7 @@ def _compute(
 # Writing
 
 
-_ENCODE = json.JSONEncoder(allow_nan=False, separators=(",", ":")).encode
+_ENCODE = json.JSONEncoder(check_circular=False, allow_nan=False, separators=(",", ":")).encode
 
 
 def _json_text(explanation: Explanation, instrument_id: str | None) -> str:
@@ -406,79 +427,157 @@ def _json_text(explanation: Explanation, instrument_id: str | None) -> str:
         return _ENCODE(explanation_json(explanation, instrument_id))
 
 
+#: The staged rows: their order and place in the episode, the columns that identify a signal,
+#: and an MD5 digest of the summary and of the explanation text in place of the words.
+_STAGE_COLUMNS = (
+    "seq",
+    "place",
+    "episode_id",
+    "client_id",
+    "session_number",
+    "type",
+    "severity",
+    "status",
+    "rule",
+    "key",
+    "summary_md5",
+    "explanation_md5",
+)
+
+# The columns that make two stored signals the same, besides the words (compared by digest)
+# and the times and acknowledgement (which carry over by key).
+_SAME = (
+    "client_id",
+    "session_number",
+    "type",
+    "severity",
+    "status",
+    "rule",
+    "key",
+)
+
+
+def _md5(value: str) -> str:
+    """The hexadecimal MD5 of ``value`` in UTF-8: what PostgreSQL's ``md5()`` gives for it."""
+    return hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()
+
+
+def _staged(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Per new signal: (episode, client, session, type, severity, status, rule, summary,
+    explanation text, key), in the order the rows come."""
+    out: list[tuple[Any, ...]] = []
+    for episode_id, client_id, session, kind, severity, status, instrument, x in rows:
+        out.append(
+            (
+                episode_id,
+                client_id,
+                session,
+                kind,
+                severity,
+                status,
+                x.rule[:60],
+                summary_of(x.sentence),
+                _json_text(x, instrument),
+                key_for(
+                    kind, None if client_id is None else str(client_id), instrument, session, x.rule
+                ),
+            )
+        )
+    return out
+
+
 def _write_postgres(
     db: Session, practice_id: int, rows: Sequence[tuple[Any, ...]], now: datetime
 ) -> int:
-    """Swap the practice's signals: read the old keys, delete, COPY the new rows in."""
+    """Rewrite only the episodes whose signals changed; leave the others' rows untouched.
+
+    Each new signal goes by ``COPY`` into a temporary table (no indexes, no foreign keys to
+    check) with MD5 digests of its summary and explanation text instead of the words. An
+    episode is unchanged when its stored signals, in id order, equal its new ones in order
+    (every column but the times and acknowledgement, which an unchanged signal keeps anyway;
+    the words by digest of the stored text); its rows stay as they are. Only the changed
+    episodes' words are then sent, and their stored rows are deleted and the new ones inserted
+    in order, each keeping the acknowledgement (and, while its status is unchanged, the time it
+    was first raised) of the stored signal with the same key: what replacing every episode's
+    signals would store, without rewriting (or sending) the ones that did not change.
+    """
     pid = int(practice_id)
     db.flush()
-    old = _fetch(
-        db,
-        "SELECT s.episode_id, s.key, s.status, s.computed_at, s.acknowledged_at, "
-        "s.acknowledged_by_user_id FROM signals s JOIN episodes e ON e.id = s.episode_id "
-        f"WHERE e.practice_id = {pid} ORDER BY s.id",
-    )
-    previous: dict[tuple[int, str], tuple[str, str, str | None, int | None]] = {}
-    if not old.empty:
-        for episode_id, key, status, computed_at, acknowledged_at, by in zip(
-            old["episode_id"].tolist(),
-            old["key"].tolist(),
-            old["status"].tolist(),
-            old["computed_at"].tolist(),
-            old["acknowledged_at"].tolist(),
-            old["acknowledged_by_user_id"].tolist(),
-            strict=True,
-        ):
-            previous[(int(episode_id), str(key))] = (
-                str(status),
-                str(computed_at),
-                None if acknowledged_at != acknowledged_at else str(acknowledged_at),
-                None if by != by else int(by),
-            )
-    stamp = now.isoformat()
-    new = 0
+    staged = _staged(rows)
     raw = db.connection().connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
+        # (Dropped at commit; dropped here too in case the caller's transaction is still open
+        # after an earlier recompute, as inside a savepoint.)
         cursor.execute(
-            "DELETE FROM signals s USING episodes e "
-            f"WHERE e.id = s.episode_id AND e.practice_id = {pid}"
+            "DROP TABLE IF EXISTS bulk_signals_new, bulk_signals_changed, bulk_signals_words"
         )
-        columns = ", ".join((*_SIGNAL_COLUMNS, "acknowledged_at", "acknowledged_by_user_id"))
-        with cursor.copy(f"COPY signals ({columns}) FROM STDIN") as copy:
-            for episode_id, client_id, session, kind, severity, status, instrument, x in rows:
-                key = key_for(
-                    kind,
-                    None if client_id is None else str(client_id),
-                    instrument,
-                    session,
-                    x.rule,
-                )
-                before = previous.get((episode_id, key))
-                computed_at, acknowledged_at, acknowledged_by = stamp, None, None
-                if before is None:
-                    new += 1
-                else:
-                    if before[0] == status:
-                        computed_at = before[1]
-                    acknowledged_at, acknowledged_by = before[2], before[3]
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bulk_signals_new (seq integer, place integer, "
+            "episode_id integer, client_id integer, session_number integer, type text, "
+            "severity text, status text, rule text, key text, summary_md5 text, "
+            "explanation_md5 text) ON COMMIT DROP"
+        )
+        with cursor.copy(f"COPY bulk_signals_new ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
+            places: dict[int, int] = {}
+            for seq, (e, c, s, t, sev, st, rule, summary, explanation, key) in enumerate(staged):
+                place = places[e] = places.get(e, 0) + 1
                 copy.write_row(
-                    (
-                        episode_id,
-                        client_id,
-                        session,
-                        kind,
-                        severity,
-                        status,
-                        x.rule[:60],
-                        x.sentence[:500],
-                        _json_text(x, instrument),
-                        key,
-                        computed_at,
-                        acknowledged_at,
-                        acknowledged_by,
-                    )
+                    (seq, place, e, c, s, t, sev, st, rule, key, _md5(summary), _md5(explanation))
                 )
-    return new
+        same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM n.{c}" for c in _SAME)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bulk_signals_changed ON COMMIT DROP AS "
+            # (The digests are taken as the stored rows are read, so that only narrow rows
+            # are numbered, sorted and joined.)
+            "WITH d AS MATERIALIZED (SELECT s.id, s.episode_id, "
+            f"{', '.join('s.' + c for c in _SAME)}, md5(s.summary) AS summary_md5, "
+            "md5(s.explanation::text) AS explanation_md5 "
+            "FROM signals s JOIN episodes e ON e.id = s.episode_id "
+            f"WHERE e.practice_id = {pid}), "
+            "s AS (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.episode_id ORDER BY d.id) "
+            "AS place FROM d) "
+            "SELECT DISTINCT COALESCE(s.episode_id, n.episode_id) AS episode_id "
+            "FROM s FULL JOIN bulk_signals_new n "
+            "ON n.episode_id = s.episode_id AND n.place = s.place "
+            f"WHERE s.episode_id IS NULL OR n.episode_id IS NULL OR NOT ({same} "
+            "AND s.summary_md5 = n.summary_md5 AND s.explanation_md5 = n.explanation_md5)"
+        )
+        if not cursor.rowcount:  # every episode's signals are as stored
+            return 0
+        changed = {int(e) for (e,) in cursor.execute("SELECT episode_id FROM bulk_signals_changed")}
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bulk_signals_words (seq integer, summary text, "
+            "explanation text) ON COMMIT DROP"
+        )
+        with cursor.copy("COPY bulk_signals_words (seq, summary, explanation) FROM STDIN") as copy:
+            for seq, row in enumerate(staged):
+                if row[0] in changed:
+                    copy.write_row((seq, row[7], row[8]))
+        cursor.execute(
+            "WITH gone AS (DELETE FROM signals s USING bulk_signals_changed c "
+            "WHERE s.episode_id = c.episode_id RETURNING s.id, s.episode_id, s.key, s.status, "
+            "s.computed_at, s.acknowledged_at, s.acknowledged_by_user_id), "
+            "before AS (SELECT DISTINCT ON (episode_id, key) * FROM gone "
+            "ORDER BY episode_id, key, id DESC), "
+            f"added AS (INSERT INTO signals ({', '.join(_SIGNAL_COLUMNS)}, acknowledged_at, "
+            "acknowledged_by_user_id) "
+            "SELECT n.episode_id, n.client_id, n.session_number, n.type, n.severity, n.status, "
+            "n.rule, w.summary, w.explanation::json, n.key, "
+            "CASE WHEN b.status = n.status THEN b.computed_at ELSE %(now)s END, "
+            "b.acknowledged_at, b.acknowledged_by_user_id "
+            "FROM bulk_signals_new n JOIN bulk_signals_changed c ON c.episode_id = n.episode_id "
+            "JOIN bulk_signals_words w ON w.seq = n.seq "
+            "LEFT JOIN before b ON b.episode_id = n.episode_id AND b.key = n.key "
+            "ORDER BY n.seq RETURNING 1) "
+            "SELECT (SELECT count(*) FROM added), count(*) FROM bulk_signals_new n "
+            "JOIN bulk_signals_changed c ON c.episode_id = n.episode_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM before b "
+            "WHERE b.episode_id = n.episode_id AND b.key = n.key)",
+            {"now": now},
+        )
+        counted = cursor.fetchone()
+    return int(counted[1]) if counted else 0
 
 
 def _write_generic(
@@ -517,7 +616,7 @@ def _write_generic(
             "severity": severity,
             "status": status,
             "rule": x.rule[:60],
-            "summary": x.sentence[:500],
+            "summary": summary_of(x.sentence),
             "explanation": explanation_json(x, instrument),
             "key": key,
             "computed_at": now,
@@ -541,6 +640,24 @@ def _write_generic(
 # The use case
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration (it is switched back on after).
+
+    The recompute allocates millions of short-lived objects (parsed rows, frames, explanation
+    texts) that hold no reference cycles; the collector's full passes over every live object
+    of the process took about a third of the recompute's time. Reference counting still frees
+    everything as usual; the collector resumes its work afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def recompute_practice_bulk(
     db: Session,
     rt: Runtime,
@@ -558,6 +675,13 @@ def recompute_practice_bulk(
         raise NotFound(f"practice {practice_id} not found")
     db.flush()
     now = rt.now()
+    with _collector_paused():
+        return _recompute(db, practice_id, now, min_fit_episodes)
+
+
+def _recompute(
+    db: Session, practice_id: int, now: datetime, min_fit_episodes: int
+) -> RecomputeSummary:
     t0 = time.perf_counter()
     data = _read(db, practice_id, now.date())
     t1 = time.perf_counter()

@@ -2,13 +2,18 @@
 
 The triage itself is a pure, explainable domain module. This bridge turns its answer into the
 few plain facts the feedback loop routes on: the class, the severity, the phrases that
-triggered it, and (for misalignment) the repair prompts for the therapist.
+triggered it, (for misalignment) the repair prompts for the therapist, and whether the text is
+flagged for a same-day risk review by the clinical lead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bordin.domain.triage.model import Model
 
 CATEGORIES = ("crisis", "conduct", "misalignment", "positive", "other")
 
@@ -24,10 +29,13 @@ class Verdict:
     client_message: str = ""
     also_detected: tuple[str, ...] = ()
     shows_crisis_help: bool = False
+    risk_review: bool = False
+    #: e.g. ``cultural`` for cultural misattunement (``domain/triage``); ``None`` if none.
+    subcategory: str | None = None
 
     @property
     def crisis(self) -> bool:
-        return self.category == "crisis" or self.shows_crisis_help
+        return self.category == "crisis"
 
     @property
     def conduct(self) -> bool:
@@ -38,13 +46,13 @@ class Verdict:
 NOTHING = Verdict(category="other", severity="routine")
 
 
-def classify(text: str | None) -> Verdict:
-    """Triage ``text``; empty text is ``other``."""
+def classify(text: str | None, *, model: Model | None = None) -> Verdict:
+    """Triage ``text`` (with a practice model, else the shipped one); empty is ``other``."""
     if not text or not text.strip():
         return NOTHING
     from bordin.domain.triage import triage  # imported on use: the web app starts without it
 
-    result = triage(text)
+    result = triage(text, model=model)
     return Verdict(
         category=str(result.category),
         severity=str(result.severity),
@@ -53,6 +61,8 @@ def classify(text: str | None) -> Verdict:
         client_message=str(result.client_message or ""),
         also_detected=tuple(str(c) for c in result.also_detected),
         shows_crisis_help=bool(result.shows_crisis_help),
+        risk_review=bool(result.risk_review),
+        subcategory=str(result.subcategory) if result.subcategory else None,
     )
 
 

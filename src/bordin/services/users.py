@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from bordin.domain.access import Actor, Role
 from bordin.domain.errors import Conflict, FieldError, InvalidInput, NotFound, RateLimited
-from bordin.services import audit
+from bordin.domain.text import MAX_EMAIL, clean_line, name_problems
+from bordin.services import audit, limits
 from bordin.services.audit import Origin
 from bordin.services.runtime import Runtime
 from bordin.services.tokens import new_token, token_hash
@@ -29,13 +32,42 @@ _hasher = PasswordHasher()
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
-# A real hash of a random password, checked against when the user does not exist, so that
-# unknown names take as long as wrong passwords.
-_DUMMY_HASH = _hasher.hash(new_token())
+MAX_PASSWORD = 200  # zxcvbn's time grows with length; no one types more
+#: zxcvbn's scale: 0 too guessable … 4 very unguessable. 3 resists offline guessing of a
+#: slow hash (argon2) for years.
+MIN_PASSWORD_SCORE = 3
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real hash of a random password, checked against when the user does not exist, so that
+    unknown names take as long as wrong passwords. Made on first use, not at import."""
+    return _hasher.hash(new_token())
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def password_problem(password: str, *about_the_person: str) -> str | None:
+    """Why ``password`` may not be used, or None. Besides the length, zxcvbn estimates how
+    guessable it is against common and breached passwords, keyboard patterns, dates and the
+    person's own name, username and email; anything below :data:`MIN_PASSWORD_SCORE` is
+    refused with zxcvbn's plain-language warning."""
+    if len(password) < MIN_PASSWORD:
+        return f"must be at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"must be at most {MAX_PASSWORD} characters"
+    words = [part for item in about_the_person for part in re.split(r"[\s@._-]+", item) if part]
+    estimate = zxcvbn(password, user_inputs=[*about_the_person, *words])
+    if estimate["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    warning = str(estimate["feedback"].get("warning") or "").rstrip(".")
+    because = f" ({warning[0].lower()}{warning[1:]})" if warning else ""
+    return (
+        f"is too easy to guess{because}; add a few uncommon words, for example a short phrase "
+        "only you would think of"
+    )
 
 
 @dataclass(frozen=True)
@@ -57,6 +89,67 @@ def actor_for_user(user: UserRow) -> Actor:
     )
 
 
+def check_user_fields(
+    *,
+    username: str,
+    email: str,
+    display_name: str,
+    role: Role | str = Role.ADMIN,
+    password: str | None = None,
+) -> Role:
+    """Check a member of staff's own fields; raise ``InvalidInput`` listing every problem."""
+    checked, errors = user_field_errors(
+        username=username, email=email, display_name=display_name, role=role, password=password
+    )
+    if errors or checked is None:
+        raise InvalidInput(errors)
+    return checked
+
+
+def user_field_errors(
+    *,
+    username: str,
+    email: str,
+    display_name: str,
+    role: Role | str,
+    password: str | None,
+) -> tuple[Role | None, list[FieldError]]:
+    """The role, if it is one, and every problem with a member of staff's own fields."""
+    errors: list[FieldError] = []
+    if not USERNAME.match(clean_line(username).lower()):
+        errors.append(
+            FieldError("username", "use 2–80 lower-case letters, digits, '.', '_' or '-'")
+        )
+    email = clean_line(email)
+    if len(email) > MAX_EMAIL or not EMAIL.match(email):
+        errors.append(FieldError("email", "is not an email address"))
+    errors += name_problems("display_name", clean_line(display_name))
+    checked: Role | None = None
+    try:
+        checked = Role(role)
+    except ValueError:
+        errors.append(FieldError("role", "must be therapist, supervisor or admin"))
+    else:
+        if checked is Role.CLIENT:
+            errors.append(FieldError("role", "clients sign in by link and have no staff account"))
+    if password is not None:
+        problem = password_problem(password, username, email, display_name)
+        if problem:
+            errors.append(FieldError("password", problem))
+    return checked, errors
+
+
+def check_supervisor(db: Session, practice_id: int, supervisor_id: int | None) -> list[FieldError]:
+    if supervisor_id is None:
+        return []
+    supervisor = db.get(UserRow, supervisor_id)
+    if supervisor is None or supervisor.practice_id != practice_id:
+        return [FieldError("supervisor", "no such supervisor in this practice")]
+    if supervisor.role != Role.SUPERVISOR:
+        return [FieldError("supervisor", "that person is not a supervisor")]
+    return []
+
+
 def add_user(
     db: Session,
     rt: Runtime,
@@ -72,45 +165,27 @@ def add_user(
     is_demo: bool = False,
     profile: dict[str, object] | None = None,
     actor: Actor | None = None,
+    commit: bool = True,
 ) -> UserRow:
     """Create a member of staff. Checks every field and stores nothing if any is wrong."""
-    errors: list[FieldError] = []
-    username = username.strip().lower()
-    if not USERNAME.match(username):
-        errors.append(
-            FieldError("username", "use 2–80 lower-case letters, digits, '.', '_' or '-'")
-        )
-    if not EMAIL.match(email.strip()):
-        errors.append(FieldError("email", "is not an email address"))
-    if not display_name.strip():
-        errors.append(FieldError("display_name", "is required"))
-    try:
-        role = Role(role)
-    except ValueError:
-        errors.append(FieldError("role", "must be therapist, supervisor or admin"))
-    else:
-        if role is Role.CLIENT:
-            errors.append(FieldError("role", "clients sign in by link and have no staff account"))
-    if password is not None and len(password) < MIN_PASSWORD:
-        errors.append(FieldError("password", f"must be at least {MIN_PASSWORD} characters"))
-    if is_clinical_lead and role != Role.SUPERVISOR:
+    username, email = clean_line(username).lower(), clean_line(email)
+    display_name = clean_line(display_name)
+    checked, errors = user_field_errors(
+        username=username, email=email, display_name=display_name, role=role, password=password
+    )
+    if is_clinical_lead and checked is not None and checked != Role.SUPERVISOR:
         errors.append(FieldError("is_clinical_lead", "only a supervisor can be the clinical lead"))
-    if supervisor_id is not None:
-        supervisor = db.get(UserRow, supervisor_id)
-        if supervisor is None or supervisor.practice_id != practice_id:
-            errors.append(FieldError("supervisor", "no such supervisor in this practice"))
-        elif supervisor.role != Role.SUPERVISOR:
-            errors.append(FieldError("supervisor", "that person is not a supervisor"))
-    if errors:
+    errors += check_supervisor(db, practice_id, supervisor_id)
+    if errors or checked is None:
         raise InvalidInput(errors)
     if db.scalar(select(UserRow.id).where(UserRow.username == username)) is not None:
         raise Conflict(f"username {username!r} is taken")
     user = UserRow(
         practice_id=practice_id,
         username=username,
-        email=email.strip(),
-        display_name=display_name.strip(),
-        role=str(role),
+        email=email,
+        display_name=display_name,
+        role=str(checked),
         is_clinical_lead=is_clinical_lead,
         supervisor_id=supervisor_id,
         password_hash=hash_password(password) if password else None,
@@ -119,44 +194,60 @@ def add_user(
     )
     db.add(user)
     db.flush()
-    if role in (Role.THERAPIST, Role.SUPERVISOR):
+    if checked in (Role.THERAPIST, Role.SUPERVISOR):
         db.add(TherapistProfileRow(user_id=user.id, **(profile or {})))
     audit.record(db, actor=actor, action="create", entity="user", entity_id=user.id, at=rt.now())
-    db.commit()
+    if commit:
+        db.commit()
     return user
 
 
-def _too_many_failures(db: Session, rt: Runtime, keys: list[str]) -> bool:
-    since = rt.now() - timedelta(minutes=rt.settings.login_window_minutes)
-    for key in keys:
-        count = db.scalar(
-            select(func.count()).where(LoginAttemptRow.key == key, LoginAttemptRow.at >= since)
-        )
-        if (count or 0) >= rt.settings.login_max_failures:
-            return True
-    return False
+#: One address may fail this many times more than one account from one address (it may be a
+#: practice's shared connection) before it, too, has to wait.
+ADDRESS_FAILURE_FACTOR = 4
+
+
+def _sign_in_wait(db: Session, rt: Runtime, pair: str, address: str) -> timedelta | None:
+    """The longer of the waits for this account from this address, and for this address."""
+    window = timedelta(minutes=rt.settings.login_window_minutes)
+    free = rt.settings.login_max_failures
+    waits = [
+        limits.backoff_wait(db, rt, pair, free=free, window=window),
+        limits.backoff_wait(db, rt, address, free=free * ADDRESS_FAILURE_FACTOR, window=window),
+    ]
+    return max((w for w in waits if w is not None), default=None)
 
 
 def sign_in(db: Session, rt: Runtime, *, username: str, password: str, origin: Origin) -> SignedIn:
-    """Check a password and start a session. Wrong or unknown: one message; too many: paused."""
-    username = username.strip().lower()
-    keys = [f"user:{username}", f"addr:{origin}"]
-    if _too_many_failures(db, rt, keys):
-        raise RateLimited("Too many sign-in attempts. Please wait a few minutes and try again.")
+    """Check a password and start a session. Wrong or unknown: one message.
+
+    Failures are throttled per account *and* address, with backoff (:mod:`limits`): someone
+    guessing a password from elsewhere slows themselves down and never locks the real user out.
+    """
+    username = clean_line(username).lower()
+    pair, address = f"user:{username}|addr:{origin}", f"addr:{origin}"
+    wait = _sign_in_wait(db, rt, pair, address)
+    if wait is not None:
+        raise RateLimited(
+            "Too many sign-in attempts for this account from here. Please wait "
+            f"{limits.in_words(wait)} and try again."
+        )
     user = db.scalar(select(UserRow).where(UserRow.username == username, UserRow.is_active))
     try:
-        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+        _hasher.verify(
+            user.password_hash if user and user.password_hash else _dummy_hash(), password
+        )
         ok = user is not None and user.password_hash is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
-        for key in keys:
-            db.add(LoginAttemptRow(key=key, at=rt.now()))
+        # A name no account can have is only counted against the address (it is not stored).
+        limits.note(db, rt, [pair, address] if USERNAME.match(username) else [address])
         db.commit()
         raise InvalidInput("username or password is not right", field="password")
     if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.key == f"user:{username}"))
+    db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.key == pair))
     return start_session(db, rt, user=user, origin=origin)
 
 
@@ -241,6 +332,17 @@ def demo_sign_in(db: Session, rt: Runtime, *, user_id: int, origin: Origin) -> S
     if user is None or not user.is_demo or not user.is_active:
         raise NotFound("not found")
     return start_session(db, rt, user=user, origin=origin)
+
+
+def demo_client_sign_in(db: Session, rt: Runtime, *, client_id: int, origin: Origin) -> SignedIn:
+    """One-click sign-in as the demo client the demo practice offers (``is_demo``), so that the
+    client's own pages can be tried. Refused unless the app runs in demo mode."""
+    if not rt.settings.demo_mode:
+        raise NotFound("not found")
+    client = db.get(ClientRow, client_id)
+    if client is None or not client.is_demo:
+        raise NotFound("not found")
+    return start_client_session(db, rt, client=client, origin=origin)
 
 
 def list_users(db: Session, *, practice_id: int) -> list[UserRow]:

@@ -2,38 +2,99 @@
 
 SQLite runs in WAL mode with foreign keys enforced and a busy timeout, so the embedded
 database behaves like a real one under several web workers. PostgreSQL is used as it comes.
+
+How transactions begin on SQLite (ADR 0005):
+
+* A session that may write begins with ``BEGIN IMMEDIATE``: it takes SQLite's one write lock
+  before its first read, so it waits (up to the busy timeout) rather than failing half-way when
+  another writer got there first. That is the default, for services, commands and workers.
+* A session marked with :func:`reading` (the web app marks the sessions of ``GET`` and ``HEAD``
+  requests) begins a plain deferred ``BEGIN``: in WAL mode it reads a snapshot without any lock,
+  beside a writer. Its audit rows wait until it commits: the read transaction ends, then the
+  rows go in with one ``executemany`` in a short write transaction of their own.
+
+Rows that only get inserted and never read back by the code that wrote them (the audit trail)
+are queued with :func:`insert_later` and go in with one ``executemany`` per table: before the
+session's next statement or commit (the caller's transaction, on PostgreSQL and for writers), or
+as just said for reading sessions on SQLite.
+
+Every engine hides SQL parameters (``hide_parameters=True``): when a statement fails,
+SQLAlchemy's error and log messages would otherwise carry the values bound to it (a client's
+name, their words, an email address, a password hash).
 """
 
 from __future__ import annotations
 
+import functools
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Insert, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
+
+#: Seconds a writer waits for SQLite's write lock before giving up with "database is locked".
+#: Writes are short (milliseconds), so a wait this long means something is wrong.
+SQLITE_BUSY_SECONDS = 10
+
+_READING = "bordin.reading"
+_CHECKED_IN = "bordin.checked_in"
+_PENDING = "bordin.pending_rows"
+_READ_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int | None = None) -> Engine:
     """Create an engine for ``url`` with Bordin's connection settings."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, decide where transactions begin (so BEGIN is real).
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if pool_size is not None:
         kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = pool_size
-    kwargs["pool_pre_ping"] = True
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine.pool, "checkin", _note_checkin)
+    event.listen(engine.pool, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+    return engine
+
+
+#: A pooled connection idle longer than this is pinged before it is handed out again.
+IDLE_PING_SECONDS = 5.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Any, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Check a pooled connection that sat idle before using it (PostgreSQL restarted, a firewall
+    dropped it): a dead one raises ``DisconnectionError``, so the pool discards it and hands out
+    a fresh connection, up to three times (SQLAlchemy's documented checkout-event form of
+    pessimistic disconnect handling).
+
+    ``pool_pre_ping`` did this on every checkout: one round trip per request, about a tenth of a
+    busy submission's CPU. A connection used moments ago is as likely to have died during the
+    request itself, which no ping can prevent, so only idle ones are pinged."""
+    idle_since = record.info.get(_CHECKED_IN) if record is not None else None
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)  # what pool_pre_ping runs (outside any transaction)
+    except Exception as error:
+        raise DisconnectionError("pooled connection no longer usable") from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -42,12 +103,84 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
 
 
+def _sqlite_begin(conn: Any) -> None:
+    reading = conn.get_execution_options().get(_READING, False)
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+class BordinSession(Session):
+    """A session whose reading mode (see :func:`reading`) keeps SQLite's write lock out of reads."""
+
+    def commit(self) -> None:
+        if not self.info.get(_READING) or not self.info.get(_PENDING):
+            super().commit()
+            return
+        pending = self.info.pop(_PENDING)
+        super().commit()  # ends the read snapshot; nothing of ours was written in it
+        _insert(self, pending)  # the first statement writes, so it waits for the lock
+        super().commit()
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    return sessionmaker(bind=engine, class_=BordinSession, expire_on_commit=False, autoflush=True)
+
+
+def reading(session: Session) -> Session:
+    """Mark ``session`` as one that reads (and audits) but writes nothing else.
+
+    On SQLite its transactions begin deferred, so they take no lock; elsewhere nothing changes.
+    Sessions not made by :func:`make_session_factory` (tests' joined sessions) are left alone.
+    """
+    bind = session.bind
+    if isinstance(session, BordinSession) and isinstance(bind, Engine) and is_sqlite(bind):
+        read_engine = _READ_ENGINES.get(bind)
+        if read_engine is None:
+            read_engine = bind.execution_options(**{_READING: True})
+            _READ_ENGINES[bind] = read_engine
+        session.bind = read_engine
+        session.info[_READING] = True
+    return session
+
+
+def insert_later(session: Session, table: Table, row: dict[str, Any]) -> None:
+    """Queue ``row`` for ``table``; it goes in with the session's next statement or commit."""
+    session.info.setdefault(_PENDING, {}).setdefault(table, []).append(row)
+
+
+def _insert(session: Session, pending: dict[Table, list[dict[str, Any]]]) -> None:
+    for table, rows in pending.items():
+        session.execute(_insert_into(table), rows)
+
+
+@functools.cache
+def _insert_into(table: Table) -> Insert:
+    """One ``INSERT`` per table, built once per process (building it on every request cost more
+    CPU than running it)."""
+    return insert(table)
+
+
+def _flush_pending(session: Session) -> None:
+    if session.info.get(_PENDING) and not session.info.get(_READING):
+        _insert(session, session.info.pop(_PENDING))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    _flush_pending(state.session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    _flush_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(_PENDING, None)
 
 
 @contextmanager

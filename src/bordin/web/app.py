@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
@@ -16,20 +14,12 @@ from bordin.settings import Settings
 from bordin.storage.database import make_engine, make_session_factory
 from bordin.web.deps import ANON_CSRF_COOKIE, CsrfRejected
 from bordin.web.errors import error_response, install_error_handlers
+from bordin.web.form_cleaning import CleanForms
+from bordin.web.headers import HeadersAndLog
 from bordin.web.templating import make_templates
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("bordin.web")
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' "
-    "'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    # Feedback and sign-in links carry secrets in their path: never leak them as a referrer.
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
 
 
 def create_app(
@@ -55,7 +45,15 @@ def create_app(
     app.state.templates = make_templates()
     _load_custom_instruments(sessions)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    from bordin.web.api import PREFIX, build_api
+
+    app.mount(PREFIX, build_api(settings, runtime, sessions))
     install_error_handlers(app)
+    app.add_middleware(CleanForms)
+    if settings.trusted_proxies:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
     @app.exception_handler(CsrfRejected)
     async def _csrf(request: Request, exc: CsrfRejected) -> Response:
@@ -63,63 +61,67 @@ def create_app(
             request, 403, "This form has expired", "Please go back, reload the page and try again."
         )
 
-    @app.middleware("http")
-    async def _headers_and_log(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        new_token = getattr(request.state, "new_anon_csrf", None)
-        if new_token:
-            response.set_cookie(
-                ANON_CSRF_COOKIE,
-                new_token,
-                httponly=True,
-                samesite="lax",
-                secure=settings.secure_cookies,
-                path="/",
-            )
-        route = request.scope.get("route")
-        # Route templates only (never the concrete path: it can hold a link token or an id).
-        log.info(
-            "%s %s %s %.1fms",
-            request.method,
-            getattr(route, "path", "?"),
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+    app.add_middleware(
+        HeadersAndLog, cookie_name=ANON_CSRF_COOKIE, secure_cookies=settings.secure_cookies
+    )
 
     from bordin.web.routes import (
         admin,
         alerts,
+        api_tokens,
         auth,
         caseload,
         clients,
         concerns,
+        data_rights,
         feedback,
+        intake,
+        matching,
+        measure_schedule,
+        my_sessions,
         practice_overview,
         progress,
+        reminders,
         reports,
+        research,
+        schedule,
+        setup,
+        staff,
+        subject_access,
         supervision,
+        triage,
     )
     from bordin.web.routes import sessions as session_views
 
+    # The feedback routes first: they take the most requests, and Starlette tries routes in
+    # order (about two dozen routers' routes were matched against every submission before).
+    # No other router has a path under ``/f/``.
     for module in (
+        feedback,
         auth,
+        setup,
+        intake,
+        staff,
         caseload,
         clients,
         session_views,
-        feedback,
         progress,
         concerns,
+        matching,
         alerts,
+        triage,
         supervision,
         practice_overview,
+        research,
         reports,
+        reminders,
         admin,
+        data_rights,
+        schedule,
+        my_sessions,
+        measure_schedule,
+        subject_access,
+        api_tokens,
     ):
         app.include_router(module.router)
     return app

@@ -8,14 +8,16 @@ practice's crisis lines; with ``crisis_first`` the help comes before everything 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from bordin.domain.crisis import CrisisLine
+from bordin.domain.errors import InvalidInput, RateLimited
+from bordin.services.feedback_form import CONCERN_FIELD
 from bordin.web.deps import SESSION_COOKIE, Viewer, anonymous_csrf_token
+from bordin.web.deps import PostedForm as PostedForm  # routes import it from here too
 
 
 def form_token(request: Request, viewer: Viewer | None) -> str:
@@ -41,6 +43,13 @@ def render_client(
         request, template, full, status_code=status
     )
     return response
+
+
+def refusal_errors(refused: InvalidInput | RateLimited) -> list[dict[str, str]]:
+    """The messages for a concern form that was refused: bad input, or too many concerns."""
+    if isinstance(refused, InvalidInput):
+        return [e.as_dict() for e in refused.errors]
+    return [{"field": CONCERN_FIELD, "message": str(refused)}]
 
 
 def concern_page(
@@ -80,11 +89,3 @@ def set_session_cookie(response: Response, token: str, *, secure: bool, hours: i
         max_age=hours * 3600,
         path="/",
     )
-
-
-async def posted_form(request: Request) -> FormData:
-    """The submitted form with all its fields (the CSRF check parsed it; Starlette caches it)."""
-    return await request.form()
-
-
-PostedForm = Annotated[FormData, Depends(posted_form)]

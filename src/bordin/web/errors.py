@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bordin.domain.crisis import CrisisLine, lines_for
 from bordin.domain.errors import (
     BordinError,
     Conflict,
@@ -17,6 +22,9 @@ from bordin.domain.errors import (
     NotFound,
     RateLimited,
 )
+from bordin.services.crisis import lines_for_install
+from bordin.services.feedback import crisis_lines_for_token
+from bordin.services.runtime import Runtime
 from bordin.web.templating import render
 
 log = logging.getLogger("bordin.web")
@@ -31,6 +39,33 @@ def _wants_json(request: Request) -> bool:
         request.url.path.startswith("/api/")
         or "application/json" in request.headers.get("accept", "").split(",")[0]
     )
+
+
+def _crisis_lines(request: Request) -> tuple[CrisisLine, ...]:
+    """The crisis lines for an error page anyone but staff may see.
+
+    The practice's own lines where they can be found (by the feedback link in the path, else
+    the install's first practice); when the database cannot answer (the error may be the
+    database's), the install's default lines, which need nothing but the settings.
+    """
+    viewer = getattr(request.state, "viewer", None)
+    if viewer is not None and viewer.actor.is_staff:
+        return ()
+    runtime: Runtime = request.app.state.runtime
+    locale = runtime.settings.crisis_locale
+    try:
+        db: Session = request.app.state.sessions()
+        try:
+            token = request.path_params.get("token")
+            if request.url.path.startswith("/f/") and isinstance(token, str):
+                return crisis_lines_for_token(db, runtime, token)
+            return lines_for_install(db, runtime)
+        finally:
+            db.rollback()
+            db.close()
+    except Exception:
+        log.warning("crisis lines for an error page fell back to the defaults")
+        return lines_for(None, locale, locale)
 
 
 def error_response(
@@ -48,9 +83,38 @@ def error_response(
     return render(
         request,
         "error.html",
-        {"status": status, "title": title, "message": message, "errors": errors or []},
+        {
+            "status": status,
+            "title": title,
+            "message": message,
+            "errors": errors or [],
+            "crisis_lines": _crisis_lines(request),
+        },
         status_code=status,
     )
+
+
+def _names_a_record(location: tuple[int | str, ...]) -> bool:
+    """A path parameter, or a query parameter ending in ``_id``: an id, answered 404 if bad."""
+    return bool(location) and (
+        location[0] == "path" or (location[0] == "query" and str(location[-1]).endswith("_id"))
+    )
+
+
+def _field_problem(problem: Mapping[str, Any]) -> dict[str, str]:
+    """One unreadable field as the user sees it: its name and a plain sentence (never the
+    value they sent, which may be their words)."""
+    location = tuple(problem.get("loc", ()))
+    field = str(location[-1]) if len(location) > 1 else "form"
+    context = problem.get("ctx") or {}
+    kind = problem.get("type", "")
+    if kind == "string_too_long":
+        message = f"is too long (up to {context.get('max_length', 0):,} characters)"
+    elif kind == "missing":
+        message = "is required"
+    else:
+        message = "could not be read"
+    return {"field": field, "message": message}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -91,6 +155,21 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BordinError)
     async def _other(request: Request, exc: BordinError) -> Response:
         return error_response(request, 400, "That did not work", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _unreadable(request: Request, exc: RequestValidationError) -> Response:
+        problems = list(exc.errors())
+        if any(_names_a_record(tuple(p.get("loc", ()))) for p in problems):
+            return error_response(
+                request, 404, "Not found", "There is nothing here, or you do not have access to it."
+            )
+        return error_response(
+            request,
+            422,
+            "Please check what you entered",
+            "Nothing was changed.",
+            [_field_problem(p) for p in problems],
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -12,11 +12,13 @@ from bordin.reports.charts import render_sparkline_svg
 def sparkline(values: list[float], instrument_id: str | None, what: str) -> Markup:
     if not values or instrument_id is None:
         return Markup('<span class="muted">no ratings yet</span>')
+    name = "the measure"
     try:
         instrument = get_instrument(instrument_id)
         low, high = float(instrument.score_min), float(instrument.score_max)
+        name = instrument.short_title
     except InstrumentNotFound:
         low, high = min(values), max(values) + 1
     numbers = ", ".join(f"{v:g}" for v in values)
-    label = f"{what} ({instrument_id}), recent scores: {numbers}"
+    label = f"{what} ({name}), recent scores: {numbers}"
     return Markup(render_sparkline_svg(values, minimum=low, maximum=high, label=label))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,11 @@ from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from bordin.domain.alliance.explanations import measure_name
+from bordin.domain.alliance.repair import marker_words, strategy_words
+from bordin.domain.intake import slot_label
 from bordin.reports.csv_export import rows_to_csv
+from bordin.reports.read.signal_display import grouped, signal_heading
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -35,13 +40,28 @@ def _svg(value: str | None) -> Markup:
     return Markup(value or "")
 
 
+def _labels(values: Sequence[str] | None, names: Mapping[str, str]) -> list[str]:
+    """Stored keys (``in_person``) as the words a page shows (``In person``)."""
+    return [names.get(v, v) for v in values or ()]
+
+
+@cache
 def make_templates() -> Jinja2Templates:
+    """The app's templates and their filters, made once per process: a template is compiled the
+    first time any app renders it (a test run makes an app per test; a server makes one)."""
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
     env.filters["when"] = _when
+    env.filters["signal_groups"] = grouped
+    env.filters["signal_heading"] = signal_heading
+    env.filters["measure_name"] = measure_name
+    env.filters["marker_words"] = marker_words
+    env.filters["strategy_words"] = strategy_words
     env.filters["day"] = _day
     env.filters["number"] = _number
     env.filters["svg"] = _svg
+    env.filters["labels"] = _labels
+    env.filters["slots"] = lambda slots: [slot_label(str(s)) for s in slots or ()]
     env.globals["app_name"] = "Bordin"
     return templates
 

@@ -12,6 +12,7 @@ from bordin.domain.instruments import get_instrument
 from bordin.reports.outcomes import TherapistEstimate
 from bordin.reports.read.practice import (
     classify,
+    feedback_completion,
     interval_chart,
     outcome_records,
     percent_of_scale,
@@ -173,3 +174,33 @@ def test_the_interval_chart_keeps_the_given_alphabetical_order_around_the_practi
 
 def test_there_is_no_interval_chart_without_estimates() -> None:
     assert interval_chart([_estimate("Ada", None, 0, 0)]) is None
+
+
+def test_the_feedback_completion_rate_counts_each_client_at_each_attended_session(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    # Northgate: Ash 4 attended sessions, the couple 4 (two partners: 8), Dale 4; Zed is elsewhere.
+    rate(
+        db, rt, client_id=cast.ash.id, episode_id=cast.ash_episode.id,
+        sessions=cast.ash_sessions[:3], alliance=[8, 8, 8],
+    )  # fmt: skip
+    rate(
+        db, rt, client_id=cast.birch.id, episode_id=cast.couple_episode.id,
+        sessions=cast.couple_sessions[:2], alliance=[7, 7],
+    )  # fmt: skip
+    today = rt.now().date()
+    completion = feedback_completion(db, practice_id=cast.practice.id, today=today)
+    assert (completion.completed, completion.expected) == (5, 16)
+    assert completion.rate == pytest.approx(5 / 16)
+    recent = feedback_completion(db, practice_id=cast.practice.id, today=today, days=20)
+    assert (recent.completed, recent.expected) == (1, 8)  # sessions 3 and 4 only
+    assert practice_overview(db, practice_id=cast.practice.id, today=today).completion == completion
+
+
+def test_with_no_attended_session_there_is_no_completion_rate(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    empty = feedback_completion(
+        db, practice_id=cast.practice.id, today=rt.now().date() - timedelta(days=400)
+    )
+    assert (empty.completed, empty.expected, empty.rate) == (0, 0, None)

@@ -215,3 +215,14 @@ def test_nobody_but_the_clinical_lead_gets_concerns(
     user = people.get(who) or getattr(cast, who)
     with pytest.raises(NotFound):
         concern_digest(db, rt.cipher, cast.actor(user))
+
+
+def test_a_long_concern_is_cut_at_a_word_with_an_ellipsis_never_mid_word(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    words = "my therapist kept talking about their own holidays and weekend plans " * 4
+    _concern(db, rt, cast, cast.ash.id, words.strip())
+    (line,) = concern_digest(db, rt.cipher, cast.actor(cast.sue)).latest
+    assert line.excerpt.endswith("…") and len(line.excerpt) <= 160
+    kept = line.excerpt.removesuffix("…").split()
+    assert kept == words.split()[: len(kept)]

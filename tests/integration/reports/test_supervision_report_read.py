@@ -19,7 +19,10 @@ from bordin.reports.read.supervision_report import (
     rupture_entries,
     therapist_report,
 )
-from bordin.reports.supervision_report import render_supervision_report_html
+from bordin.reports.supervision_report import (
+    render_supervision_report_html,
+    single_client_report,
+)
 from bordin.services import practice as practice_service
 from bordin.services import users as user_service
 from bordin.services.runtime import Runtime
@@ -240,8 +243,11 @@ def test_a_logged_rupture_appears_in_the_rupture_log_with_what_was_tried(
     assert "logged" in entry.source
     assert "Minimal response" in entry.description
     assert "Invite the client to talk" in entry.what_was_tried
-    html = render_supervision_report_html(built.data)
-    assert "Minimal response" in html
+    # A repaired rupture alone gives no page in the caseload report (it stays concise), but the
+    # one-client report, asked for to discuss this client, shows the log in full.
+    assert "Minimal response" not in render_supervision_report_html(built.data)
+    one = single_client_report(built.data, ash.client_key)
+    assert "Minimal response" in render_supervision_report_html(one)
 
 
 def test_the_rupture_log_links_repairs_to_their_rupture() -> None:

@@ -7,6 +7,7 @@ treats Ash (individual) and the couple Birch + Cedar; Sue is the clinical lead.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,8 +20,10 @@ from bordin.services import alerts as alert_service
 from bordin.services import concerns as concern_service
 from bordin.services import feedback
 from bordin.services import practice as practice_service
+from bordin.services.alerts import shown
 from bordin.services.audit import Origin
 from bordin.services.feedback_links import FeedbackLinkUnavailable
+from bordin.services.instruments import import_questionnaire
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import (
     AdministrationRow,
@@ -184,7 +187,7 @@ def test_a_client_without_email_consent_is_not_emailed(
 # ---- the form -----------------------------------------------------------------------------
 
 
-def test_the_form_shows_the_configured_measures_with_generic_labels_for_licensed_items(
+def test_a_measure_whose_wording_was_not_imported_is_left_off_the_form(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
     practice_service.configure_feedback_measures(
@@ -196,11 +199,40 @@ def test_the_form_shows_the_configured_measures_with_generic_labels_for_licensed
     )
     token = issue(db, rt, last_attended(cast))[cast.ash.id]
     form = feedback.open_link(db, rt, token)
-    sac_measure, phq = form.measures
+    [sac_measure] = form.measures
     assert sac_measure.items[0].label.startswith("Today we spent our time")
-    assert [i.label for i in phq.items][:2] == ["Question 1 of 9", "Question 2 of 9"]
-    assert len(phq.items) == 9  # the unscored difficulty question has no wording to show
     assert form.crisis_lines[0].number == "999"
+
+
+def test_a_practice_whose_only_measure_lacks_wording_still_gets_the_alliance_check(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    practice_service.configure_feedback_measures(
+        db, rt, actor=cast.actor(cast.adam), practice_id=cast.practice.id, measures=["phq9"]
+    )
+    token = issue(db, rt, last_attended(cast))[cast.ash.id]
+    form = feedback.open_link(db, rt, token)
+    assert [m.instrument_id for m in form.measures] == ["bordin_sac"]
+
+
+def test_imported_wording_puts_the_measure_on_the_form_in_its_own_words(
+    db: Session, rt: Runtime, cast: Cast, shared_data: Path
+) -> None:
+    data = (shared_data / "fhir" / "lforms__R4__phq9.json").read_bytes()
+    import_questionnaire(db, rt, practice_id=cast.practice.id, data=data)
+    practice_service.configure_feedback_measures(
+        db,
+        rt,
+        actor=cast.actor(cast.adam),
+        practice_id=cast.practice.id,
+        measures=["bordin_sac", "phq9"],
+    )
+    token = issue(db, rt, last_attended(cast))[cast.ash.id]
+    form = feedback.open_link(db, rt, token)
+    _, phq = form.measures
+    assert phq.instrument_id == "phq9"
+    assert not any(i.generic for i in phq.items)
+    assert not any(i.label.startswith("Question") for i in phq.items)
 
 
 # ---- submission ---------------------------------------------------------------------------
@@ -293,13 +325,20 @@ def test_a_withdrawn_consent_makes_an_issued_link_unusable(
 # ---- safety and routing -------------------------------------------------------------------
 
 
+def import_phq9_wording(db: Session, rt: Runtime, cast: Cast, shared_data: Path) -> None:
+    """The PHQ-9 is asked only in its published wording, which the practice imports."""
+    data = (shared_data / "fhir" / "lforms__R4__phq9.json").read_bytes()
+    import_questionnaire(db, rt, practice_id=cast.practice.id, data=data)
+
+
 def urgent_alerts(db: Session) -> list[AlertRow]:
     return list(db.scalars(select(AlertRow).where(AlertRow.severity == "urgent")))
 
 
 def test_an_endorsed_risk_item_alerts_therapist_and_lead_at_once_in_app_and_by_email(
-    db: Session, rt: Runtime, cast: Cast, outbox: MemoryTransport
+    db: Session, rt: Runtime, cast: Cast, outbox: MemoryTransport, shared_data: Path
 ) -> None:
+    import_phq9_wording(db, rt, cast, shared_data)
     practice_service.configure_feedback_measures(
         db,
         rt,
@@ -322,8 +361,9 @@ def test_an_endorsed_risk_item_alerts_therapist_and_lead_at_once_in_app_and_by_e
 
 
 def test_a_submission_is_kept_when_the_urgent_email_afterwards_fails(
-    db: Session, rt: Runtime, cast: Cast, outbox: MemoryTransport
+    db: Session, rt: Runtime, cast: Cast, outbox: MemoryTransport, shared_data: Path
 ) -> None:
+    import_phq9_wording(db, rt, cast, shared_data)
     practice_service.configure_feedback_measures(
         db,
         rt,
@@ -360,6 +400,22 @@ def test_words_that_signal_a_crisis_raise_urgent_alerts_and_show_help_first(
     assert len(outbox.of_kind("urgent_alert")) == 2
 
 
+def test_a_possible_risk_below_the_crisis_threshold_is_sent_for_review_today(
+    db: Session, rt: Runtime, cast: Cast, outbox: MemoryTransport
+) -> None:
+    token = issue(db, rt, last_attended(cast))[cast.ash.id]
+    words = "Been a hard week. Not sure what the point of anything is tbh."
+    result = feedback.submit_feedback(db, rt, token=token, answers=sac(), text=words)
+    assert result.category != "crisis"
+    assert result.crisis  # the thank-you page shows the crisis numbers first
+    review = db.scalars(select(AlertRow).where(AlertRow.kind == "risk_review")).all()
+    assert {a.recipient_user_id for a in review} == {cast.alice.id, cast.sue.id}
+    assert all(a.severity == "urgent" for a in review)
+    assert all(shown(rt, a).summary.startswith("Possible risk: please read today.") for a in review)
+    assert all(words not in shown(rt, a).summary for a in review)
+    assert len(outbox.of_kind("urgent_alert")) == 2
+
+
 def test_a_possible_conduct_concern_reaches_the_lead_only(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
@@ -376,7 +432,7 @@ def test_a_possible_conduct_concern_reaches_the_lead_only(
     record = client_record(db, rt.cipher, cast.ash.id)
     assert all(not line.texts for ev in record.episodes for line in ev.sessions)
     lead_alert = db.scalars(select(AlertRow).where(AlertRow.recipient_user_id == cast.sue.id)).one()
-    assert words not in lead_alert.summary
+    assert words not in alert_service.shown(rt, lead_alert).summary
 
 
 def test_anyone_but_the_clinical_lead_is_refused_the_concerns(
@@ -431,6 +487,29 @@ def test_a_misalignment_alert_keeps_the_clients_phrases_back_if_they_do_not_shar
     alert = db.scalars(select(AlertRow).where(AlertRow.kind == "misalignment")).one()
     assert alert.detail["evidence"] == []
     assert alert.detail["repair_prompts"]
+
+
+def test_words_flagged_for_a_risk_review_show_in_the_record_even_when_not_shared(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    from bordin.services import practice as practice_service
+
+    practice_service.set_consent(
+        db,
+        rt,
+        actor=cast.actor(cast.alice),
+        client_id=cast.ash.id,
+        purpose="share_free_text_with_therapist",
+        granted=False,
+    )
+    token = issue(db, rt, last_attended(cast))[cast.ash.id]
+    words = "Been a hard week. Not sure what the point of anything is tbh."
+    feedback.submit_feedback(db, rt, token=token, answers=sac(), text=words)
+    assert db.scalars(select(SubmissionRow)).one().triage_risk_review
+
+    record = client_record(db, rt.cipher, cast.ash.id)
+
+    assert any(words in line.texts.values() for ev in record.episodes for line in ev.sessions)
 
 
 def test_a_concern_from_the_separate_form_goes_to_the_lead_and_is_stored_once(

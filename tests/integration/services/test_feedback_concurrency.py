@@ -1,33 +1,19 @@
-"""Simultaneous submissions of one link store it once (PostgreSQL, real concurrent transactions).
-
-The other tests share one connection and roll back; this one needs separate connections that
-really commit, so it makes its own database and drops it afterwards.
-"""
+"""Simultaneous submissions of one link store it once (PostgreSQL, real concurrent transactions,
+on the ``committing_postgres`` database)."""
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bordin.notify.memory import MemoryTransport
 from bordin.services import feedback
 from bordin.services.feedback import FeedbackResult
 from bordin.services.runtime import Runtime
-from bordin.settings import Settings
-from bordin.storage.database import make_engine, make_session_factory
-from bordin.storage.migrate import upgrade
 from bordin.storage.tables import AdministrationRow, SubmissionRow
-from bordin.testing.clock import FakeClock
-from tests.conftest import PG_ADMIN_URL
-from tests.fixtures.cast import Cast, build_cast
+from tests.fixtures.cast import Cast
 
 pytestmark = pytest.mark.postgres
 
@@ -39,43 +25,10 @@ SAC = {
 }
 
 
-@pytest.fixture
-def own_database(tmp_path: Path) -> Iterator[tuple[sessionmaker[Session], Runtime, Cast]]:
-    try:
-        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3, autocommit=True) as conn:
-            name = f"bordin_race_{uuid.uuid4().hex[:8]}"
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as error:
-        reason = f"PostgreSQL is not reachable: {str(error)[:100]}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-        pytest.skip(reason)
-    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    engine = make_engine(f"{base}/{name}")
-    try:
-        upgrade(engine)
-        sessions = make_session_factory(engine)
-        settings = Settings(
-            environment="test",
-            data_dir=tmp_path,
-            secret_key="race-secret-key",  # type: ignore[arg-type]
-            encryption_key="race-encryption",  # type: ignore[arg-type]
-            notify_transport="memory",
-        )
-        rt = Runtime(settings=settings, transport=MemoryTransport(), now=FakeClock())
-        with sessions() as db:
-            cast = build_cast(db, rt)
-        yield sessions, rt, cast
-    finally:
-        engine.dispose()
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def test_simultaneous_submissions_of_one_link_store_it_once(
-    own_database: tuple[sessionmaker[Session], Runtime, Cast],
+    committing_postgres: tuple[sessionmaker[Session], Runtime, Cast],
 ) -> None:
-    sessions, rt, cast = own_database
+    sessions, rt, cast = committing_postgres
     tokens = []
     with sessions() as db:
         for appointment in cast.ash_sessions[:4] + cast.couple_sessions[:4]:

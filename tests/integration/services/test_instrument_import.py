@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bordin.domain.errors import InvalidImport
+from bordin.domain.instruments import default_registry
+from bordin.services.feedback_form import item_labels
 from bordin.services.instruments import import_questionnaire
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import AuditEventRow, CustomInstrumentRow, ImportedWordingRow
@@ -69,3 +71,33 @@ def test_broken_json_is_refused_with_its_place(db: Session, rt: Runtime, cast: C
         import_questionnaire(db, rt, practice_id=cast.practice.id, data=b'{"resourceType": ')
     assert refused.value.errors[0].field == "file"
     assert db.scalars(select(ImportedWordingRow)).all() == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"resourceType": "Questionnaire", "item": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+        b'{"resourceType": "Questionnaire", "item": [{"linkId": "a", "type": "choice",'
+        b' "answerOption": [{"valueInteger": ' + b"9" * 400 + b"}]}]}",
+    ],
+)
+def test_a_deeply_nested_or_huge_number_file_is_refused_and_stores_nothing(
+    db: Session, rt: Runtime, cast: Cast, data: bytes
+) -> None:
+    with pytest.raises(InvalidImport, match=r"nests more than 64 levels|number too large"):
+        import_questionnaire(db, rt, practice_id=cast.practice.id, data=data)
+    assert db.scalars(select(ImportedWordingRow)).all() == []
+    assert db.scalars(select(CustomInstrumentRow)).all() == []
+
+
+def test_wording_one_practice_imports_never_reaches_another_practice(
+    db: Session, rt: Runtime, cast: Cast, shared_data: Path
+) -> None:
+    data = (shared_data / "fhir" / "lforms__R4__phq9.json").read_bytes()
+    import_questionnaire(db, rt, practice_id=cast.practice.id, data=data)
+    phq9 = default_registry().get("phq9")
+    assert not any(item.text for item in phq9.items)
+    theirs = item_labels(db, cast.practice.id, phq9)
+    ours = item_labels(db, cast.other_practice.id, phq9)
+    assert theirs["q1"] != "Interest and pleasure (item 1)"
+    assert ours["q1"] == "Interest and pleasure (item 1)"

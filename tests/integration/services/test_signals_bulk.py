@@ -9,34 +9,35 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bordin.analytics.signals import bulk_signals, explain_rows, frame_from_histories
 from bordin.domain.alliance import evaluate_episode
 from bordin.domain.errors import NotFound
-from bordin.services.demo import LoadSummary, load_demo_practice
 from bordin.services.measures import record_administration
+from bordin.services.practice import schedule_appointment
 from bordin.services.runtime import Runtime
 from bordin.services.ruptures import log_rupture
 from bordin.services.session_view import acknowledge_signal
-from bordin.services.signals import load_history, recompute_episode, recompute_practice
-from bordin.services.signals_bulk import recompute_practice_bulk
+from bordin.services.signals import (
+    SUMMARY_LENGTH,
+    load_history,
+    recompute_episode,
+    recompute_practice,
+    summary_of,
+)
+from bordin.services.signals_bulk import attendance_query, recompute_practice_bulk
 from bordin.services.users import actor_for_user
 from bordin.storage.tables import AppointmentRow, EpisodeRow, SignalRow, UserRow
 from bordin.storage.tables.signals import RecoveryModelRow
-from bordin.testing.demo_practice import generate_demo_practice
 from tests.fixtures.cast import Cast
+from tests.fixtures.demo import DemoDatabase
 from tests.unit.analytics.test_bulk_signals import NOW, _random_histories
 
 TODAY = dt.date(2026, 11, 2)
 
 Stored = tuple[int, str, int | None, int | None, str, str, str]
-
-
-@pytest.fixture
-def demo(db: Session, rt: Runtime) -> LoadSummary:
-    return load_demo_practice(db, rt, generate_demo_practice(seed=7, today=TODAY))
 
 
 def _stored(db: Session) -> set[Stored]:
@@ -84,8 +85,10 @@ def _log_ruptures(db: Session, rt: Runtime, practice_id: int) -> None:
 
 
 def test_bulk_and_per_episode_recompute_store_the_same_signals_on_the_demo_practice(
-    db: Session, rt: Runtime, demo: LoadSummary
+    demo: DemoDatabase,
 ) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
     _log_ruptures(db, rt, demo.practice_id)
     summary = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
     bulk = _stored(db)
@@ -99,8 +102,9 @@ def test_bulk_and_per_episode_recompute_store_the_same_signals_on_the_demo_pract
     assert bulk == pure
 
 
-def test_stored_signals_explain_themselves(db: Session, rt: Runtime, demo: LoadSummary) -> None:
-    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+def test_stored_signals_explain_themselves(demo: DemoDatabase) -> None:
+    db = demo.db  # as ``bordin demo`` computed them, through the bulk recompute
+    assert db.scalars(select(SignalRow)).first() is not None
     for row in db.scalars(select(SignalRow)):
         explanation = row.explanation
         assert explanation["sentence"] == row.summary
@@ -110,9 +114,9 @@ def test_stored_signals_explain_themselves(db: Session, rt: Runtime, demo: LoadS
         assert row.key.startswith(f"{row.type}|")
 
 
-def test_acknowledgements_survive_a_bulk_recompute(
-    db: Session, rt: Runtime, demo: LoadSummary
-) -> None:
+def test_acknowledgements_survive_a_bulk_recompute(demo: DemoDatabase) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
     recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
     signal = db.scalars(select(SignalRow).where(SignalRow.type == "rupture")).first()
     assert signal is not None
@@ -133,16 +137,117 @@ def test_acknowledgements_survive_a_bulk_recompute(
     assert kept.acknowledged_at is not None
 
 
-def test_recompute_practice_returns_the_bulk_signal_count(
-    db: Session, rt: Runtime, demo: LoadSummary
+def test_a_second_bulk_recompute_rewrites_only_the_episodes_whose_signals_changed(
+    demo: DemoDatabase,
 ) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
+    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    expected = _stored(db)
+    rows = db.scalars(select(SignalRow).order_by(SignalRow.episode_id, SignalRow.id)).all()
+    by_episode: dict[int, list[SignalRow]] = {}
+    for row in rows:
+        by_episode.setdefault(row.episode_id, []).append(row)
+    edited, shortened = [e for e, signals in by_episode.items() if len(signals) >= 2][:2]
+    # One episode's acknowledged signal was stored with other words; another lost a signal.
+    target = by_episode[edited][1]
+    episode = db.get(EpisodeRow, edited)
+    assert episode is not None
+    therapist = db.get(UserRow, episode.therapist_id)
+    assert therapist is not None
+    acknowledge_signal(db, rt, actor=actor_for_user(therapist), signal_id=target.id)
+    key, first_raised = target.key, target.computed_at
+    edited_keys = [r.key for r in by_episode[edited]]
+    target.summary = "words from an older version"
+    db.delete(by_episode[shortened][0])
+    db.commit()
+    untouched = {
+        (r.id, r.episode_id, r.key)
+        for r in db.scalars(
+            select(SignalRow).where(SignalRow.episode_id.not_in([edited, shortened]))
+        )
+    }
+
+    again = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+
+    assert _stored(db) == expected
+    assert again.new_signals == 1  # the lost one, raised again
+    kept = db.scalars(
+        select(SignalRow).where(SignalRow.episode_id == edited, SignalRow.key == key)
+    ).one()
+    assert kept.acknowledged_by_user_id == therapist.id
+    assert kept.computed_at == first_raised
+    stored_order = [
+        r.key
+        for r in db.scalars(
+            select(SignalRow).where(SignalRow.episode_id == edited).order_by(SignalRow.id)
+        )
+    ]
+    assert stored_order == edited_keys
+    if db.get_bind().dialect.name == "postgresql":
+        # Episodes whose signals did not change keep their rows as they were (same ids).
+        now_stored = {
+            (r.id, r.episode_id, r.key)
+            for r in db.scalars(
+                select(SignalRow).where(SignalRow.episode_id.not_in([edited, shortened]))
+            )
+        }
+        assert now_stored == untouched
+
+
+def test_a_signal_whose_stored_explanation_alone_differs_is_rewritten_and_the_others_kept(
+    demo: DemoDatabase,
+) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
+    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    postgres = db.get_bind().dialect.name == "postgresql"
+    words = "explanation::text" if postgres else "explanation"
+    stored_text = dict(db.execute(text(f"SELECT id, {words} FROM signals")).all())
+    target = db.scalars(select(SignalRow).order_by(SignalRow.id)).first()
+    assert target is not None
+    episode_id, key, original = target.episode_id, target.key, dict(target.explanation)
+    # Same summary and columns; only a number inside the stored explanation differs.
+    target.explanation = {**original, "numbers": {**original["numbers"], "older": 1}}
+    db.commit()
+    others = {
+        (r.id, r.key)
+        for r in db.scalars(select(SignalRow).where(SignalRow.episode_id != episode_id))
+    }
+
+    again = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+
+    assert again.new_signals == 0
+    restored = db.scalars(
+        select(SignalRow).where(SignalRow.episode_id == episode_id, SignalRow.key == key)
+    ).one()
+    assert restored.explanation == original
+    now_text = dict(db.execute(text(f"SELECT id, {words} FROM signals")).all())
+    if postgres:
+        # The other episodes' rows were not rewritten: same ids, byte for byte the same words.
+        assert {
+            (r.id, r.key)
+            for r in db.scalars(select(SignalRow).where(SignalRow.episode_id != episode_id))
+        } == others
+        kept = {i for i, _ in others}
+        assert {i: t for i, t in now_text.items() if i in kept} == {
+            i: t for i, t in stored_text.items() if i in kept
+        }
+    assert sorted(now_text.values()) == sorted(stored_text.values())
+
+
+def test_recompute_practice_returns_the_bulk_signal_count(demo: DemoDatabase) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
     count = recompute_practice(db, rt, practice_id=demo.practice_id)
     assert count == len(_stored(db)) > 0
 
 
 def test_a_practice_with_enough_completed_episodes_gets_a_fitted_model_used_by_both_paths(
-    db: Session, rt: Runtime, demo: LoadSummary
+    demo: DemoDatabase,
 ) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
     summary = recompute_practice_bulk(db, rt, practice_id=demo.practice_id, min_fit_episodes=5)
     assert summary.fitted_models, "the demo practice has completed episodes on outcome measures"
     assert set(summary.fitted_models) <= set(summary.refitted)
@@ -161,7 +266,10 @@ def test_a_practice_with_enough_completed_episodes_gets_a_fitted_model_used_by_b
     # The per-episode recompute after a submission reads the stored model: same signals.
     assert _per_episode(db, rt, demo.practice_id) == bulk
     if labels:
-        assert any("fitted on" in s[6] for s in bulk if s[1] == "not_on_track")
+        assert any(
+            "fitted on" in row.explanation["citation"]
+            for row in db.scalars(select(SignalRow).where(SignalRow.type == "not_on_track"))
+        )
     # Nothing changed: the stored models are reused, not fitted again.
     again = recompute_practice_bulk(db, rt, practice_id=demo.practice_id, min_fit_episodes=5)
     assert again.refitted == ()
@@ -170,14 +278,18 @@ def test_a_practice_with_enough_completed_episodes_gets_a_fitted_model_used_by_b
 
 
 def test_without_enough_completed_episodes_the_default_model_applies_and_says_so(
-    db: Session, rt: Runtime, demo: LoadSummary
+    demo: DemoDatabase,
 ) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
     summary = recompute_practice_bulk(db, rt, practice_id=demo.practice_id, min_fit_episodes=10**6)
     assert summary.fitted_models == {}
     rows = db.scalars(select(SignalRow).where(SignalRow.type == "not_on_track")).all()
     assert rows
     assert all(r.explanation["numbers"]["model_source"] == "default" for r in rows)
-    assert all("default model" in r.summary for r in rows)
+    assert all(
+        "general one built from published figures" in r.explanation["citation"] for r in rows
+    )
 
 
 def test_bulk_rows_are_explained_exactly_as_the_per_episode_rules_explain_them() -> None:
@@ -232,3 +344,41 @@ def test_an_endorsed_risk_item_gives_exactly_one_risk_signal(
         select(SignalRow).where(SignalRow.episode_id == episode_id, SignalRow.type == "risk")
     ).all()
     assert [(r.rule, r.session_number, r.summary) for r in again] == before
+
+
+def test_only_episodes_with_enough_recent_missed_appointments_are_read_for_disengagement(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    # Ash missed two of the last four appointments: read.
+    cast.ash_sessions[1].status = "no_show"
+    cast.ash_sessions[2].status = "cancelled"
+    # The couple missed two as well, but long ago: four attended ones came after. Not read.
+    cast.couple_sessions[0].status = "no_show"
+    cast.couple_sessions[1].status = "cancelled"
+    db.commit()
+    for days in (6, 5):
+        schedule_appointment(
+            db,
+            rt,
+            episode_id=cast.couple_episode.id,
+            starts_at=rt.now() - dt.timedelta(days=days),
+            status="attended",
+        )
+    sql = attendance_query(db, practice_id=cast.practice.id, today=rt.now().date())
+    rows = db.execute(text(sql)).all()
+    assert {r.episode_id for r in rows} == {cast.ash_episode.id}
+    assert sorted((r.session_number, r.attendance) for r in rows) == [
+        (1, "attended"),
+        (2, "no_show"),
+        (3, "cancelled"),
+        (4, "attended"),
+    ]
+
+
+def test_a_signal_summary_keeps_whole_sentences_and_fits_its_column() -> None:
+    sentences = "The alliance fell. " * 30  # 570 characters of 19-character sentences
+    kept = summary_of(sentences)
+    assert kept == ("The alliance fell. " * 26).strip() and len(kept) <= SUMMARY_LENGTH
+    very_long = "word " * 200 + "end."
+    cut = summary_of(very_long)
+    assert len(cut) == SUMMARY_LENGTH and cut.endswith("…")

@@ -57,3 +57,27 @@ def test_change_that_no_longer_holds_is_not_raised() -> None:
 def test_alliance_measures_without_a_reliable_change_value_raise_no_change_signal() -> None:
     history = individual(srs_series("client-a", [20.0, 30.0, 39.0]))
     assert signals(history, "reliable_improvement", "reliable_deterioration", "recovery") == []
+
+
+def test_good_news_never_advises_ending_while_the_alliance_is_in_trouble() -> None:
+    from bordin.domain.alliance.advice import NEXT_STEP_GOOD_NEWS_WHILE_ALLIANCE_OPEN
+
+    from .builders import sac_series
+
+    rows = [(9, 9, 9, 9), (9, 9, 10, 9), (9, 9, 9, 9), (9, 9, 10, 9), (9, 9, 9, 9), (3, 3, 2, 2)]
+    ratings = [*sac_series("client-a", rows), *outcome("client-a", "phq9", [18, 15, 12, 9, 6, 4])]
+    found = signals(individual(ratings))
+    assert [(s.type, s.status) for s in found if s.type == "rupture"] == [("rupture", "open")]
+    good = [s for s in found if s.type in ("recovery", "reliable_improvement")]
+    assert good
+    for s in good:
+        assert "how to end well" not in s.explanation.next_step
+        assert s.explanation.next_step == NEXT_STEP_GOOD_NEWS_WHILE_ALLIANCE_OPEN
+
+
+def test_good_news_keeps_its_own_advice_when_the_alliance_is_fine() -> None:
+    from .builders import flat_sac
+
+    ratings = [*flat_sac("client-a", [36] * 6), *outcome("client-a", "phq9", [18, 15, 12, 9, 6, 4])]
+    [recovery] = signals(individual(ratings), "recovery")
+    assert "how to end well" in recovery.explanation.next_step

@@ -12,8 +12,8 @@ from bordin.analytics.signal_evaluation import (
     Evaluation,
     evaluate_cases,
 )
+from bordin.analytics.signals.evaluation.cases import generate_signal_cases
 from bordin.domain.alliance import SIGNAL_TYPES, evaluate_episode
-from bordin.testing.signal_cases import generate_signal_cases
 
 
 @pytest.fixture(scope="module")

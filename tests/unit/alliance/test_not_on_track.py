@@ -56,7 +56,7 @@ def test_a_flat_phq9_goes_amber_then_red_and_shows_the_band_values() -> None:
         < float(numbers["red_bound"])
         < 18
     )
-    assert "default model" in red.explanation.sentence
+    assert "general one built from published figures" in red.explanation.citation
 
 
 def test_a_client_improving_as_expected_stays_green() -> None:

@@ -57,7 +57,7 @@ def test_a_two_point_drop_from_the_ceiling_is_a_rupture() -> None:
     [rupture] = signals(history, "rupture")
     assert rupture.session_number == 3
     assert rupture.explanation.rule == "rupture.ceiling_drop"
-    assert "maximum of 40" in rupture.explanation.sentence
+    assert "top score of 40" in rupture.explanation.sentence
 
 
 def test_a_one_point_ceiling_drop_counts_when_configured() -> None:
@@ -89,7 +89,9 @@ def test_falling_below_the_srs_cutoff_from_above_is_a_rupture() -> None:
     [rupture] = signals(history, "rupture")
     assert rupture.explanation.rule == "rupture.cutoff_crossing"
     assert rupture.severity == "routine"
-    assert "cut-off of 36" in rupture.explanation.sentence
+    assert (
+        "below 36, the level at which clients are usually unhappy" in rupture.explanation.sentence
+    )
 
 
 def test_the_cutoff_rule_can_be_turned_off() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bordin.domain.alliance import SignalConfig
 
-from .builders import day, flat_sac, individual, signals, walk
+from .builders import day, flat_sac, individual, sac_series, signals, walk
 
 STEADY = [36, 36, 37, 36]
 
@@ -57,7 +57,7 @@ def test_a_late_return_after_the_window_stays_unrepaired_and_says_so() -> None:
     history = individual(flat_sac("client-a", [*STEADY, 26, 27, 28, 27, 36]))
     [unrepaired] = signals(history, "rupture_unrepaired")
     assert unrepaired.explanation.numbers["returned_late_session"] == 9
-    assert "after the repair window" in unrepaired.explanation.sentence
+    assert "came back to that level later, in session 9" in unrepaired.explanation.sentence
     assert signals(history, "rupture_repaired") == []
 
 
@@ -107,3 +107,31 @@ def test_the_repair_needs_the_dimension_that_dropped_to_come_back_too() -> None:
     [repaired] = signals(history, "rupture_repaired")
     assert rupture.status == "repaired"
     assert repaired.session_number == 7
+
+
+def test_a_collapse_after_a_rupture_that_never_came_back_is_a_new_rupture() -> None:
+    # Steady at 36-37, a drop to 28 that settles around 33 (unrepaired: never back to 36), then a
+    # collapse to 10 of 40 with bond at 2: that collapse is a new rupture, not more of the old one.
+    rows = [(9, 9, 9, 9), (9, 9, 10, 9), (9, 9, 9, 9), (9, 9, 10, 9), (7, 7, 7, 7)]
+    rows += [(8, 8, 9, 8), (8, 8, 9, 8), (8, 8, 8, 8), (8, 9, 8, 8), (3, 3, 2, 2)]
+    history = individual(sac_series("client-a", rows))
+    ruptures = signals(history, "rupture")
+    assert [(s.session_number, s.status) for s in ruptures] == [(5, "unrepaired"), (10, "open")]
+    assert ruptures[1].severity == "high"
+
+
+def test_a_collapse_after_a_repaired_rupture_is_a_new_rupture() -> None:
+    rows = [(8, 8, 9, 8), (9, 8, 9, 8), (8, 8, 9, 8), (9, 8, 9, 8), (6, 5, 5, 6)]
+    rows += [(8, 8, 9, 8), (8, 8, 9, 8), (8, 9, 8, 8), (3, 3, 2, 2)]
+    history = individual(sac_series("client-a", rows))
+    found = signals(history, "rupture", "rupture_repaired")
+    assert [(s.type, s.session_number, s.status) for s in found] == [
+        ("rupture", 5, "repaired"),
+        ("rupture_repaired", 6, "repaired"),
+        ("rupture", 9, "open"),
+    ]
+
+
+def test_a_decline_that_stays_at_its_new_level_raises_no_second_rupture() -> None:
+    history = individual(flat_sac("client-a", [*STEADY, 26, 27, 28, 27, 26, 27, 28, 26]))
+    assert [s.session_number for s in signals(history, "rupture")] == [5]

@@ -30,12 +30,14 @@ def test_the_vocabulary_says_its_names_are_unconfirmed() -> None:
     assert "unconfirmed" in (repair.__doc__ or "")
 
 
-def test_a_marker_of_the_other_rupture_type_is_refused() -> None:
+def test_a_marker_of_the_other_rupture_type_is_refused_in_words() -> None:
     problems = log_problems(
         _log(3, markers=("complaints_therapist",), strategies=("invite_discussion",))
     )
     assert [p.field for p in problems] == ["rupture.markers"]
     assert "confrontation marker" in problems[0].message
+    assert "Complaints/concerns about the therapist" in problems[0].message
+    assert "complaints_therapist" not in problems[0].message  # the label, never the key
 
 
 def test_unknown_markers_and_strategies_are_named() -> None:
@@ -105,3 +107,24 @@ def test_a_logged_rupture_still_below_after_the_window_is_unrepaired() -> None:
         ("rupture", 5),
         ("rupture_unrepaired", 8),
     ]
+
+
+def test_a_rupture_the_therapist_logged_as_partly_resolved_says_so_in_words() -> None:
+    history = individual(
+        flat_sac("client-a", [36, 36, 37, 36, 36, 36]),
+        logged=[_log(4, resolved="partly", markers=("denial", "abstract_communication"))],
+    )
+    [logged] = [s for s in signals(history, "rupture") if s.explanation.rule.endswith("log")]
+    sentence = logged.explanation.sentence
+    assert "partly resolved" in sentence
+    assert "denial, abstract communication" in sentence
+    assert "abstract_communication" not in sentence
+    assert logged.explanation.numbers["therapist_resolved"] == "partly"
+
+
+def test_a_partly_resolved_log_linked_to_a_detected_rupture_says_so() -> None:
+    history = individual(
+        flat_sac("client-a", [36, 36, 37, 36, 26, 36]), logged=[_log(5, resolved="partly")]
+    )
+    [rupture] = signals(history, "rupture")
+    assert "(partly resolved)" in rupture.explanation.sentence

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from bordin.analytics.bulk_signals import SIGNAL_COLUMNS, bulk_signals, frame_from_histories
+from bordin.analytics.signals.evaluation.cases import generate_signal_cases
 from bordin.domain.alliance import (
     EpisodeHistory,
     Rating,
@@ -16,7 +17,6 @@ from bordin.domain.alliance import (
     evaluate_episode,
     registry_scale,
 )
-from bordin.testing.signal_cases import generate_signal_cases
 
 START = dt.date(2024, 1, 8)
 VECTORISED = {
@@ -197,3 +197,38 @@ def test_missing_columns_are_named() -> None:
                 {"episode_id": [], "client_id": [], "session_number": [], "instrument": []}
             )
         )
+
+
+def test_bulk_and_pure_agree_on_a_new_rupture_after_one_that_never_came_back() -> None:
+    def sac(client: str, session: int, total: int) -> Rating:
+        base, extra = divmod(total, 4)
+        items = {k: float(base + (1 if i < extra else 0)) for i, k in enumerate(_SAC_ITEMS)}
+        return Rating(
+            client,
+            session,
+            START + dt.timedelta(weeks=session - 1),
+            "bordin_sac",
+            float(total),
+            items,
+        )
+
+    runs = {
+        "collapse": [36, 37, 36, 37, 28, 33, 33, 32, 33, 10, 12, 11, 30],
+        "slide": [36, 36, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 20],
+        "twice": [38, 38, 37, 38, 30, 31, 32, 31, 30, 20, 21, 22, 21, 20, 8],
+    }
+    histories = [
+        EpisodeHistory(
+            name,
+            "individual",
+            (f"{name}-a",),
+            tuple(sac(f"{name}-a", k, t) for k, t in enumerate(totals, start=1)),
+        )
+        for name, totals in runs.items()
+    ]
+    pure = _pure(histories)
+    assert ("collapse", "collapse-a", "bordin_sac", "rupture", 10, "high", "unrepaired") in pure
+    assert _bulk(histories) == pure
+
+
+_SAC_ITEMS = ("goals", "tasks", "bond", "overall")

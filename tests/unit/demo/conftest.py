@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from tests.unit.demo.demo_checks import TODAY
 
-from bordin.testing.demo_practice import DemoPractice, generate_demo_practice
+from bordin.demo import DemoPractice, generate_demo_practice
 
 
 @pytest.fixture(scope="package")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bordin.testing.demo_practice import DemoEpisode, DemoPractice
+from bordin.demo import DemoEpisode, DemoPractice
 
 TODAY = dt.date(2026, 3, 2)
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 from tests.unit.demo.demo_checks import score
 
-from bordin.testing.demo_practice import DemoPractice
+from bordin.demo import DemoPractice
 
 SHAPES = {"bordin_sac": (4, 10), "phq9": (9, 3), "gad7": (7, 3), "core10": (10, 4)}
 

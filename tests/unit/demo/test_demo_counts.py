@@ -6,7 +6,7 @@ from collections import Counter
 
 from tests.unit.demo.demo_checks import TODAY
 
-from bordin.testing.demo_practice import DemoPractice, generate_demo_practice
+from bordin.demo import DemoPractice, generate_demo_practice
 
 
 def test_it_has_eight_therapists_a_clinical_lead_and_a_practice_manager(
@@ -30,10 +30,10 @@ def test_every_therapist_has_a_profile_and_the_clinical_lead_as_supervisor(
     assert sum(t.profile.works_with_couples for t in practice.therapists if t.profile) >= 2
 
 
-def test_it_has_eighty_clients_including_ten_couples(practice: DemoPractice) -> None:
-    assert len(practice.clients) == 80
+def test_it_has_298_clients_including_24_couples(practice: DemoPractice) -> None:
+    assert len(practice.clients) == 298
     couples = [e for e in practice.episodes if e.kind == "couple"]
-    assert len(couples) == 10
+    assert len(couples) == 24
     assert all(len(e.client_ids) == 2 for e in couples)
     singles = [e for e in practice.episodes if e.kind == "individual"]
     assert all(len(e.client_ids) == 1 for e in singles)
@@ -75,18 +75,37 @@ def test_active_caseloads_stay_within_weekly_capacity(any_practice: DemoPractice
         assert caseload[therapist.username] <= therapist.profile.weekly_capacity
 
 
+def test_full_time_therapists_carry_15_to_25_active_clients_and_part_time_ones_fewer(
+    any_practice: DemoPractice,
+) -> None:
+    caseload = Counter(e.therapist_username for e in any_practice.episodes if e.status == "active")
+    full = [t for t in any_practice.therapists if t.profile and not t.profile.part_time]
+    part = [t for t in any_practice.therapists if t.profile and t.profile.part_time]
+    assert full and part
+    for therapist in full:
+        assert 15 <= caseload[therapist.username] <= 25, therapist.username
+    for therapist in part:
+        assert 5 <= caseload[therapist.username] < 15, therapist.username
+
+
+def test_it_has_about_a_year_of_history(any_practice: DemoPractice) -> None:
+    first = min(e.sessions[0].starts_at.date() for e in any_practice.episodes)
+    # history_weeks is where completed episodes are placed; a clash may move one a few weeks.
+    assert 46 <= (any_practice.today - first).days / 7 <= 60
+
+
 def test_it_has_active_completed_and_dropped_out_episodes(practice: DemoPractice) -> None:
     statuses = Counter(e.status for e in practice.episodes)
-    assert statuses["active"] >= 20
-    assert statuses["completed"] >= 20
-    assert 3 <= statuses["dropped_out"] <= 10
+    assert statuses["active"] >= 100
+    assert statuses["completed"] >= 100
+    assert 10 <= statuses["dropped_out"] <= 30
 
 
 def test_ids_are_pseudonymous_and_numbered_in_order_of_first_appointment(
     practice: DemoPractice,
 ) -> None:
-    assert [c.client_id for c in practice.clients] == [f"C-{i:04d}" for i in range(1, 81)]
-    assert [e.episode_id for e in practice.episodes] == [f"E-{i:04d}" for i in range(1, 71)]
+    assert [c.client_id for c in practice.clients] == [f"C-{i:04d}" for i in range(1, 299)]
+    assert [e.episode_id for e in practice.episodes] == [f"E-{i:04d}" for i in range(1, 275)]
     starts = [e.sessions[0].starts_at for e in practice.episodes]
     assert starts == sorted(starts)
 
@@ -107,14 +126,14 @@ def test_the_alliance_mix_is_close_to_the_documented_shares(practice: DemoPracti
     }
     flat_couples = {p.episode_id for p in practice.patterns("balanced_couple")}
     assert 0.5 <= (len(flat) + len(flat_couples)) / episodes <= 0.7
-    assert 6 <= len(practice.patterns("repaired_rupture")) <= 10
-    assert 4 <= len(practice.patterns("unrepaired_rupture")) <= 7
-    assert 2 <= len(practice.patterns("dropout_after_rupture")) <= 5
-    assert len(practice.patterns("split_alliance")) == 4
+    assert 25 <= len(practice.patterns("repaired_rupture")) <= 35
+    assert 16 <= len(practice.patterns("unrepaired_rupture")) <= 24
+    assert 9 <= len(practice.patterns("dropout_after_rupture")) <= 15
+    assert len(practice.patterns("split_alliance")) == 8
 
 
 def test_smaller_parameters_give_a_smaller_practice() -> None:
-    from bordin.testing.demo_practice import DemoParams
+    from bordin.demo import DemoParams
 
     small = generate_demo_practice(
         today=TODAY,

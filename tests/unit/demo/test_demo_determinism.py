@@ -8,43 +8,42 @@ import os
 import subprocess
 import sys
 
-from bordin.testing.demo_practice import DemoParams, generate_demo_practice
+from bordin.demo import DemoParams, DemoPractice, generate_demo_practice
 
 TODAY = dt.date(2026, 3, 2)
 
 
-def test_it_gives_the_same_practice_for_the_same_seed_and_day() -> None:
-    assert generate_demo_practice(seed=7, today=TODAY) == generate_demo_practice(
-        seed=7, today=TODAY
-    )
+# ``practice`` (conftest.py) is ``generate_demo_practice(seed=7, today=TODAY)``, built once for
+# the package; each test below builds one more practice and compares.
 
 
-def test_it_gives_a_different_practice_for_a_different_seed() -> None:
-    first = generate_demo_practice(seed=7, today=TODAY)
+def test_it_gives_the_same_practice_for_the_same_seed_and_day(practice: DemoPractice) -> None:
+    assert generate_demo_practice(seed=7, today=TODAY) == practice
+
+
+def test_it_gives_a_different_practice_for_a_different_seed(practice: DemoPractice) -> None:
     second = generate_demo_practice(seed=8, today=TODAY)
-    assert first.clients != second.clients
-    assert first.episodes != second.episodes
+    assert practice.clients != second.clients
+    assert practice.episodes != second.episodes
 
 
-def test_it_uses_seven_as_the_default_seed() -> None:
-    assert generate_demo_practice(today=TODAY) == generate_demo_practice(seed=7, today=TODAY)
+def test_it_uses_seven_as_the_default_seed(practice: DemoPractice) -> None:
+    assert generate_demo_practice(today=TODAY) == practice
 
 
-def test_explicit_default_params_change_nothing() -> None:
-    assert generate_demo_practice(today=TODAY, params=DemoParams()) == generate_demo_practice(
-        today=TODAY
-    )
+def test_explicit_default_params_change_nothing(practice: DemoPractice) -> None:
+    assert generate_demo_practice(today=TODAY, params=DemoParams()) == practice
 
 
 _DIGEST = (
     "import datetime, hashlib;"
-    "from bordin.testing.demo_practice import generate_demo_practice;"
+    "from bordin.demo import generate_demo_practice;"
     "p = generate_demo_practice(seed=7, today=datetime.date(2026, 3, 2));"
     "print(hashlib.sha256(repr(p).encode()).hexdigest())"
 )
 
 
-def test_it_does_not_depend_on_the_interpreters_hash_seed() -> None:
+def test_it_does_not_depend_on_the_interpreters_hash_seed(practice: DemoPractice) -> None:
     digests = set()
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
@@ -52,5 +51,5 @@ def test_it_does_not_depend_on_the_interpreters_hash_seed() -> None:
             [sys.executable, "-c", _DIGEST], env=env, capture_output=True, text=True, check=True
         )
         digests.add(result.stdout.strip())
-    here = hashlib.sha256(repr(generate_demo_practice(seed=7, today=TODAY)).encode()).hexdigest()
+    here = hashlib.sha256(repr(practice).encode()).hexdigest()
     assert digests == {here}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bordin.testing.demo import doc
-from bordin.testing.demo.params import parameter_rows
-from bordin.testing.demo_practice import generate_demo_practice
+from bordin.demo import doc, generate_demo_practice
+from bordin.demo.params import parameter_rows
 
 PAGE = Path(__file__).parents[3] / "docs" / "demo-practice.md"
 
@@ -15,7 +14,7 @@ def test_the_generated_part_of_the_page_is_current() -> None:
     committed = doc.extract_section(PAGE.read_text(encoding="utf-8"))
     assert committed == doc.current_section(), (
         "docs/demo-practice.md is out of date: run "
-        ".venv/bin/python -m bordin.testing.demo.doc docs/demo-practice.md"
+        ".venv/bin/python -m bordin.demo.doc docs/demo-practice.md"
     )
 
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bordin.testing.demo.answers import ItemTrack, core10_raw, phq9_track, skip_one, spread
+from bordin.demo.answers import ItemTrack, core10_raw, phq9_track, skip_one, spread
 
 
 def test_spread_hits_the_total_exactly_within_each_items_range() -> None:

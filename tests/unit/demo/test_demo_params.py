@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from tests.unit.demo.demo_checks import TODAY
 
+from bordin.demo import DemoParams, generate_demo_practice
+from bordin.demo.params import parameter_rows
 from bordin.domain.errors import InvalidInput
-from bordin.testing.demo.params import parameter_rows
-from bordin.testing.demo_practice import DemoParams, generate_demo_practice
 
 
 @pytest.mark.parametrize(
@@ -18,8 +18,8 @@ from bordin.testing.demo_practice import DemoParams, generate_demo_practice
         ({"max_sessions": 5, "min_sessions": 6}, "max_sessions"),
         ({"stable_share": 0.9}, "stable_share"),
         ({"recovery_share": 0.9}, "recovery_share"),
-        ({"split_couples": 11}, "split_couples"),
-        ({"crisis_texts": 3}, "crisis_texts"),
+        ({"split_couples": 25}, "split_couples"),
+        ({"crisis_texts": 5}, "crisis_texts"),
         ({"active_share": 1.5}, "active_share"),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.unit.demo.demo_checks import drop_at, sac_totals, score, series, visible
 
-from bordin.testing.demo_practice import PATTERN_KINDS, DemoPractice
+from bordin.demo import PATTERN_KINDS, DemoPractice
 
 
 def _history_and_current(practice: DemoPractice, pattern) -> tuple[list[tuple], tuple, list]:
@@ -88,8 +88,8 @@ def test_each_split_couple_has_a_gap_of_six_or_more_for_several_sessions(
     any_practice: DemoPractice,
 ) -> None:
     patterns = any_practice.patterns("split_alliance")
-    assert len(patterns) == 4
-    assert sum(bool(p.details["widening"]) for p in patterns) == 2
+    assert len(patterns) == any_practice.params.split_couples
+    assert sum(bool(p.details["widening"]) for p in patterns) == any_practice.params.widening_splits
     for pattern in patterns:
         episode = any_practice.episode(pattern.episode_id)
         lower = series(episode, pattern.client_id, "bordin_sac")
@@ -172,7 +172,7 @@ def test_phq9_item9_is_endorsed_only_where_planted(any_practice: DemoPractice) -
     planted = {
         (p.client_id, p.sessions[0]): p.details["item9"] for p in any_practice.patterns("risk_item")
     }
-    assert 1 <= len(planted) <= 2
+    assert 1 <= len(planted) <= any_practice.params.risk_clients
     found = {}
     for episode in any_practice.episodes:
         for session in episode.sessions:
@@ -184,7 +184,7 @@ def test_phq9_item9_is_endorsed_only_where_planted(any_practice: DemoPractice) -
 
 def test_the_crisis_text_comes_with_a_risk_item_endorsement(any_practice: DemoPractice) -> None:
     crises = any_practice.patterns("crisis_feedback")
-    assert len(crises) == 1
+    assert len(crises) == any_practice.params.crisis_texts
     risks = {(p.client_id, p.sessions) for p in any_practice.patterns("risk_item")}
     for crisis in crises:
         assert (crisis.client_id, crisis.sessions) in risks
@@ -211,14 +211,17 @@ def test_feedback_ground_truth_matches_the_texts_in_the_sessions(
         if p.kind in kinds.values()
     )
     assert in_sessions == planted
-    assert len(any_practice.patterns("conduct_concern_feedback")) == 2
+    assert (
+        len(any_practice.patterns("conduct_concern_feedback"))
+        == any_practice.params.conduct_concerns
+    )
 
 
 def test_misalignment_texts_mostly_accompany_an_alliance_drop(practice: DemoPractice) -> None:
     texts = practice.patterns("misalignment_feedback")
     with_drop = [p for p in texts if p.details["with_alliance_drop"]]
     assert len(with_drop) >= len(texts) / 2
-    assert len(texts) - len(with_drop) == 3
+    assert len(texts) - len(with_drop) == practice.params.misalignment_without_rupture
 
 
 def test_patterns_point_at_real_episodes_clients_and_sessions(any_practice: DemoPractice) -> None:

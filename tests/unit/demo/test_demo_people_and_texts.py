@@ -1,26 +1,48 @@
-"""Everyone is obviously synthetic, and every free text is one Bordin wrote."""
+"""Names are realistic and varied (Faker, fixed seed), and every free text is one Bordin wrote."""
 
 from __future__ import annotations
 
-from bordin.testing.demo import feedback as fb
-from bordin.testing.demo.people import CLIENT_SURNAMES, FIRST_NAMES, THERAPIST_CAST
-from bordin.testing.demo_practice import DemoPractice
+from collections import Counter
 
-ALL_FIRST_NAMES = {name for names in FIRST_NAMES.values() for name in names}
+from bordin.demo import DemoPractice
+from bordin.demo import feedback as fb
+from bordin.demo.people import STAFF_SURNAMES, THERAPIST_CAST
 
 
-def test_client_names_come_from_the_synthetic_lists(any_practice: DemoPractice) -> None:
+def test_client_names_are_unique_varied_and_never_a_staff_surname(
+    any_practice: DemoPractice,
+) -> None:
     names = [c.display_name for c in any_practice.clients]
     assert len(set(names)) == len(names)
-    for name in names:
-        first, last = name.split(" ", 1)
-        assert first in ALL_FIRST_NAMES
-        assert last in CLIENT_SURNAMES
+    surnames = Counter(name.split()[-1] for name in names)
+    # Varied: no surname is shared by more than a handful of clients (Smith and Jones are
+    # common in England; couples may share one).
+    assert len(surnames) > len(names) * 0.6
+    assert max(surnames.values()) <= 10
+    assert not set(surnames) & set(STAFF_SURNAMES)
+
+
+def test_client_names_are_not_the_old_joke_surnames(practice: DemoPractice) -> None:
+    jokes = ("test", "sample", "mock", "demo", "fixture", "placeholder", "fake", "dummy")
+    for client in practice.clients:
+        assert not any(j in client.display_name.lower() for j in jokes), client.display_name
+
+
+def test_clients_who_want_therapy_in_polish_spanish_or_french_have_names_from_there(
+    practice: DemoPractice,
+) -> None:
+    polish = [c for c in practice.clients if c.preferred_language == "pl"]
+    assert polish
+    # Polish names and surnames often carry letters English has no use for, or end in -ska/-ski.
+    assert any(
+        any(ch in c.display_name for ch in "ąćęłńóśźż") or c.display_name.endswith(("ska", "ski"))
+        for c in polish
+    )
 
 
 def test_staff_are_the_documented_cast(practice: DemoPractice) -> None:
     names = {p.display_name for p in practice.staff}
-    assert names == {"Dr Ada Testwell", "Pat Placeholder"} | {n for n, _, _ in THERAPIST_CAST}
+    assert names == {"Dr Helen Marsh", "Priya Shah"} | {n for n, _, _ in THERAPIST_CAST}
 
 
 def test_everyone_has_a_unique_username_and_an_example_org_address(
@@ -38,16 +60,16 @@ def test_everyone_has_a_unique_username_and_an_example_org_address(
 
 def test_staff_usernames_are_first_dot_last(practice: DemoPractice) -> None:
     assert {p.username for p in practice.staff} == {
-        "ada.testwell",
-        "pat.placeholder",
-        "sam.example",
-        "kasia.mockley",
-        "lucia.fixture",
-        "noor.sampleton",
-        "rhys.demoson",
-        "tom.trialworth",
-        "grace.specimen",
-        "ben.draftwood",
+        "helen.marsh",
+        "priya.shah",
+        "daniel.hughes",
+        "kasia.nowak",
+        "lucia.romero",
+        "noor.rahman",
+        "rhys.llewellyn",
+        "tom.bradley",
+        "grace.mercier",
+        "ben.adeyemi",
     }
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 
-from bordin.testing.demo.schedule import closed_days, easter_sunday, is_closed
-from bordin.testing.demo_practice import DemoPractice
+from bordin.demo import DemoPractice
+from bordin.demo.schedule import closed_days, easter_sunday, is_closed
 
 
 def test_every_session_falls_inside_its_therapists_availability(any_practice: DemoPractice) -> None:

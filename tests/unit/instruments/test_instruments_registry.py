@@ -22,7 +22,7 @@ from bordin.domain.instruments import (
     get_instrument,
 )
 
-BUILT_IN = ("phq9", "gad7", "core10", "wai_sr", "srs", "ors", "bordin_sac")
+BUILT_IN = ("phq9", "gad7", "core10", "wai_sr", "srs", "ors", "bordin_sac", "bordin_crc")
 PACKAGE = Path(instruments.__file__).parent
 
 

@@ -17,6 +17,7 @@ from bordin.reports.trajectory import (
     TrajectoryPoint,
     describe_trajectory,
     trajectory_columns,
+    trajectory_data_table,
     trajectory_table,
 )
 
@@ -152,3 +153,28 @@ def test_it_names_the_instrument_in_cutoff_sentences_from_instrument_names() -> 
     )
     assert t.instrument_label("phq9") == "PHQ-9"
     assert "above the cut-off of 10" in describe_trajectory(t)
+
+
+def test_the_shown_table_has_plain_headings_and_no_long_decimals() -> None:
+    odd = Trajectory(
+        "Odd",
+        (_series([8.0, 7.3333333, 9.26]),),
+        expected_band=Band(
+            session_numbers=(1, 2, 3),
+            lower=(16.04123, 14.4, 13.0),
+            upper=(20.0, 19.2666667, 18.4),
+            instrument_id="phq9",
+        ),
+    )
+    table = trajectory_data_table(odd)
+    assert table.headers == ("Session", "Date", "Overall", "Expected range", "What happened")
+    assert not any("_" in header for header in table.headers)
+    assert table.rows[0] == ("1", "06 Jan 2025", "8", "16–20", "")
+    assert table.rows[1][2:4] == ("7.3", "14.4–19.3")
+    assert table.rows[2][2] == "9.3"
+    assert all(len(cell.partition(".")[2]) <= 1 for row in table.rows for cell in row[2:3])
+
+
+def test_the_shown_table_can_write_dates_the_reports_way() -> None:
+    table = trajectory_data_table(example_trajectory(), day=lambda d: f"{d.day} {d:%B %Y}")
+    assert table.rows[0][1] == "6 January 2025"

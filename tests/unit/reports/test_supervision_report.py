@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from pypdf import PdfReader
 from weasyprint import HTML
 
 from bordin.domain.errors import NotFound
@@ -16,7 +18,9 @@ from bordin.reports.supervision_report import (
     PRIVACY_NOTICE,
     ClientSection,
     RuptureEntry,
+    SupervisionReportData,
     client_prompts,
+    clients_of_concern,
     render_supervision_report_html,
     render_supervision_report_pdf,
     single_client_report,
@@ -165,3 +169,48 @@ def test_a_report_for_a_period_with_no_clients_still_renders() -> None:
     page = render_supervision_report_html(data)
     assert "No clients were seen in this period." in page
     assert "For your deliberate practice" in page
+
+
+def _with_quiet_clients(data: SupervisionReportData, quiet: int) -> SupervisionReportData:
+    """The example report plus ``quiet`` clients with nothing to discuss (no signal, no rupture)."""
+    robin = data.clients[0]
+    extra = tuple(
+        dataclasses.replace(
+            robin,
+            client_key=f"quiet-{i}",
+            client_label=f"Example-Quiet-{i} (synthetic client)",
+            signals=(),
+            ruptures=(),
+        )
+        for i in range(quiet)
+    )
+    return dataclasses.replace(data, clients=data.clients + extra)
+
+
+def _pdf_text(pdf: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return len(reader.pages), "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def test_only_clients_of_concern_get_a_page_so_six_clients_take_a_few_pages_not_thirteen() -> None:
+    data = _with_quiet_clients(example_supervision_report(GENERATED), quiet=4)
+    assert len(data.clients) == 6 and len(clients_of_concern(data)) == 2
+    pages, text = _pdf_text(render_supervision_report_pdf(data))
+    # The caseload (a page or two), a page for each client of concern, the closing prompts:
+    # fewer pages than clients, where every client used to take two.
+    assert pages <= 2 + len(clients_of_concern(data)) + 1 < len(data.clients)
+    for i in range(4):  # a quiet client is a row in the caseload table, not a section
+        assert text.count(f"Example-Quiet-{i}") == 1
+    assert "2 with an urgent or high signal or an unrepaired rupture have a page of their own" in (
+        " ".join(text.split())
+    )
+
+
+def test_the_pdf_writes_every_date_one_way() -> None:
+    _pages, text = _pdf_text(render_supervision_report_pdf(example_supervision_report(GENERATED)))
+    text = " ".join(text.split())
+    months = "January|February|March|April|May|June|July|August|September|October|November|December"
+    assert re.findall(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", text) == []
+    long_dates = re.findall(rf"\b\d{{1,2}} (?:{months}) \d{{4}}\b", text)
+    assert len(long_dates) >= 6  # period, signal and rupture dates, the footer
+    assert "1 April 2025, 09:30" in text  # generated at, in the footer

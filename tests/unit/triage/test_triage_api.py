@@ -23,6 +23,7 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
         "Severity",
         "THERAPIST",
         "Triage",
+        "rules_triage",
         "triage",
     ]
     for name in triage_package.__all__:

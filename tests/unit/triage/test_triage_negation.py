@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bordin.domain.triage import triage
+from bordin.domain.triage import rules_triage as triage
 from bordin.domain.triage.negation import AS_WRITTEN, HEDGED, NEGATED, RESOLVED, polarity
 from bordin.domain.triage.normalisation import canonical
 

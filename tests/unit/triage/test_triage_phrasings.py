@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bordin.domain.triage import triage
+from bordin.domain.triage import rules_triage as triage
 
 PHRASINGS = [
     ("crisis", "Honestly some days I'd rather not exist."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bordin.domain.triage import triage
+from bordin.domain.triage import rules_triage as triage
 from bordin.domain.triage.normalisation import canonical
 from bordin.domain.triage.spelling import expand, repair_typo, uk_spelling
 

@@ -15,6 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bordin.domain.alliance.advice import (
+    GOOD_NEWS,
+    advise_alliance_first,
+    is_open_alliance_problem,
+)
 from bordin.domain.alliance.explanations import (
     change_explanation,
     item_risk_explanation,
@@ -400,4 +405,28 @@ def explain_rows(
             out[position] = explanation
     done = [e for e in out if e is not None]
     assert len(done) == len(out)
-    return done
+    return _reconciled(signals, done)
+
+
+def _reconciled(signals: pd.DataFrame, explanations: list[Explanation]) -> list[Explanation]:
+    """Good news re-advised where the client's alliance is in trouble (as ``reconcile_advice``)."""
+    episodes = signals["episode_id"].tolist()
+    clients = [
+        None if c is None or (isinstance(c, float) and c != c) else c
+        for c in signals["client_id"].tolist()
+    ]
+    kinds = [str(t) for t in signals["type"].tolist()]
+    statuses = [str(t) for t in signals["status"].tolist()]
+    troubled = {
+        (e, c)
+        for e, c, k, st, x in zip(episodes, clients, kinds, statuses, explanations, strict=True)
+        if is_open_alliance_problem(k, st, x.numbers)
+    }
+    if not troubled:
+        return explanations
+    return [
+        advise_alliance_first(x)
+        if k in GOOD_NEWS and ((e, None) in troubled or (e, c) in troubled)
+        else x
+        for e, c, k, x in zip(episodes, clients, kinds, explanations, strict=True)
+    ]

@@ -84,7 +84,9 @@ def bulk_signals(
         visits = frame[frame["attendance"].notna()]
         if now is None and not visits.empty:
             now = pd.to_datetime(frame["date"]).max().date()
-    frame = frame[frame["score"].notna()]
+    scored = frame["score"].notna()
+    if not scored.all():  # (a copy of every column only when some rows carry no score)
+        frame = frame[scored]
     if frame.empty:
         return empty_signals()
     facts = facts_for([str(x) for x in frame["instrument"].unique()], scales)

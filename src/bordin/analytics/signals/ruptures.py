@@ -159,11 +159,15 @@ def rupture_signals(
     window = config.repair_window
     cols = np.arange(width)[None, :]
     search_from = np.zeros(rows, dtype=np.int64)
+    settled_from = np.full(rows, -1, dtype=np.int64)
     pending: BoolArray = np.asarray(flags.any(axis=1), dtype=bool)
     records: list[dict[str, npt.NDArray[np.generic]]] = []
     while pending.any():
         idx = np.flatnonzero(pending)
         cand = flags[idx] & (cols >= search_from[idx, None])
+        cand &= _below_settled_level(
+            v[idx], valid[idx], settled_from[idx], used[idx], min_drop[idx], config
+        )
         has = cand.any(axis=1)
         idx = idx[has]
         pending[:] = False
@@ -223,8 +227,12 @@ def rupture_signals(
                 "rules": _rules_fired(idx, onset, specific, sd_rule, ceiling, item_flags, cut),
             }
         )
-        search_from[idx] = ret + 1
-        pending[idx] = has_ret
+        # Back: search on after the return. Unrepaired without coming back: the ratings since the
+        # drop are the new level, and a further clear drop from it opens a new rupture.
+        settled = ~has_ret & unrepaired & (decision >= 0)
+        search_from[idx] = np.where(has_ret, ret + 1, decision + 1)
+        settled_from[idx] = np.where(settled, onset + 1, -1)
+        pending[idx] = has_ret | settled
     if not records:
         return out
     rec = {k: np.concatenate([x[k] for x in records]) for k in records[0]}
@@ -290,6 +298,42 @@ def rupture_signals(
             part["below"] = rec["below"][mask]
             part["return_session"] = at_or_none(series.session, row[mask], rec["ret"][mask])
         out.append(part)
+    return out
+
+
+def _below_settled_level(
+    v: FloatArray,
+    valid: BoolArray,
+    start: IntArray,
+    used: FloatArray,
+    min_drop: FloatArray,
+    config: SignalConfig,
+) -> BoolArray:
+    """Where a rating is a sudden, clear drop from the mean of the ratings since ``start`` and from
+    the rating before (as ``rupture._below_settled_level``); everywhere true for rows with no
+    settled level (``start`` < 0)."""
+    rows, width = v.shape
+    out = np.ones((rows, width), dtype=bool)
+    if not (start >= 0).any():
+        return out
+    s = np.zeros(rows)
+    n = np.zeros(rows, dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k in range(width):
+            level = s / np.where(n > 0, n, 1)
+            fall = level - v[:, k]
+            step = (v[:, k - 1] - v[:, k]) if k >= 1 else np.full(rows, np.nan)
+            ok = (
+                (n > 0)
+                & (fall >= min_drop)
+                & (fall >= config.sensitive_sd * used[:, k])
+                & (step >= min_drop)
+                & (step >= config.specific_sd * used[:, k])
+            )
+            out[:, k] = np.where(start >= 0, ok, True)
+            take = (start >= 0) & (k >= start) & valid[:, k]
+            s = np.where(take, s + v[:, k], s)
+            n = n + take
     return out
 
 

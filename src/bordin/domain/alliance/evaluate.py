@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bordin.domain.alliance.advice import reconcile_advice
 from bordin.domain.alliance.change import change_signals
 from bordin.domain.alliance.config import SignalConfig
 from bordin.domain.alliance.engagement import disengagement_signal
@@ -35,6 +36,7 @@ from bordin.domain.alliance.recovery import (
     trajectory,
 )
 from bordin.domain.alliance.repair import (
+    RESOLVED_WORDS,
     RuptureLink,
     link_logged_ruptures,
     link_numbers,
@@ -163,7 +165,7 @@ def analyse_episode(
     signals.extend(
         flag_signals(history.episode_id, [f for f in history.risk_flags if f.date <= today])
     )
-    signals = _dedupe_risk(signals)
+    signals = reconcile_advice(_dedupe_risk(signals))
     signals.sort(key=sort_key)
     return EpisodeAnalysis(
         signals=tuple(signals),
@@ -200,7 +202,7 @@ def _with_link(signal: Signal, link: RuptureLink) -> Signal:
     numbers.update(link_numbers(link))
     sentence = (
         f"{signal.explanation.sentence} The therapist logged a {link.log.rupture_type} rupture in "
-        f"session {link.log.session_number}."
+        f"session {link.log.session_number} ({RESOLVED_WORDS[link.log.resolved]})."
     )
     explanation = dataclasses.replace(signal.explanation, numbers=numbers, sentence=sentence)
     return dataclasses.replace(signal, explanation=explanation)

@@ -63,9 +63,9 @@ SHAPE_WORDS: Mapping[str, str] = {
 }
 
 _STATUS_WORDS: Mapping[str, str] = {
-    "open": "It is open: the next ratings will show whether it is repaired.",
+    "open": "The next ratings will show whether it is repaired.",
     "repaired": "It was repaired.",
-    "unrepaired": "It has not been repaired.",
+    "unrepaired": "It was not repaired in the sessions that followed.",
 }
 
 
@@ -79,19 +79,58 @@ class ChangeWording:
 
 CHANGE_WORDING: Mapping[str, ChangeWording] = {
     "reliable_deterioration": ChangeWording(
-        "is reliably worse than at intake",
+        "is reliably worse than at the start",
         "Review the case with the client and in supervision; ask about the alliance, life "
         "events and risk.",
     ),
     "reliable_improvement": ChangeWording(
-        "is reliably better than at intake",
+        "is reliably better than at the start",
         "Share the progress with the client and review the goals.",
     ),
     "recovery": ChangeWording(
-        "is reliably better than at intake and out of the clinical range",
+        "is reliably better than at the start and out of the clinical range",
         "Discuss with the client whether the goals are met and how to end well.",
     ),
 }
+
+
+def measure_name(instrument_id: str) -> str:
+    """The name a clinician knows a measure by (``PHQ-9``, ``Session Alliance Check``).
+
+    Read from the instrument registry; a measure the registry does not know is "the measure",
+    never its internal id.
+    """
+    from bordin.domain.errors import InstrumentNotFound
+    from bordin.domain.instruments import get_instrument
+
+    try:
+        return get_instrument(instrument_id).short_title
+    except InstrumentNotFound:
+        return "the measure"
+
+
+#: Goals, tasks and bond as a clinician reads them.
+DIMENSION_WORDS: Mapping[str, str] = {
+    "goals": "agreement on goals",
+    "tasks": "agreement on the way of working",
+    "bond": "the bond",
+    "overall": "the overall rating",
+}
+
+
+def item_topic(instrument_id: str, link_id: str) -> str:
+    """An item's short topic in the project's own words (never the questionnaire's wording)."""
+    from bordin.domain.errors import InstrumentNotFound
+    from bordin.domain.instruments import get_instrument
+
+    try:
+        instrument = get_instrument(instrument_id)
+    except InstrumentNotFound:
+        return "the risk question"
+    for item in instrument.items:
+        if item.link_id == link_id and item.topic:
+            return item.topic
+    return "the risk question"
 
 
 def fmt_points(x: float) -> str:
@@ -124,26 +163,32 @@ def rupture_rule_text(
     dimensions: Sequence[tuple[str, float, float]],
 ) -> str:
     """What fired, in words. ``dimensions`` holds (name, earlier mean, new value) per dimension."""
-    name = instrument_id
+    name = measure_name(instrument_id)
     parts: list[str] = []
     for rule in rules:
         if rule.startswith("baseline_drop") and baseline_mean is not None and z is not None:
+            how = "far outside" if rule == "baseline_drop_2sd" else "outside"
             parts.append(
-                f"{name} fell to {fmt_points(total)} from this client's own average of "
-                f"{fmt_points(baseline_mean)} over {baseline_n} earlier sessions "
-                f"({fmt_points(z)} SD below it)"
+                f"the {name} fell to {fmt_points(total)} of {fmt_points(score_max)}, from this "
+                f"client's usual {fmt_points(baseline_mean)} (their average over {baseline_n} "
+                f"earlier sessions), {how} their usual ups and downs"
             )
         elif rule == "ceiling_drop":
             parts.append(
-                f"{name} fell from the maximum of {fmt_points(score_max)} to {fmt_points(total)}"
+                f"the {name} fell from the top score of {fmt_points(score_max)} to "
+                f"{fmt_points(total)}"
             )
         elif rule == "cutoff_crossing":
-            parts.append(f"{name} is below its cut-off of {fmt_points(cutoff or 0)}")
+            parts.append(
+                f"the {name} is below {fmt_points(cutoff or 0)}, the level at which clients "
+                "are usually unhappy with the session"
+            )
     for dim_name, level, value in dimensions:
         parts.append(
-            f"{dim_name} fell to {fmt_points(value)} from an average of {fmt_points(level)}"
+            f"{DIMENSION_WORDS.get(dim_name, dim_name)} fell to {fmt_points(value)}, from "
+            f"their usual {fmt_points(level)}"
         )
-    return "; ".join(parts) if parts else f"{name} dropped"
+    return "; ".join(parts) if parts else f"the {name} dropped"
 
 
 def rupture_citation(rules: Sequence[str]) -> str:
@@ -211,7 +256,8 @@ def rupture_explanation(
     )
     sentence = (
         f"Possible rupture in session {session_number}: {rule_text}. "
-        f"{_STATUS_WORDS[status]} Shape: {SHAPE_WORDS[shape]}, {onset} onset."
+        f"{_STATUS_WORDS[status]} Pattern: {SHAPE_WORDS[shape]}, "
+        f"{'sudden' if onset == 'abrupt' else 'after a slow slide'}."
     )
     return Explanation(
         rule="rupture." + rules[0].split(":")[0],
@@ -239,10 +285,9 @@ def repaired_explanation(
     return Explanation(
         rule="rupture.repaired",
         sentence=(
-            f"The rupture of session {rupture_session} was repaired: "
-            f"{instrument_id} is back to {fmt_points(score)} in session "
-            f"{session_number}, within "
-            f"{fmt_points(tolerance)} of the pre-drop level {fmt_points(level)} "
+            f"The rupture of session {rupture_session} was repaired: the "
+            f"{measure_name(instrument_id)} is back to {fmt_points(score)} in session "
+            f"{session_number}, close to this client's usual {fmt_points(level)} "
             f"({SHAPE_WORDS[shape]})."
         ),
         numbers={
@@ -273,17 +318,23 @@ def unrepaired_explanation(
     sessions: tuple[int, ...],
 ) -> Explanation:
     """The alliance did not come back within the window (or the episode ended first)."""
-    late = ""
+    name = measure_name(instrument_id)
     if returned_session is not None:
-        late = f" It came back in session {returned_session}, after the repair window."
+        sentence = (
+            f"The rupture of session {rupture_session} was not repaired in the sessions that "
+            f"followed: by session {session_number} the {name} was still below this client's "
+            f"usual {fmt_points(level)}. It came back to that level later, in session "
+            f"{returned_session}."
+        )
+    else:
+        sentence = (
+            f"The rupture of session {rupture_session} has not been repaired: by session "
+            f"{session_number} the {name} had not come back to this client's usual "
+            f"{fmt_points(level)} ({SHAPE_WORDS[shape]})."
+        )
     return Explanation(
         rule="rupture.unrepaired",
-        sentence=(
-            f"The rupture of session {rupture_session} has not been "
-            f"repaired: by session {session_number} "
-            f"{instrument_id} had not come back to the pre-drop "
-            f"level of {fmt_points(level)} ({SHAPE_WORDS[shape]}).{late}"
-        ),
+        sentence=sentence,
         numbers={
             "rupture_session": rupture_session,
             "score": score,
@@ -313,8 +364,8 @@ def low_alliance_explanation(
     return Explanation(
         rule="low_alliance.below_cutoff",
         sentence=(
-            f"{instrument_id} has been below its cut-off of {fmt_points(cutoff)} "
-            "since the "
+            f"The {measure_name(instrument_id)} has been below {fmt_points(cutoff)}, the level at "
+            "which clients are usually unhappy with the session, since the "
             f"first rating (session {first_session}, {fmt_points(first_score)})"
             + ("." if rose_session is None else f"; it rose above it in session {rose_session}.")
         ),
@@ -350,14 +401,17 @@ def not_on_track_explanation(
 ) -> Explanation:
     """A run of amber or red ratings; the numbers are those of its latest rating."""
     worse = "above" if not higher_is_better else "below"
+    first = sessions[0] if sessions else session_number
+    behind = "well behind" if level == "red" else "behind"
+    earlier = " (further behind earlier)" if level != "red" and any_red else ""
+    since = f"since session {first}" if first != session_number else f"in session {first}"
     return Explanation(
         rule="not_on_track.expected_recovery",
         sentence=(
-            f"{instrument_id} is {level} in session {session_number}: "
-            f"{_fmt_1(observed)} against an expected {_fmt_1(expected)} for "
-            f"an intake of {_fmt_1(intake)} (amber {worse} "
-            f"{_fmt_1(amber_bound)}, red "
-            f"{worse} {_fmt_1(red_bound)}; {model_label})."
+            f"Not on track {since}: in session {session_number} the "
+            f"{measure_name(instrument_id)} was {_fmt_1(observed)}, where clients who started "
+            f"at {_fmt_1(intake)} are usually around {_fmt_1(expected)} by then; {behind} the "
+            f"expected recovery{earlier}."
             + ("" if back_session is None else f" Back on track in session {back_session}.")
         ),
         numbers={
@@ -375,8 +429,22 @@ def not_on_track_explanation(
         },
         sessions=sessions,
         next_step=NEXT_STEP_NOT_ON_TRACK,
-        citation=citations.NOT_ON_TRACK,
+        citation=(
+            f"Behind from {_fmt_1(amber_bound)}, well behind from {_fmt_1(red_bound)} "
+            f"({worse} is worse); {model_words(model_source, model_label)}. "
+            + citations.NOT_ON_TRACK
+        ),
     )
+
+
+def model_words(source: str, label: str) -> str:
+    """Which expected-recovery model was used, in words."""
+    if source == "default":
+        return (
+            "the expected recovery is a general one built from published figures, because this "
+            "practice does not yet have enough finished episodes to work out its own"
+        )
+    return f"the expected recovery was worked out from this practice's own clients ({label})"
 
 
 def change_explanation(
@@ -397,14 +465,17 @@ def change_explanation(
     delta = latest - intake
     cutoff_words = ""
     if kind == "recovery" and cutoff is not None:
-        cutoff_words = f", past the cut-off of {_fmt_g(cutoff)}"
+        cutoff_words = f", and past the clinical cut-off of {_fmt_g(cutoff)}"
+    since = (
+        "" if first_session == latest_session else f" It has been so since session {first_session}."
+    )
     return Explanation(
         rule=f"change.{kind}",
         sentence=(
-            f"{instrument_id} {wording.words}: {_fmt_g(intake)} at intake (session "
-            f"{intake_session}), {_fmt_g(latest)} in session "
-            f"{latest_session} (change {delta:+g}; reliable change is "
-            f"{_fmt_g(reliable_change)} points{cutoff_words}); since session {first_session}."
+            f"The {measure_name(instrument_id)} {wording.words}: {_fmt_g(intake)} at the start "
+            f"(session {intake_session}), {_fmt_g(latest)} in session {latest_session}, a change "
+            f"of {abs(delta):g} points where {_fmt_g(reliable_change)} counts as reliable"
+            f"{cutoff_words}.{since}"
         ),
         numbers={
             "intake": intake,
@@ -454,7 +525,7 @@ def split_explanation(
     return Explanation(
         rule="split.gap",
         sentence=(
-            f"The partners rate {instrument_id} differently: in session "
+            f"The partners rate the {measure_name(instrument_id)} differently: in session "
             f"{session_number} {fmt_points(a_score)} and {fmt_points(b_score)}, a "
             f"gap of {fmt_points(gap)} (threshold {fmt_points(threshold)}){bond_words}; "
             f"split in {run_length} session{'s' if run_length > 1 else ''} since "
@@ -494,7 +565,7 @@ def widening_explanation(
     return Explanation(
         rule="split.widening",
         sentence=(
-            f"The partners' gap on {instrument_id} is widening: from "
+            f"The partners' gap on the {measure_name(instrument_id)} is widening: from "
             f"{fmt_points(first_gap)} in session {first_session} to "
             f"{fmt_points(latest_gap)} in session {latest_session} "
             f"(about {fmt_points(slope or 0.0)} points per session over {window_sessions} "
@@ -523,8 +594,9 @@ def item_risk_explanation(
     return Explanation(
         rule="risk.item_endorsed",
         sentence=(
-            f"Risk item endorsed: {instrument_id} item {position} was answered "
-            f"{value:g} (above 0) in session {session_number}."
+            f"Risk item answered: {measure_name(instrument_id)} item {position} "
+            f"({item_topic(instrument_id, link_id)}) was answered {value:g} (above 0) in session "
+            f"{session_number}."
         ),
         numbers={"item": position, "link_id": link_id, "value": value},
         sessions=(session_number,),

@@ -78,7 +78,8 @@ class TherapistRupture:
 
     ``rupture_type`` is withdrawal or confrontation; ``markers`` and ``strategies`` use the
     vocabulary in :mod:`bordin.domain.alliance.repair` (3RS; the category names are unconfirmed,
-    see there). ``resolved`` is the therapist's own view; ``None`` when not yet recorded.
+    see there). ``resolved`` is the therapist's own view: ``True``, ``False``, ``"partly"``, or
+    ``None`` when not yet recorded.
     ``client_id`` is ``None`` when the therapist logged it for the couple as a whole.
     """
 
@@ -88,7 +89,7 @@ class TherapistRupture:
     client_id: str | None = None
     markers: tuple[str, ...] = ()
     strategies: tuple[str, ...] = ()
-    resolved: bool | None = None
+    resolved: bool | Literal["partly"] | None = None
     log_id: str | None = None
 
 

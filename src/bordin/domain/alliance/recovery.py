@@ -112,35 +112,38 @@ DEFAULT_GAP_CLOSED = 0.5
 DEFAULT_REFERENCE_SESSION = 12
 DEFAULT_SLOPE_SD_SHARE = 0.5
 
+#: Each ``source`` is shown to people (reports, docs), so it names its sources in words; how sure
+#: each fact is: the PHQ-9 and GAD-7 norms and the ORS mean and reliable change could not be
+#: confirmed in a source; the reliable-change values, the CORE-10 norms and the OpenFIT intake
+#: range were checked in one; CORE-10's reliable change has a secondary source only.
 DEFAULT_BASIS: Mapping[str, DefaultBasis] = {
     "phq9": DefaultBasis(
         3.0,
         15.0,
         6.0,
-        "norm mean ~3 (general population, Kocalevent et al. 2013 [M]); typical intake 15 "
+        "norm mean ~3 (general population, Kocalevent et al. 2013); typical intake 15 "
         "(design choice, moderately severe band boundary); reliable change 6 (NHS Talking "
-        "Therapies [V])",
+        "Therapies)",
     ),
     "gad7": DefaultBasis(
         3.0,
         13.0,
         4.0,
-        "norm mean ~3 (general population, Löwe et al. 2008 [M]); typical intake 13 (design "
-        "choice, moderate band); reliable change 4 (NHS Talking Therapies [V])",
+        "norm mean ~3 (general population, Löwe et al. 2008); typical intake 13 (design "
+        "choice, moderate band); reliable change 4 (NHS Talking Therapies)",
     ),
     "core10": DefaultBasis(
         4.7,
         19.7,
         6.0,
-        "norm mean 4.7 (general population n = 535 [V]); typical intake 19.7 (primary-care "
-        "counselling n = 1,835 [V]); reliable change 6 [S]",
+        "norm mean 4.7 (general population n = 535); typical intake 19.7 (primary-care "
+        "counselling n = 1,835); reliable change 6",
     ),
     "ors": DefaultBasis(
         28.0,
         17.5,
         5.0,
-        "non-clinical mean ~28 [M]; typical adult intake 16-19 (OpenFIT [V]); reliable change "
-        "5 [M]",
+        "non-clinical mean ~28; typical adult intake 16-19 (OpenFIT); reliable change 5",
     ),
 }
 
@@ -160,7 +163,7 @@ def _default_model(instrument_id: str, basis: DefaultBasis) -> ExpectedRecoveryM
         cov_intercept_slope=0.0,
         var_residual=sem * sem,
         source="default",
-        label="default model (not fitted to this practice; see docs/signals.md)",
+        label="default model (not fitted to this practice)",
         n_episodes=0,
         basis=basis.source,
     )

@@ -121,8 +121,28 @@ STRATEGIES: tuple[Strategy, ...] = (
     ),
 )
 
+#: The therapist's own view of whether a logged rupture resolved, in words.
+RESOLVED_WORDS: Mapping[bool | str | None, str] = {
+    True: "resolved",
+    False: "not resolved",
+    "partly": "partly resolved",
+    None: "not yet recorded",
+}
+
 MARKERS_BY_KEY: Mapping[str, Marker] = {m.key: m for m in MARKERS}
 STRATEGIES_BY_KEY: Mapping[str, Strategy] = {s.key: s for s in STRATEGIES}
+
+
+def marker_words(keys: Sequence[str]) -> str:
+    """The markers of a logged rupture in words (``none recorded`` when there are none)."""
+    words = [MARKERS_BY_KEY[k].label.lower() if k in MARKERS_BY_KEY else k for k in keys]
+    return ", ".join(words) or "none recorded"
+
+
+def strategy_words(keys: Sequence[str]) -> str:
+    """The strategies tried, in words (``none recorded`` when there are none)."""
+    words = [STRATEGIES_BY_KEY[k].label.lower() if k in STRATEGIES_BY_KEY else k for k in keys]
+    return ", ".join(words) or "none recorded"
 
 
 def log_problems(log: TherapistRupture, *, where: str = "rupture") -> list[FieldError]:
@@ -136,7 +156,8 @@ def log_problems(log: TherapistRupture, *, where: str = "rupture") -> list[Field
             problems.append(
                 FieldError(
                     f"{where}.markers",
-                    f"{key!r} is a {marker.rupture_type} marker, not {log.rupture_type}",
+                    f"“{marker.label}” is a {marker.rupture_type} marker, not"
+                    f" {log.rupture_type}: untick it or choose the other type",
                 )
             )
     for key in log.strategies:
@@ -284,13 +305,15 @@ def logged_rupture_signals(
                 points, start, check.level, check.tolerance, (), facts, config, ended=ended
             )
             decided = points[decision] if decision is not None and decision < len(points) else None
-        elif link.loop == "confirmed_repaired" or (link.loop == "no_baseline" and log.resolved):
+        elif link.loop == "confirmed_repaired" or (
+            link.loop == "no_baseline" and log.resolved is True
+        ):
             status = "repaired"
         elif ended:
             status = "unrepaired"
-        markers = ", ".join(log.markers) or "none recorded"
-        strategies = ", ".join(log.strategies) or "none recorded"
-        resolved = {True: "resolved", False: "not resolved", None: "not yet recorded"}[log.resolved]
+        markers = marker_words(log.markers)
+        strategies = strategy_words(log.strategies)
+        resolved = RESOLVED_WORDS[log.resolved]
         signals.append(
             Signal(
                 episode_id=episode_id,
@@ -303,8 +326,8 @@ def logged_rupture_signals(
                     rule="rupture.therapist_log",
                     sentence=(
                         f"The therapist logged a {log.rupture_type} rupture in session "
-                        f"{log.session_number} (markers: {markers}; strategies: {strategies}; "
-                        f"therapist's view: {resolved}); "
+                        f"{log.session_number} (seen: {markers}; tried: {strategies}; "
+                        f"the therapist's view: {resolved}); "
                         f"the ratings did not show a drop. {_LOOP_WORDS[link.loop].capitalize()}."
                     ),
                     numbers={

@@ -20,7 +20,12 @@ before it. The rupture is **repaired** when, within ``repair_window`` later rati
 is back within ``repair_tolerance_sd`` SDs of that level (and any dimension that dropped is back
 within half the item threshold of its own level); **unrepaired** when ``repair_window`` later
 ratings pass without that, or the episode ends first; otherwise it stays **open**. Flags while a
-rupture is open belong to it. A new rupture can open only after the alliance has come back.
+rupture is open belong to it. A new rupture opens once the alliance has come back; and after a
+rupture was found unrepaired without coming back, the ratings since its drop are the client's new
+level, so a further sudden drop from that level (at least ``min_drop_fraction`` of the range
+and ``sensitive_sd`` baseline SDs below it, and a fall from the rating before of at least
+``min_drop_fraction`` of the range and ``specific_sd`` baseline SDs) is a new rupture, not more
+of the old one.
 
 Shape (Gumz et al. 2012): a **V-shape** is one session below the level and then back; a
 **prolonged dip** is more than one session below and then back; a **prolonged decline** is more
@@ -236,10 +241,16 @@ def follow_ruptures(
 ) -> list[Course]:
     """Group the flagged ratings into ruptures and follow each one (see the module docstring)."""
     drops = detect_drops(points, facts, config)
+    limits = thresholds(facts, config)
     courses: list[Course] = []
     search_from = 0
+    settled_from: int | None = None
     for drop in drops:
         if drop.index < search_from:
+            continue
+        if settled_from is not None and not _below_settled_level(
+            points, settled_from, drop, limits["min_drop"], config
+        ):
             continue
         b = drop.baseline
         assert b.mean is not None
@@ -271,10 +282,44 @@ def follow_ruptures(
                 dimension_levels=drop.dimensions,
             )
         )
-        if ret is None:
+        if ret is not None:
+            search_from, settled_from = ret + 1, None
+        elif status == "unrepaired" and decision is not None:
+            search_from, settled_from = decision + 1, drop.index + 1
+        else:
             break
-        search_from = ret + 1
     return courses
+
+
+def settled_level(points: Sequence[Point], start: int, index: int) -> float | None:
+    """The mean of the ratings from ``start`` up to (not including) ``index``; None if none."""
+    s = 0.0
+    n = 0
+    for j in range(start, index):
+        s += points[j].value
+        n += 1
+    return s / n if n else None
+
+
+def _below_settled_level(
+    points: Sequence[Point], start: int, drop: Drop, min_drop: float, config: SignalConfig
+) -> bool:
+    """Whether a flagged rating is also a sudden, clear drop from the level settled at since
+    ``start``: at least the minimum drop (and ``sensitive_sd`` SDs) below that level, and at least
+    the minimum drop and ``specific_sd`` SDs below the rating just before. A slide that simply
+    goes on is the same rupture's prolonged decline, not a new one."""
+    level = settled_level(points, start, drop.index)
+    if level is None:
+        return False
+    value = points[drop.index].value
+    fall = level - value
+    step = points[drop.index - 1].value - value
+    return (
+        fall >= min_drop
+        and fall >= config.sensitive_sd * drop.baseline.sd_used
+        and step >= min_drop
+        and step >= config.specific_sd * drop.baseline.sd_used
+    )
 
 
 # --------------------------------------------------------------------------------------------

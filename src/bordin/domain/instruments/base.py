@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-Kind = Literal["outcome", "alliance"]
+#: ``cultural``: a client-rated check of the therapist's cultural responsiveness (neither an
+#: outcome nor the alliance; signals treat it on its own, see ``domain/responsiveness.py``).
+Kind = Literal["outcome", "alliance", "cultural"]
 Direction = Literal["higher_is_better", "higher_is_worse"]
 Grade = Literal["V", "S", "M", "design"]
 
@@ -82,6 +84,10 @@ class Item:
     measured to the millimetre (SRS, ORS). ``required`` items must be answered for a score,
     except that when the instrument prorates, its scored items may be missing up to its
     ``max_missing`` whatever this flag says.
+
+    ``topic`` is a short label in Bordin's own words ("sleep", "thoughts of self-harm") that
+    staff pages show when the practice has not imported the item's wording. It is never the
+    questionnaire's wording, which the practice imports where the licence allows.
     """
 
     link_id: str
@@ -101,6 +107,7 @@ class Item:
     required: bool = True
     dimension: str | None = None
     source: ItemSource | None = None
+    topic: str | None = None
 
     @property
     def whole_numbers(self) -> bool:

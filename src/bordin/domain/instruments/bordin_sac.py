@@ -29,6 +29,13 @@ _WORDING = (
     ("overall", "All things considered, this session worked for me."),
 )
 
+_TOPICS = {
+    "goals": "goals",
+    "tasks": "the way of working",
+    "bond": "feeling listened to and respected",
+    "overall": "the session overall",
+}
+
 ITEMS = tuple(
     Item(
         link_id=link_id,
@@ -39,9 +46,30 @@ ITEMS = tuple(
         text=text,
         anchors=ANCHORS,
         dimension=link_id,
+        topic=_TOPICS[link_id],
     )
     for number, (link_id, text) in enumerate(_WORDING, start=1)
 )
+
+#: The licence of every measure whose wording Bordin wrote itself.
+OWN_WORDING = Licence(
+    name="Bordin project (same licence as the software)",
+    summary="Wording written for Bordin; free to use, translate and adapt.",
+    wording_shipped=True,
+)
+
+
+def own_check_evidence(scale: str, missing: str, *extra: Evidence) -> tuple[Evidence, ...]:
+    """Where the figures of one of Bordin's own unvalidated checks come from (all design)."""
+    source = "Bordin's own check"
+    return (
+        Evidence("items and scale", scale, "design", source),
+        Evidence("cut-off", "none (unvalidated)", "design", source),
+        Evidence("reliable change", "none (unvalidated)", "design", source),
+        *extra,
+        Evidence("missing items", missing, "design", source),
+    )
+
 
 DIDNT_LAND = FreeTextPrompt(link_id="didnt_land", text="Anything that didn't land today?")
 
@@ -71,20 +99,11 @@ BORDIN_SAC = Instrument(
     reliable_change=None,
     free_text=(DIDNT_LAND,),
     title_patterns=("bordinsessionalliancecheck", "bordinssessionalliancecheck"),
-    licence=Licence(
-        name="Bordin project (same licence as the software)",
-        summary="Wording written for Bordin; free to use, translate and adapt.",
-        wording_shipped=True,
-    ),
+    licence=OWN_WORDING,
     citation="Bordin ES. The generalizability of the psychoanalytic concept of the working "
     "alliance. Psychother Theory Res Pract. 1979;16(3):252–260. (The concept; the check itself "
     "is unpublished and unvalidated.)",
-    evidence=(
-        Evidence("items and scale", "4 items 0–10, total 0–40", "design", "Bordin's own check"),
-        Evidence("cut-off", "none (unvalidated)", "design", "Bordin's own check"),
-        Evidence("reliable change", "none (unvalidated)", "design", "Bordin's own check"),
-        Evidence("missing items", "all four items are required", "design", "Bordin's own check"),
-    ),
+    evidence=own_check_evidence("4 items 0–10, total 0–40", "all four items are required"),
     notes=(
         "Not validated. Use it as a conversation starter and a within-client signal, not as a "
         "score to compare clients or therapists.",

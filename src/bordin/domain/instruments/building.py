@@ -45,6 +45,7 @@ def numbered_items(
     risk: Sequence[int] = (),
     required: bool = True,
     dimensions: dict[int, str] | None = None,
+    topics: Sequence[str] | None = None,
 ) -> tuple[Item, ...]:
     """Items ``q1``..``qN`` on one scale; item numbers in ``reverse``/``risk`` are 1-based."""
     items = []
@@ -63,6 +64,7 @@ def numbered_items(
                 risk=number in risk,
                 required=required,
                 dimension=(dimensions or {}).get(number),
+                topic=topics[number - 1] if topics else None,
             )
         )
     return tuple(items)

@@ -43,6 +43,20 @@ NORMS = Norms(
     "general population n = 535)",
 )
 
+#: Short topics in Bordin's own words (not the questionnaire's), for staff pages.
+TOPICS = (
+    "tension and anxiety",
+    "support when needed",
+    "coping when things go wrong",
+    "talking to people",
+    "panic",
+    "thoughts of ending their life",
+    "sleep",
+    "hopelessness",
+    "unhappiness",
+    "distressing memories or images",
+)
+
 CORE10 = Instrument(
     id="core10",
     version="1.0",
@@ -51,7 +65,9 @@ CORE10 = Instrument(
     kind="outcome",
     description="Psychological distress: ten items over the last week (6 problems/symptoms, "
     "3 functioning, 1 risk). The total is the clinical score, 0–40.",
-    items=numbered_items(10, low=0, high=4, reverse=(2, 3), risk=(6,), required=False),
+    items=numbered_items(
+        10, low=0, high=4, reverse=(2, 3), risk=(6,), required=False, topics=TOPICS
+    ),
     direction="higher_is_worse",
     score_min=0,
     score_max=40,

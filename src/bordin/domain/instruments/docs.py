@@ -231,7 +231,12 @@ def _items_table(instrument: Instrument) -> list[str]:
             item.dimension or "–",
         ]
         if with_text:
-            anchors = f" (0 = {item.anchors[0]}, 10 = {item.anchors[1]})" if item.anchors else ""
+            anchors = (
+                f" ({num(item.min_value)} = {item.anchors[0]}, "
+                f"{num(item.max_value)} = {item.anchors[1]})"
+                if item.anchors
+                else ""
+            )
             row.append(f"{item.text or ''}{anchors}")
         rows.append(row)
     return table(header, rows)

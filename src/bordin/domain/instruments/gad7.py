@@ -24,6 +24,17 @@ BANDS = (
 #: The cut-off for generalised anxiety disorder itself (Spitzer et al. 2006).
 DIAGNOSTIC_CUTOFF = 10
 
+#: Short topics in Bordin's own words (not the questionnaire's), for staff pages.
+TOPICS = (
+    "feeling nervous or on edge",
+    "worry that will not stop",
+    "worrying about many things",
+    "trouble relaxing",
+    "restlessness",
+    "irritability",
+    "fear that something awful may happen",
+)
+
 GAD7 = Instrument(
     id="gad7",
     version="1.0",
@@ -31,7 +42,9 @@ GAD7 = Instrument(
     short_title="GAD-7",
     kind="outcome",
     description="Anxiety: seven items over the last two weeks.",
-    items=numbered_items(7, low=0, high=3, codes=ITEM_CODES, options=coded_options(LL358_3)),
+    items=numbered_items(
+        7, low=0, high=3, codes=ITEM_CODES, options=coded_options(LL358_3), topics=TOPICS
+    ),
     direction="higher_is_worse",
     score_min=0,
     score_max=21,

@@ -18,11 +18,16 @@ from bordin.domain.instruments.base import Evidence, Instrument, Item, Licence
 CHILD_CUTOFF = 32
 ADOLESCENT_CUTOFF = 28
 
-_AREAS = ("individually", "interpersonally", "socially", "overall")
+_AREAS = (
+    ("individually", "personal wellbeing"),
+    ("interpersonally", "close relationships"),
+    ("socially", "work, school and friendships"),
+    ("overall", "overall wellbeing"),
+)
 
 ITEMS = tuple(
-    Item(link_id=link_id, number=number, min_value=0, max_value=10, step=0.1)
-    for number, link_id in enumerate(_AREAS, start=1)
+    Item(link_id=link_id, number=number, min_value=0, max_value=10, step=0.1, topic=topic)
+    for number, (link_id, topic) in enumerate(_AREAS, start=1)
 )
 
 ORS = Instrument(

@@ -31,6 +31,19 @@ ITEM_CODES = (
     "44260-8",
 )
 
+#: Short topics in Bordin's own words (not the questionnaire's), for staff pages.
+TOPICS = (
+    "interest and pleasure",
+    "low mood",
+    "sleep",
+    "tiredness and energy",
+    "appetite",
+    "how they see themselves",
+    "concentration",
+    "slowed down or restless",
+    "thoughts of self-harm",
+)
+
 DIFFICULTY = Item(
     link_id="difficulty",
     number=10,
@@ -41,6 +54,7 @@ DIFFICULTY = Item(
     options=coded_options(LL359_1),
     scored=False,
     required=False,
+    topic="how hard daily life has been",
 )
 
 BANDS = (
@@ -61,7 +75,13 @@ PHQ9 = Instrument(
     "question on how difficult the problems made daily life.",
     items=(
         *numbered_items(
-            9, low=0, high=3, codes=ITEM_CODES, options=coded_options(LL358_3), risk=(9,)
+            9,
+            low=0,
+            high=3,
+            codes=ITEM_CODES,
+            options=coded_options(LL358_3),
+            risk=(9,),
+            topics=TOPICS,
         ),
         DIFFICULTY,
     ),

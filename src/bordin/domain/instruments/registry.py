@@ -36,6 +36,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "bordin.domain.instruments.srs",
     "bordin.domain.instruments.ors",
     "bordin.domain.instruments.bordin_sac",
+    "bordin.domain.instruments.bordin_crc",
 )
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

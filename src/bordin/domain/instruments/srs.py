@@ -18,10 +18,10 @@ from bordin.domain.instruments.base import Band, Evidence, Instrument, Item, Lic
 PRACTITIONER_BANDS = (Band("poor", 0, 34), Band("fair", 35, 38), Band("good", 39, 40))
 
 _AREAS = (
-    ("relationship", "bond"),
-    ("goals_topics", "goals"),
-    ("approach_method", "tasks"),
-    ("overall", "overall"),
+    ("relationship", "bond", "the relationship"),
+    ("goals_topics", "goals", "goals and topics"),
+    ("approach_method", "tasks", "approach or method"),
+    ("overall", "overall", "the session overall"),
 )
 
 ITEMS = tuple(
@@ -32,8 +32,9 @@ ITEMS = tuple(
         max_value=10,
         step=0.1,
         dimension=dimension,
+        topic=topic,
     )
-    for number, (link_id, dimension) in enumerate(_AREAS, start=1)
+    for number, (link_id, dimension, topic) in enumerate(_AREAS, start=1)
 )
 
 SRS = Instrument(

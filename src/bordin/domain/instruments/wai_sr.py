@@ -35,7 +35,19 @@ DIMENSION_OF_ITEM = {
 #: Rivet's vendor-defined bands (not a psychometric cut-off); opt in with ``configured``.
 VENDOR_BANDS = (Band("weak", 12, 35), Band("moderate", 36, 47), Band("strong", 48, 60))
 
-_ITEMS = numbered_items(12, low=1, high=5, dimensions=DIMENSION_OF_ITEM)
+_DIMENSION_TOPICS = {
+    "tasks": "agreement on the way of working",
+    "bond": "the bond",
+    "goals": "agreement on goals",
+}
+
+_ITEMS = numbered_items(
+    12,
+    low=1,
+    high=5,
+    dimensions=DIMENSION_OF_ITEM,
+    topics=[_DIMENSION_TOPICS[DIMENSION_OF_ITEM[n]] for n in range(1, 13)],
+)
 
 
 def _links(dimension: str) -> tuple[str, ...]:

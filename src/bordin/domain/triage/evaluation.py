@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from bordin.domain.triage.classifier import Triage, triage
+from bordin.domain.triage.classifier import Triage
+from bordin.domain.triage.classifier import rules_triage as triage
 from bordin.domain.triage.patterns import PRECEDENCE, Category
 
 SPLITS = ("dev", "heldout")

@@ -164,3 +164,60 @@ def nearest_person(canon: Canonical, first: int, reach: int = 4) -> str | None:
             return word.text
         index -= 1
     return None
+
+
+#: Words before a warning sign that make it a supposition rather than a statement.
+SUPPOSING = frozenset(
+    {"whether", "if", "imagine", "imagining", "suppose", "supposing", "hypothetically"}
+)
+
+#: Phrases in the same sentence that put a warning sign in the client's past.
+PAST_MARKERS: tuple[tuple[str, ...], ...] = (
+    ("used", "to"),
+    ("years", "ago"),
+    ("long", "time", "ago"),
+    ("back", "then"),
+    ("back", "in"),
+    ("in", "the", "past"),
+    ("at", "the", "time"),
+    ("at", "my", "worst"),
+    ("when", "i", "was", "younger"),
+    ("when", "i", "was", "a"),
+    ("when", "i", "was", "little"),
+    ("when", "i", "was", "at"),
+    ("as", "a", "teenager"),
+    ("as", "a", "kid"),
+    ("before", "therapy"),
+    ("before", "i", "started"),
+)
+_SENTENCE_END = frozenset({".", "!", "?", ";"})
+
+
+def is_supposed(canon: Canonical, first: int) -> bool:
+    """Whether a supposition word ("if", "whether", "imagine") comes in the :data:`WINDOW` words
+    before word ``first``, in the same clause: "if I ever made a will" is not a will made."""
+    for index in range(first - 1, max(-1, first - 1 - WINDOW), -1):
+        word = canon.words[index]
+        if word.text in SUPPOSING:
+            return True
+        if word.is_mark or word.text in CLAUSE_WORDS:
+            return False
+    return False
+
+
+def is_past(canon: Canonical, first: int, last: int) -> bool:
+    """Whether the sentence holding words ``first``..``last`` places them in the past ("I used
+    to feel a burden", "years ago I gave my things away"), not a recent or present act."""
+    words = canon.words
+    start = first
+    while start > 0 and words[start - 1].text not in _SENTENCE_END:
+        start -= 1
+    end = last
+    while end + 1 < len(words) and words[end + 1].text not in _SENTENCE_END:
+        end += 1
+    sentence = [w.text for w in words[start : end + 1]]
+    return any(
+        tuple(sentence[i : i + len(marker)]) == marker
+        for marker in PAST_MARKERS
+        for i in range(len(sentence) - len(marker) + 1)
+    )

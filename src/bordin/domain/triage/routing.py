@@ -13,6 +13,11 @@ other          routine     therapist                        thank you
 
 A text that signals crisis *and* a possible conduct concern goes to the clinical lead only,
 who runs the crisis pathway: conduct text never reaches the therapist concerned.
+
+A text flagged for **risk review** (the model thinks it may be a crisis, below the crisis
+threshold) keeps its class but also goes to the clinical lead, as "possible risk: please read
+today", and the client is shown the crisis numbers first. A conduct text still never reaches the
+therapist.
 """
 
 from __future__ import annotations
@@ -72,17 +77,36 @@ CRISIS_WITH_CONDUCT_MESSAGE = (
 )
 
 
-def route_for(category: Category, *, also: tuple[Category, ...] = ()) -> tuple[Role, ...]:
+#: Put before the class's own message when a text is flagged for risk review.
+RISK_REVIEW_PREFIX = (
+    "Thank you for telling us. If you are in danger now, please use the crisis numbers shown "
+    "first on this page: this form is not watched all the time. Someone at the practice will "
+    "read what you wrote today."
+)
+
+
+def route_for(
+    category: Category, *, also: tuple[Category, ...] = (), risk_review: bool = False
+) -> tuple[Role, ...]:
     """The roles that receive a text of ``category`` (``also``: other categories it matched)."""
     if category == "conduct" or (category == "crisis" and "conduct" in also):
         return (CLINICAL_LEAD,)
-    if category == "crisis":
+    if category == "crisis" or risk_review:
         return (THERAPIST, CLINICAL_LEAD)
     return (THERAPIST,)
 
 
-def client_message_for(category: Category, *, also: tuple[Category, ...] = ()) -> str:
+def client_message_for(
+    category: Category, *, also: tuple[Category, ...] = (), risk_review: bool = False
+) -> str:
     """What the client is told after writing a text of ``category``."""
     if category == "crisis" and "conduct" in also:
         return CRISIS_WITH_CONDUCT_MESSAGE
+    if risk_review and category != "crisis":
+        rest = (
+            CLIENT_MESSAGES[category]
+            .removeprefix("Thank you.")
+            .removeprefix("Thank you for raising this.")
+        )
+        return f"{RISK_REVIEW_PREFIX}{rest}"
     return CLIENT_MESSAGES[category]

@@ -21,7 +21,6 @@ rules (variable names with underscores, narrative without a div) that do not aff
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from bordin.domain.instruments.importing import (
     ImportedOption,
     ImportedQuestionnaire,
 )
+from bordin.interop.fhir.bounded_json import load_bounded_json
 
 ITEM_TYPES = frozenset(
     {
@@ -105,13 +105,7 @@ def read_questionnaire(
 
 
 def _load_json(data: bytes | str, name: str) -> Json:
-    try:
-        parsed = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as error:
-        where = ""
-        if isinstance(error, json.JSONDecodeError):
-            where = f" (line {error.lineno}, column {error.colno})"
-        raise InvalidImport([FieldError("$", f"{name} is not valid JSON{where}")]) from None
+    parsed = load_bounded_json(data, name)
     if not isinstance(parsed, dict):
         raise InvalidImport([FieldError("$", "expected a JSON object (a FHIR resource)")])
     return parsed

@@ -74,6 +74,14 @@ class SmtpTransport:
         email.set_content(message.text)
         if message.html is not None:
             email.add_alternative(message.html, subtype="html")
+        for attachment in message.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            email.add_attachment(
+                attachment.data,
+                maintype=maintype,
+                subtype=subtype or "octet-stream",
+                filename=attachment.filename,
+            )
         return email
 
     def send(self, message: Message) -> None:

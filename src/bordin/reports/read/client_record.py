@@ -106,10 +106,13 @@ def client_record(db: Session, cipher: TextCipher, client_id: int) -> ClientReco
                 SubmissionRow.triage_category.is_distinct_from("conduct"),
             )
         ):
-            if submission.triage_category != "crisis" and not has_consent(
+            urgent = submission.triage_category == "crisis" or submission.triage_risk_review
+            if not urgent and not has_consent(
                 db, submission.client_id, "share_free_text_with_therapist"
             ):
-                continue  # the client chose not to share their words (crisis words always show)
+                # The client chose not to share their words (crisis and possible-risk words,
+                # which the therapist is asked to read today, always show).
+                continue
             text = cipher.decrypt(submission.text_encrypted)
             if text and submission.appointment_id in sessions:
                 sessions[submission.appointment_id].texts[submission.client_id] = text

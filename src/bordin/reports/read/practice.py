@@ -31,10 +31,10 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import fmean
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from bordin.domain.errors import InstrumentNotFound, InvalidInput
@@ -53,16 +53,39 @@ from bordin.reports.outcomes import (
 )
 from bordin.storage.tables import (
     AdministrationRow,
+    AppointmentRow,
     ClientRow,
     EpisodeRow,
     ParticipantRow,
     PracticeRow,
+    SubmissionRow,
     UserRow,
 )
 
 ENDED_STATUSES = ("completed", "dropped_out")
 PRIMARY_PREFERENCE = ("phq9", "core10", "ors", "gad7")
 EARLY_ALLIANCE_SESSIONS = 3
+#: The feedback completion rate looks back this many days from today.
+COMPLETION_WINDOW_DAYS = 84
+
+
+@dataclass(frozen=True)
+class FeedbackCompletion:
+    """How often clients gave feedback after the sessions they attended, in a recent window.
+
+    ``expected`` counts each client at each attended session in the window (a couple's
+    session counts twice: each partner rates it); ``completed`` those with any answer the
+    client gave for that session (a feedback form sent, or a measure recorded for it).
+    """
+
+    completed: int
+    expected: int
+    since: date
+    until: date
+
+    @property
+    def rate(self) -> float | None:
+        return self.completed / self.expected if self.expected else None
 
 
 @dataclass(frozen=True)
@@ -122,6 +145,7 @@ class PracticeOverview:
     therapists: tuple[TherapistEstimate, ...]
     chart: IntervalChart | None
     min_episodes: int
+    completion: FeedbackCompletion | None = None
 
 
 def _instrument(instrument_id: str) -> Instrument | None:
@@ -209,6 +233,8 @@ def outcome_records(
         instrument = _instrument(instrument_id)
         if instrument is None:
             continue
+        if instrument.kind not in ("alliance", "outcome"):
+            continue  # e.g. the Cultural Responsiveness Check: neither alliance nor outcome
         target = alliance if instrument.kind == "alliance" else outcome
         target[(episode_id, client_id)][instrument_id].append(float(total or 0.0))
 
@@ -325,7 +351,41 @@ def interval_chart(
     )
 
 
-def practice_overview(db: Session, *, practice_id: int, min_episodes: int = 5) -> PracticeOverview:
+def feedback_completion(
+    db: Session, *, practice_id: int, today: date, days: int = COMPLETION_WINDOW_DAYS
+) -> FeedbackCompletion:
+    """The practice's feedback completion rate over attended sessions in the last ``days``."""
+    since = today - timedelta(days=days)
+    start = datetime.combine(since, time.min, tzinfo=UTC)
+    end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC)
+    answered = exists().where(
+        AdministrationRow.appointment_id == AppointmentRow.id,
+        AdministrationRow.client_id == ParticipantRow.client_id,
+    )
+    submitted = exists().where(
+        SubmissionRow.appointment_id == AppointmentRow.id,
+        SubmissionRow.client_id == ParticipantRow.client_id,
+    )
+    scope = (
+        EpisodeRow.practice_id == practice_id,
+        AppointmentRow.status == "attended",
+        AppointmentRow.starts_at >= start,
+        AppointmentRow.starts_at < end,
+    )
+    base = (
+        select(func.count())
+        .select_from(AppointmentRow)
+        .join(EpisodeRow, EpisodeRow.id == AppointmentRow.episode_id)
+        .join(ParticipantRow, ParticipantRow.episode_id == EpisodeRow.id)
+    )
+    expected = db.scalar(base.where(*scope)) or 0
+    completed = db.scalar(base.where(*scope, answered | submitted)) or 0
+    return FeedbackCompletion(int(completed), int(expected), since, today)
+
+
+def practice_overview(
+    db: Session, *, practice_id: int, min_episodes: int = 5, today: date | None = None
+) -> PracticeOverview:
     """Everything on the practice overview page; aggregate numbers only, no client content."""
     practice = db.get(PracticeRow, practice_id)
     counts = dict(
@@ -355,4 +415,9 @@ def practice_overview(db: Session, *, practice_id: int, min_episodes: int = 5) -
         therapists=tuple(estimates),
         chart=interval_chart(estimates),
         min_episodes=min_episodes,
+        completion=(
+            feedback_completion(db, practice_id=practice_id, today=today)
+            if today is not None
+            else None
+        ),
     )

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor, Role, may_read_concerns
 from bordin.domain.errors import NotFound
+from bordin.domain.text import excerpt
 from bordin.reports.read.measures import SEVERITY_ORDER
 from bordin.services.runtime import TextCipher
 from bordin.storage.tables import (
@@ -382,7 +383,7 @@ def concern_digest(
         .limit(latest)
     ):
         text = cipher.decrypt(concern.text_encrypted) or ""
-        excerpt = text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+        short = excerpt(text, EXCERPT_CHARS)
         lines.append(
             ConcernLine(
                 concern_id=concern.id,
@@ -392,7 +393,7 @@ def concern_digest(
                 about_name=about,
                 category=concern.category,
                 status=concern.status,
-                excerpt=excerpt,
+                excerpt=short,
             )
         )
     return ConcernDigest(int(open_count), int(total), tuple(lines))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bordin.storage.base import Base
@@ -51,3 +51,14 @@ class AppointmentRow(Base):
     starts_at: Mapped[datetime]
     duration_minutes: Mapped[int] = mapped_column(Integer, default=50)
     status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    # Booking (docs/scheduling.md): where, how, and who cancelled with how much notice.
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment_series.id"), default=None, index=True
+    )
+    mode: Mapped[str] = mapped_column(String(12), default="in_person")  # in_person | remote
+    room: Mapped[str | None] = mapped_column(String(80), default=None)
+    video_link: Mapped[str | None] = mapped_column(String(500), default=None)
+    booked_at: Mapped[datetime | None] = mapped_column(default=None)
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+    cancelled_by: Mapped[str | None] = mapped_column(String(12), default=None)  # client | practice
+    late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -42,7 +42,9 @@ class SubmissionRow(Base):
     text_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     triage_category: Mapped[str | None] = mapped_column(String(20), default=None)
     triage_severity: Mapped[str | None] = mapped_column(String(10), default=None)
+    # The phrases that decided the triage, each encrypted (TextCipher.seal_phrases).
     triage_evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    triage_risk_review: Mapped[bool] = mapped_column(default=False)
     crisis_shown: Mapped[bool] = mapped_column(default=False)
 
 
@@ -62,6 +64,7 @@ class ConcernRow(Base):
     received_at: Mapped[datetime]
     text_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     category: Mapped[str] = mapped_column(String(20))
+    # The phrases that flagged it, each encrypted (TextCipher.seal_phrases).
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="open")
     handled_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)

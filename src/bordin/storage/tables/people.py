@@ -21,6 +21,9 @@ class PracticeRow(Base):
     crisis_lines: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     professional_body: Mapped[str | None] = mapped_column(String(200), default=None)
     feedback_measures: Mapped[list[Any]] = mapped_column(JSON, default=lambda: ["bordin_sac"])
+    #: Which measures each kind of episode gets, and how often (domain/measure_plan.py).
+    #: Empty: ``feedback_measures`` at every session, for every kind of episode.
+    measure_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime]
 
 
@@ -55,6 +58,13 @@ class TherapistProfileRow(Base):
     works_with_couples: Mapped[bool] = mapped_column(Boolean, default=False)
     weekly_capacity: Mapped[int] = mapped_column(Integer, default=20)
     availability: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    gender: Mapped[str | None] = mapped_column(String(20), default=None)
+    modes: Mapped[list[Any]] = mapped_column(JSON, default=lambda: ["in_person", "remote"])
+    location: Mapped[str | None] = mapped_column(String(120), default=None)
+    funding_accepted: Mapped[list[Any]] = mapped_column(
+        JSON, default=lambda: ["private", "insurer", "charity"]
+    )
+    accepting_new: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class ClientRow(Base):
@@ -71,6 +81,7 @@ class ClientRow(Base):
     phone: Mapped[str | None] = mapped_column(String(40), default=None)
     locale: Mapped[str] = mapped_column(String(8), default="UK")
     preferred_language: Mapped[str] = mapped_column(String(40), default="English")
+    #: Offered for one-click sign-in when the app runs in demo mode (the demo's chosen client).
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 

@@ -104,13 +104,15 @@ class AlertRow(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), default=None)
     kind: Mapped[str] = mapped_column(String(30))
     severity: Mapped[str] = mapped_column(String(10))
-    summary: Mapped[str] = mapped_column(String(300))
+    # What the alert says (it names the client, and may quote them): encrypted at rest.
+    summary_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     link: Mapped[str | None] = mapped_column(String(300), default=None)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None] = mapped_column(default=None)
     emailed_at: Mapped[datetime | None] = mapped_column(default=None)
     in_digest: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Ids and prompts that explain the alert (episode, session, evidence, repair prompts).
+    # Ids and prompts that explain the alert (episode, session, repair prompts); the client's
+    # phrases under "evidence" are each encrypted (TextCipher.seal_phrases).
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # "Discussed with the client": set once, by the recipient, from the session view.
     acknowledged_at: Mapped[datetime | None] = mapped_column(default=None)

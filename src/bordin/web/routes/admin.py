@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from bordin.domain.access import may_manage_users, may_read_audit
-from bordin.domain.errors import Conflict, InvalidInput, NotFound
+from bordin.domain.errors import Conflict, FieldError, InvalidInput, NotFound
+from bordin.domain.text import parse_record_id
 from bordin.services import audit
 from bordin.services import users as user_service
-from bordin.storage.tables import UserRow
+from bordin.storage.tables import AuditEventRow, UserRow
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, Rt
+from bordin.web.params import (
+    ChoiceField,
+    EmailField,
+    NameField,
+    PasswordField,
+    QueryRecordId,
+    RecordId,
+    UsernameField,
+)
 from bordin.web.templating import render
 
 router = APIRouter()
+
+#: The add-a-member form's fields as the page names them (errors say these, never the keys).
+LABELS = {
+    "display_name": "Name",
+    "username": "Username",
+    "email": "Email",
+    "role": "Role",
+    "supervisor": "Supervisor",
+    "is_clinical_lead": "Clinical lead",
+    "password": "Initial password",
+}
+
+
+def _labelled(errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{**e, "label": LABELS.get(e["field"], e["field"])} for e in errors]
 
 
 def _users_page(
@@ -57,13 +84,13 @@ def add_user(
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
-    username: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    display_name: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "therapist",
-    password: Annotated[str, Form()] = "",
-    supervisor_id: Annotated[str, Form()] = "",
-    is_clinical_lead: Annotated[str, Form()] = "",
+    username: UsernameField = "",
+    email: EmailField = "",
+    display_name: NameField = "",
+    role: ChoiceField = "therapist",
+    password: PasswordField = "",
+    supervisor_id: ChoiceField = "",
+    is_clinical_lead: ChoiceField = "",
 ) -> Response:
     if not may_manage_users(viewer.actor):
         raise NotFound("not found")
@@ -84,14 +111,19 @@ def add_user(
             display_name=display_name,
             role=role,
             password=password,
-            supervisor_id=int(supervisor_id) if supervisor_id.isdigit() else None,
+            supervisor_id=parse_record_id(supervisor_id),
             is_clinical_lead=bool(is_clinical_lead),
             actor=viewer.actor,
         )
     except InvalidInput as invalid:
         db.rollback()
         return _users_page(
-            request, db, viewer, errors=[e.as_dict() for e in invalid.errors], form=form, status=422
+            request,
+            db,
+            viewer,
+            errors=_labelled([e.as_dict() for e in invalid.errors]),
+            form=form,
+            status=422,
         )
     except Conflict as clash:
         db.rollback()
@@ -99,7 +131,7 @@ def add_user(
             request,
             db,
             viewer,
-            errors=[{"field": "username", "message": str(clash)}],
+            errors=_labelled([{"field": "username", "message": str(clash)}]),
             form=form,
             status=409,
         )
@@ -108,11 +140,11 @@ def add_user(
 
 @router.post("/admin/users/{user_id}/active", dependencies=[Csrf])
 def set_active(
-    user_id: int,
+    user_id: RecordId,
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
-    active: Annotated[str, Form()] = "false",
+    active: ChoiceField = "false",
 ) -> Response:
     if not may_manage_users(viewer.actor):
         raise NotFound("not found")
@@ -120,13 +152,83 @@ def set_active(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit page's filters, checked: UTC days ``since`` to ``until`` (both included)."""
+
+    since: date | None = None
+    until: date | None = None
+    user_id: int | None = None
+    client_id: int | None = None
+    page: int = 1
+
+    def query(self, **changes: object) -> str:
+        values = {
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "user": str(self.user_id or ""),
+            "client_id": str(self.client_id or ""),
+            "page": str(self.page),
+        }
+        values.update({k: str(v) for k, v in changes.items()})
+        return urlencode({k: v for k, v in values.items() if v and (k, v) != ("page", "1")})
+
+
+def _day_field(field: str, value: str, errors: list[FieldError]) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        errors.append(FieldError(field, "must be a date written as YYYY-MM-DD, e.g. 2026-12-01"))
+        return None
+
+
+def _number_field(field: str, value: str, errors: list[FieldError], message: str) -> int | None:
+    if not value.strip():
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        errors.append(FieldError(field, message))
+        return None
+    return int(value)
+
+
+def _audit_filter(
+    since: str, until: str, user: str, client_id: int | None, page: str, staff: dict[int, str]
+) -> tuple[AuditFilter, list[FieldError]]:
+    errors: list[FieldError] = []
+    first = _day_field("since", since, errors)
+    last = _day_field("until", until, errors)
+    if first and last and last < first:
+        errors.append(FieldError("until", "must be the same day as 'since' or later"))
+    user_id = _number_field("user", user, errors, "choose someone from the list")
+    if user_id is not None and user_id not in staff:
+        errors.append(FieldError("user", "choose someone from the list"))
+    client = client_id
+    number = _number_field("page", page, errors, "must be a whole number from 1") or 1
+    return AuditFilter(first, last, user_id, client, number), errors
+
+
+def _utc_start(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time.min, tzinfo=UTC)
+
+
 @router.get("/audit")
 def audit_page(
-    request: Request, db: DbSession, viewer: CurrentStaff, client_id: int | None = None
+    request: Request,
+    db: DbSession,
+    viewer: CurrentStaff,
+    since: str = "",
+    until: str = "",
+    user: str = "",
+    client_id: QueryRecordId = None,
+    page: str = "",
 ) -> Response:
     if not may_read_audit(viewer.actor):
         raise NotFound("not found")
-    events = audit.events(db, practice_id=viewer.actor.practice_id, client_id=client_id)
     names = dict(
         db.execute(
             select(UserRow.id, UserRow.display_name).where(
@@ -134,8 +236,30 @@ def audit_page(
             )
         ).all()
     )
+    chosen, errors = _audit_filter(since, until, user, client_id, page, names)
+    events: list[AuditEventRow] = []
+    if not errors:
+        events = audit.events(
+            db,
+            practice_id=viewer.actor.practice_id,
+            client_id=chosen.client_id,
+            actor_user_id=chosen.user_id,
+            since=_utc_start(chosen.since),
+            before=_utc_start(chosen.until + timedelta(days=1) if chosen.until else None),
+            limit=AUDIT_PAGE_SIZE + 1,
+            offset=(chosen.page - 1) * AUDIT_PAGE_SIZE,
+        )
     return render(
         request,
         "audit.html",
-        {"events": events, "names": names, "client_id": client_id},
+        {
+            "events": events[:AUDIT_PAGE_SIZE],
+            "more": len(events) > AUDIT_PAGE_SIZE,
+            "names": names,
+            "staff": sorted(names.items(), key=lambda item: item[1]),
+            "chosen": chosen,
+            "form": {"since": since, "until": until, "user": user},
+            "errors": [e.as_dict() for e in errors],
+        },
+        status_code=422 if errors else 200,
     )

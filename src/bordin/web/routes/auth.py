@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from bordin.domain.access import Role
 from bordin.domain.errors import InvalidInput, NotFound, RateLimited
 from bordin.services import users as user_service
-from bordin.storage.tables import UserRow
+from bordin.services.practice_setup import practice_exists
+from bordin.storage.tables import ClientRow, UserRow
 from bordin.web.deps import (
     SESSION_COOKIE,
     Csrf,
@@ -22,6 +22,7 @@ from bordin.web.deps import (
     Rt,
     anonymous_csrf_token,
 )
+from bordin.web.params import ChoiceField, PasswordField, RecordId, UsernameField
 from bordin.web.templating import render
 
 router = APIRouter()
@@ -60,8 +61,10 @@ def _signed_in_response(rt_settings_secure: bool, token: str, target: str, hours
 
 
 @router.get("/", include_in_schema=False)
-def front_door(viewer: MaybeViewer) -> Response:
+def front_door(db: DbSession, viewer: MaybeViewer) -> Response:
     if viewer is None:
+        if not practice_exists(db):
+            return RedirectResponse("/setup", status_code=303)
         return RedirectResponse("/login", status_code=303)
     return RedirectResponse(home_for(viewer.actor.role), status_code=303)
 
@@ -77,6 +80,7 @@ def _login_page(
     next_: str = "/",
 ) -> Response:
     demo_people: list[UserRow] = []
+    demo_clients: list[ClientRow] = []
     if rt.settings.demo_mode:
         demo_people = list(
             db.scalars(
@@ -85,6 +89,9 @@ def _login_page(
                 .order_by(UserRow.role.desc(), UserRow.display_name)
             )
         )
+        demo_clients = list(
+            db.scalars(select(ClientRow).where(ClientRow.is_demo).order_by(ClientRow.display_name))
+        )
     return render(
         request,
         "login.html",
@@ -92,6 +99,7 @@ def _login_page(
             "error": error,
             "username": username,
             "demo_people": demo_people,
+            "demo_clients": demo_clients,
             "csrf_token": anonymous_csrf_token(request),
             "next": _safe_next(next_),
             "demo_mode": rt.settings.demo_mode,
@@ -111,9 +119,9 @@ def login(
     db: DbSession,
     rt: Rt,
     origin: RequestOrigin,
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
+    username: UsernameField = "",
+    password: PasswordField = "",
+    next: ChoiceField = "/",
 ) -> Response:
     try:
         signed = user_service.sign_in(db, rt, username=username, password=password, origin=origin)
@@ -140,10 +148,25 @@ def login(
 
 
 @router.post("/demo-sign-in/{user_id}", dependencies=[Csrf])
-def demo_sign_in(user_id: int, db: DbSession, rt: Rt, origin: RequestOrigin) -> Response:
+def demo_sign_in(user_id: RecordId, db: DbSession, rt: Rt, origin: RequestOrigin) -> Response:
     if not rt.settings.demo_mode:
         raise NotFound("not found")
     signed = user_service.demo_sign_in(db, rt, user_id=user_id, origin=origin)
+    return _signed_in_response(
+        rt.settings.secure_cookies,
+        signed.token,
+        home_for(signed.actor.role),
+        rt.settings.session_hours,
+    )
+
+
+@router.post("/demo-sign-in/client/{client_id}", dependencies=[Csrf])
+def demo_client_sign_in(
+    client_id: RecordId, db: DbSession, rt: Rt, origin: RequestOrigin
+) -> Response:
+    if not rt.settings.demo_mode:
+        raise NotFound("not found")
+    signed = user_service.demo_client_sign_in(db, rt, client_id=client_id, origin=origin)
     return _signed_in_response(
         rt.settings.secure_cookies,
         signed.token,

@@ -12,6 +12,7 @@ from bordin.domain.errors import NotFound
 from bordin.reports.read.caseload import CaseloadFilter, CaseloadRow, caseload
 from bordin.services import audit
 from bordin.services.access import visible_therapist_ids
+from bordin.services.attendance import sessions_to_mark
 from bordin.services.audit import Origin
 from bordin.storage.tables import UserRow
 from bordin.web.deps import CurrentStaff, DbSession, RequestOrigin, Rt
@@ -85,11 +86,13 @@ def caseload_page(
 ) -> Response:
     filters = _filters(status, attention, kind, signal)
     rows = _rows(db, rt, viewer, filters, origin, "caseload")
+    to_mark = sessions_to_mark(db, rt, therapist_id=viewer.actor.user_id or 0)
     return render(
         request,
         "caseload.html",
         {
             "rows": rows,
+            "to_mark": to_mark,
             "filters": filters,
             "sparkline": sparkline,
             "now": rt.now(),

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from bordin.domain.alliance import MARKERS, STRATEGIES
 from bordin.domain.errors import InvalidInput, NotFound
+from bordin.domain.text import parse_record_id
 from bordin.reports.charts import render_trajectory_svg
 from bordin.reports.read.client_record import client_record
 from bordin.reports.read.trajectory import episode_trajectory
-from bordin.reports.trajectory import describe_trajectory, trajectory_table
+from bordin.reports.trajectory import (
+    describe_trajectory,
+    trajectory_data_table,
+    trajectory_table,
+)
+from bordin.services import responsiveness
 from bordin.services.access import get_client_for_user
 from bordin.services.measures import export_administration_fhir
 from bordin.services.ruptures import log_rupture
-from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
+from bordin.web.deps import Csrf, CurrentStaff, DbSession, PostedForm, RequestOrigin, Rt
+from bordin.web.params import ChoiceField, FreeText, RecordId
+from bordin.web.sparklines import sparkline
 from bordin.web.templating import csv_download, render
 
 router = APIRouter()
+
+#: The rupture form's fields as the page names them (error messages say these, never the keys).
+LABELS = {
+    "session": "Session",
+    "rupture_type": "Type",
+    "rupture.markers": "Markers",
+    "rupture.strategies": "What you tried",
+    "resolved": "Did it resolve?",
+    "client": "Client",
+    "note": "Note",
+}
 
 
 def _page(
@@ -30,10 +47,12 @@ def _page(
     client_id: int,
     *,
     errors: list[dict[str, str]] | None = None,
+    entered: dict[str, object] | None = None,
     status: int = 200,
 ) -> Response:
     record = client_record(db, rt.cipher, client_id)
     charts = {}
+    cultural = {}
     for view in record.episodes:
         trajectory = episode_trajectory(
             db,
@@ -41,13 +60,17 @@ def _page(
             episode_id=view.episode.id,
             title=f"{record.client.pseudonym}: alliance and outcome",
         )
-        table = trajectory_table(trajectory)
         charts[view.episode.id] = {
             "svg": render_trajectory_svg(trajectory) if trajectory.series else "",
+            "svg_narrow": (
+                render_trajectory_svg(trajectory, narrow=True) if trajectory.series else ""
+            ),
             "text": describe_trajectory(trajectory) if trajectory.series else "",
-            "table": table,
-            "columns": list(table[0].keys()) if table else [],
+            "table": trajectory_data_table(trajectory),
         }
+        cultural[view.episode.id] = responsiveness.checks_for(
+            db, episode_id=view.episode.id, client_id=client_id
+        )
     db.commit()  # the audited read
     return render(
         request,
@@ -57,9 +80,12 @@ def _page(
             "viewer": viewer,
             "now": rt.now(),
             "charts": charts,
+            "cultural": cultural,
+            "sparkline": sparkline,
             "markers": MARKERS,
             "strategies": STRATEGIES,
             "errors": errors or [],
+            "entered": entered or {},
         },
         status_code=status,
     )
@@ -67,7 +93,7 @@ def _page(
 
 @router.get("/clients/{client_id}")
 def client_page(
-    client_id: int,
+    client_id: RecordId,
     request: Request,
     db: DbSession,
     rt: Rt,
@@ -80,8 +106,8 @@ def client_page(
 
 @router.get("/clients/{client_id}/episodes/{episode_id}/trajectory.csv")
 def trajectory_csv(
-    client_id: int,
-    episode_id: int,
+    client_id: RecordId,
+    episode_id: RecordId,
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
@@ -101,31 +127,32 @@ def trajectory_csv(
 
 
 @router.post("/clients/{client_id}/ruptures", dependencies=[Csrf])
-async def add_rupture(
-    client_id: int,
+def add_rupture(
+    client_id: RecordId,
     request: Request,
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
     origin: RequestOrigin,
-    appointment_id: Annotated[str, Form()] = "",
-    rupture_type: Annotated[str, Form()] = "",
-    resolved: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
+    posted: PostedForm,
+    appointment_id: ChoiceField = "",
+    rupture_type: ChoiceField = "",
+    resolved: ChoiceField = "",
+    note: FreeText = "",
 ) -> Response:
     get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
-    form = await request.form()
     try:
-        if not appointment_id.isdigit():
+        session_id = parse_record_id(appointment_id)
+        if session_id is None:
             raise InvalidInput("choose the session", field="session")
         log_rupture(
             db,
             rt,
             actor=viewer.actor,
-            appointment_id=int(appointment_id),
+            appointment_id=session_id,
             rupture_type=rupture_type,
-            markers=[str(v) for v in form.getlist("markers")],
-            strategies=[str(v) for v in form.getlist("strategies")],
+            markers=[str(v) for v in posted.getlist("markers")],
+            strategies=[str(v) for v in posted.getlist("strategies")],
             resolved=resolved,
             client_id=client_id,
             note=note.strip() or None,
@@ -139,7 +166,18 @@ async def add_rupture(
             rt,
             viewer,
             client_id,
-            errors=[e.as_dict() for e in invalid.errors],
+            errors=[
+                {"field": e.field, "label": LABELS.get(e.field, e.field), "message": e.message}
+                for e in invalid.errors
+            ],
+            entered={
+                "appointment_id": appointment_id,
+                "rupture_type": rupture_type,
+                "markers": [str(v) for v in posted.getlist("markers")],
+                "strategies": [str(v) for v in posted.getlist("strategies")],
+                "resolved": resolved,
+                "note": note,
+            },
             status=422,
         )
     return RedirectResponse(f"/clients/{client_id}#ruptures", status_code=303)
@@ -147,7 +185,7 @@ async def add_rupture(
 
 @router.get("/api/administrations/{administration_id}/fhir")
 def administration_fhir(
-    administration_id: int, db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin
+    administration_id: RecordId, db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin
 ) -> JSONResponse:
     """One administration as a FHIR R4B QuestionnaireResponse."""
     resource = export_administration_fhir(

@@ -7,27 +7,31 @@ says why, kindly, on a page that still shows crisis help.
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+from dataclasses import replace
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import escape
 from sqlalchemy.orm import Session
 
-from bordin.domain.errors import InvalidInput
+from bordin.domain.errors import InvalidInput, RateLimited
 from bordin.services import concerns as concern_service
 from bordin.services import feedback as feedback_service
-from bordin.services.feedback import FeedbackForm
-from bordin.services.feedback_form import CONCERN_FIELD, TEXT_FIELD
+from bordin.services.feedback import FeedbackForm, FeedbackResult
+from bordin.services.feedback_form import CONCERN_FIELD, TEXT_FIELD, burden
 from bordin.services.feedback_links import FeedbackLinkUnavailable, find_link
 from bordin.services.runtime import Runtime
 from bordin.web.client_pages import (
-    PostedForm,
     concern_page,
     form_token,
+    refusal_errors,
     render_client,
     set_session_cookie,
 )
-from bordin.web.deps import Csrf, DbSession, MaybeViewer, RequestOrigin, Rt
+from bordin.web.deps import CheckedForm, Csrf, DbSession, MaybeViewer, RequestOrigin, Rt
+from bordin.web.params import FreeText
 
 router = APIRouter()
 
@@ -89,6 +93,7 @@ def _form_page(
         "feedback_form.html",
         {
             "form": form,
+            "burden": burden(form.measures),
             "token": token,
             "csrf_token": csrf,
             "values": values or {},
@@ -116,19 +121,12 @@ def feedback_form(
     return _form_page(request, token, form, form_token(request, viewer))
 
 
-@router.post("/f/{token}", dependencies=[Csrf])
-def submit_feedback(
-    token: str,
-    request: Request,
-    db: DbSession,
-    rt: Rt,
-    viewer: MaybeViewer,
-    origin: RequestOrigin,
-    posted: PostedForm,
-) -> Response:
+@router.post("/f/{token}")
+def submit_feedback(token: str, request: Request, post: CheckedForm) -> Response:
+    db, rt, viewer = post.db, post.rt, post.viewer  # CSRF checked (CheckedForm)
     values = {
         key: str(value)
-        for key, value in posted.items()
+        for key, value in post.form.items()
         if key not in ("csrf_token",) and isinstance(value, str)
     }
     text = values.pop(TEXT_FIELD, "")
@@ -141,7 +139,7 @@ def submit_feedback(
             answers=values,
             text=text,
             concern_text=concern_text,
-            origin=origin,
+            origin=post.origin,
         )
     except FeedbackLinkUnavailable as refused:
         return _unavailable(request, db, rt, token, refused)
@@ -159,31 +157,62 @@ def submit_feedback(
             concern_text=concern_text,
             status=422,
         )
-    return render_client(
-        request,
-        "feedback_thanks.html",
-        {
-            "result": result,
-            "token": token,
-            "csrf_token": form_token(request, viewer),
-            "practice_name": result.practice_name,
-        },
-        crisis_lines=result.crisis_lines,
+    html = _thanks_page(request.app.state.templates, replace(result, submission_id=0))
+    csrf = form_token(request, viewer)
+    return HTMLResponse(html.replace(_TOKEN, str(escape(token))).replace(_CSRF, str(escape(csrf))))
+
+
+#: Stand-ins for the link's token and the form's CSRF token in a cached thank-you page; the
+#: real ones, escaped as the template would, replace them for each response.
+_TOKEN = "\u27e6token\u27e7"
+_CSRF = "\u27e6csrf\u27e7"
+
+
+@functools.lru_cache(maxsize=256)
+def _thanks_page(templates: Jinja2Templates, result: FeedbackResult) -> str:
+    """The thank-you page, rendered once per process for each kind of result and practice
+    (its name, crisis lines and complaint route are in ``result``, so a changed setting is a
+    new entry). It holds nothing about the client: the submission's id is left out of
+    ``result`` and the two tokens are stand-ins. Rendering it cost about a tenth of a
+    submission's CPU."""
+    return templates.get_template("feedback_thanks.html").render(
+        result=result,
+        token=_TOKEN,
+        csrf_token=_CSRF,
+        practice_name=result.practice_name,
+        crisis_lines=list(result.crisis_lines),
         crisis_first=result.crisis,
     )
 
 
 @router.post("/f/{token}/progress", dependencies=[Csrf])
 def progress_from_link(
-    token: str, request: Request, db: DbSession, rt: Rt, origin: RequestOrigin
+    token: str,
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: MaybeViewer,
+    origin: RequestOrigin,
 ) -> Response:
-    """From the thank-you page to the client's own progress page (a short client session)."""
+    """From the thank-you page to the client's own progress page (a short client session);
+    a client already signed in keeps the session they have."""
     try:
+        if viewer is not None and viewer.actor.client_id == find_link(db, token).client_id:
+            return RedirectResponse("/me", status_code=303)
         signed = feedback_service.progress_session_from_link(db, rt, token=token, origin=origin)
     except FeedbackLinkUnavailable as refused:
         return _unavailable(request, db, rt, token, refused)
     except InvalidInput:
         return RedirectResponse(f"/f/{token}", status_code=303)
+    except RateLimited as limited:
+        db.rollback()
+        return render_client(
+            request,
+            "feedback_unavailable.html",
+            {"heading": "Please wait", "message": str(limited), "concern_link": None},
+            crisis_lines=feedback_service.crisis_lines_for_token(db, rt, token),
+            status=429,
+        )
     response = RedirectResponse("/me", status_code=303)
     set_session_cookie(response, signed.token, secure=rt.settings.secure_cookies, hours=1)
     return response
@@ -232,7 +261,7 @@ def raise_concern(
     rt: Rt,
     viewer: MaybeViewer,
     origin: RequestOrigin,
-    concern_text: Annotated[str, Form()] = "",
+    concern_text: FreeText = "",
 ) -> Response:
     try:
         receipt = concern_service.raise_concern(
@@ -240,7 +269,7 @@ def raise_concern(
         )
     except FeedbackLinkUnavailable as refused:
         return _unavailable(request, db, rt, token, refused)
-    except InvalidInput as invalid:
+    except (InvalidInput, RateLimited) as refused:
         db.rollback()
         return _concern_page(
             request,
@@ -248,9 +277,9 @@ def raise_concern(
             rt,
             token,
             form_token(request, viewer),
-            errors=[e.as_dict() for e in invalid.errors],
+            errors=refusal_errors(refused),
             text=concern_text,
-            status=422,
+            status=422 if isinstance(refused, InvalidInput) else 429,
         )
     return render_client(
         request,

@@ -8,8 +8,10 @@ CSV exports (decision, documented on the page):
 * ``/practice.csv`` (admin and clinical lead): one row per therapist estimate, in the same
   alphabetical order as the page; aggregate numbers only.
 * ``/practice.csv?rows=episodes`` (clinical lead only; the admin gets 404): one row per client
-  in an ended episode, for research, with the client's pseudonym and the therapist's id, never
-  a name. Each client in it is recorded in the audit trail.
+  in an ended episode who holds current research consent (``research_export``), with the
+  client's pseudonym and the therapist's id, never a name. Clients without that consent, or who
+  withdrew it, are left out; the page says how many. Each client in it is recorded in the audit
+  trail.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from fastapi.responses import Response
 from bordin.domain.access import Actor, Role, may_see_practice_overview
 from bordin.domain.errors import InvalidInput, NotFound
 from bordin.reports.read.practice import PracticeOverview, practice_overview
-from bordin.services import audit
+from bordin.services.erasure import erasures_done
+from bordin.services.research import export_for_research, select_for_research
+from bordin.services.runtime import Runtime
 from bordin.web.deps import CurrentStaff, DbSession, RequestOrigin, Rt
 from bordin.web.templating import csv_download, render
 
@@ -56,22 +60,26 @@ EPISODE_COLUMNS = [
 ]
 
 
-def _overview(db: DbSession, actor: Actor) -> PracticeOverview:
+def _overview(db: DbSession, actor: Actor, rt: Runtime | None = None) -> PracticeOverview:
     if not may_see_practice_overview(actor):
         raise NotFound("not found")
-    return practice_overview(db, practice_id=actor.practice_id)
+    today = rt.now().date() if rt is not None else None
+    return practice_overview(db, practice_id=actor.practice_id, today=today)
 
 
 @router.get("/practice")
-def practice_page(request: Request, db: DbSession, viewer: CurrentStaff) -> Response:
-    overview = _overview(db, viewer.actor)
+def practice_page(request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff) -> Response:
+    overview = _overview(db, viewer.actor, rt)
+    is_admin = viewer.actor.role is Role.ADMIN
     return render(
         request,
         "practice.html",
         {
             "o": overview,
             "viewer": viewer,
-            "is_admin": viewer.actor.role is Role.ADMIN,
+            "is_admin": is_admin,
+            "research": None if is_admin else select_for_research(db, overview.records),
+            "erased": erasures_done(db, practice_id=viewer.actor.practice_id),
         },
     )
 
@@ -107,10 +115,11 @@ def practice_csv(
             )
         name = "practice-therapists.csv"
     else:
-        if viewer.actor.role is Role.ADMIN:  # client-level clinical content: never the admin
-            raise NotFound("not found")
+        selection = export_for_research(
+            db, rt, actor=viewer.actor, records=overview.records, origin=origin
+        )
         columns = EPISODE_COLUMNS
-        for o in overview.records:
+        for o in selection.included:
             r = o.record
             records.append(
                 {
@@ -132,16 +141,5 @@ def practice_csv(
                     "alliance_instrument": o.alliance_instrument,
                 }
             )
-            audit.record(
-                db,
-                actor=viewer.actor,
-                action="read",
-                entity="research_export",
-                entity_id=o.episode_id,
-                client_id=o.client_id,
-                origin=origin,
-                at=rt.now(),
-            )
-        db.commit()
         name = "practice-episodes.csv"
     return csv_download(records, columns, name)

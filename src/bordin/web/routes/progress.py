@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
-from bordin.domain.errors import InvalidInput, LinkUnavailable
+from bordin.domain.errors import InvalidInput, LinkUnavailable, RateLimited
+from bordin.reports.progress_chart import render_progress_svg
 from bordin.services import concerns as concern_service
+from bordin.services import fit_check as fit_service
 from bordin.services import practice as practice_service
 from bordin.services import progress as progress_service
 from bordin.services import users as user_service
@@ -18,9 +18,9 @@ from bordin.services.crisis import lines_for_install, lines_for_practice
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import ClientRow, PracticeRow
 from bordin.web.client_pages import (
-    PostedForm,
     concern_page,
     form_token,
+    refusal_errors,
     render_client,
     set_session_cookie,
 )
@@ -30,11 +30,12 @@ from bordin.web.deps import (
     CurrentClient,
     DbSession,
     MaybeViewer,
+    PostedForm,
     RequestOrigin,
     Rt,
     Viewer,
 )
-from bordin.web.sparklines import sparkline
+from bordin.web.params import EmailField, FreeText
 
 router = APIRouter()
 
@@ -63,9 +64,22 @@ def my_progress(
             "view": view,
             "csrf_token": viewer.csrf_token,
             "client_signed_in": True,
-            "sparkline": sparkline,
+            "charts": {
+                m.instrument_id: render_progress_svg(
+                    [p.total for p in m.points],
+                    [p.session_number for p in m.points],
+                    title=f"{m.title}: your scores",
+                    score_min=m.score_min,
+                    score_max=m.score_max,
+                    higher_is_better=m.higher_is_better,
+                    description=" ".join(m.sentences),
+                )
+                for m in view.measures
+                if len(m.points) > 1
+            },
             "saved": saved,
             "practice_name": view.practice_name,
+            "fit_due": fit_service.due_checks(db, rt, client_id=viewer.actor.client_id),
         },
         crisis_lines=lines_for_practice(_practice(db, viewer), rt),
     )
@@ -124,7 +138,7 @@ def ask_for_link(
     viewer: MaybeViewer,
     origin: RequestOrigin,
     background: BackgroundTasks,
-    email: Annotated[str, Form()] = "",
+    email: EmailField = "",
 ) -> Response:
     # The same answer whether or not the address is known; the email goes after the response,
     # so the time taken does not tell either.
@@ -175,7 +189,8 @@ def use_sign_in_link(
 ) -> Response:
     try:
         signed = progress_service.sign_in_with_link(db, rt, token=token, origin=origin)
-    except LinkUnavailable as refused:
+    except (LinkUnavailable, RateLimited) as refused:
+        db.rollback()  # a link refused for the rate is not used up
         return render_client(
             request,
             "magic_link.html",
@@ -183,10 +198,10 @@ def use_sign_in_link(
                 "usable": False,
                 "token": token,
                 "csrf_token": form_token(request, viewer),
-                "message": refused.reason,
+                "message": str(refused),
             },
             crisis_lines=lines_for_install(db, rt),
-            status=410,
+            status=410 if isinstance(refused, LinkUnavailable) else 429,
         )
     response = RedirectResponse("/me", status_code=303)
     set_session_cookie(response, signed.token, secure=rt.settings.secure_cookies, hours=2)
@@ -227,22 +242,22 @@ def client_raise_concern(
     rt: Rt,
     viewer: CurrentClient,
     origin: RequestOrigin,
-    concern_text: Annotated[str, Form()] = "",
+    concern_text: FreeText = "",
 ) -> Response:
     try:
         receipt = concern_service.raise_concern(
             db, rt, text=concern_text, actor=viewer.actor, origin=origin
         )
-    except InvalidInput as invalid:
+    except (InvalidInput, RateLimited) as refused:
         db.rollback()
         return _client_concern_page(
             request,
             db,
             rt,
             viewer,
-            errors=[e.as_dict() for e in invalid.errors],
+            errors=refusal_errors(refused),
             text=concern_text,
-            status=422,
+            status=422 if isinstance(refused, InvalidInput) else 429,
         )
     client = db.get(ClientRow, viewer.actor.client_id)
     practice = db.get(PracticeRow, client.practice_id) if client else None

@@ -3,10 +3,15 @@
 * ``/reports``: a small form to choose a therapist or a client and the period.
 * ``/reports/therapists/{user_id}.pdf?start=YYYY-MM-DD&end=YYYY-MM-DD``
 * ``/reports/clients/{client_id}.pdf?start=...&end=...``
+* ``/reports/prepared/{report_id}``: "your report is being prepared", then the download link
+* ``/reports/prepared/{report_id}.pdf``: the PDF itself
 
-Private to the therapist themself, their supervisor and the clinical lead; everyone else gets
-404 (before the dates are even looked at). Every client in a report is recorded in the audit
-trail as read. A bad date is a 422 that names the field (``start`` or ``end``).
+The two report addresses ask for the report and go to its waiting page: the worker makes the
+PDF in the background (``services/prepared_reports.py``). Reports are private to the therapist
+themself, their supervisor and the clinical lead; everyone else gets 404 (before the dates are
+even looked at), and a prepared report only to the person who asked for it. Every client in a
+report is recorded in the audit trail as read at each download. A bad date is a 422 that names
+the field (``start`` or ``end``).
 """
 
 from __future__ import annotations
@@ -19,58 +24,24 @@ from fastapi.responses import RedirectResponse, Response
 
 from bordin.domain.access import Role
 from bordin.domain.errors import InvalidInput, NotFound
+from bordin.domain.text import parse_record_id
 from bordin.reports.read.supervision_report import (
-    BuiltReport,
     Period,
     choosable,
-    client_report,
     parse_period,
     report_client_for,
     report_therapist_for,
-    therapist_report,
 )
-from bordin.reports.supervision_report import render_supervision_report_pdf
-from bordin.services import audit
+from bordin.services import prepared_reports
 from bordin.web.deps import CurrentStaff, DbSession, RequestOrigin, Rt, Viewer
+from bordin.web.params import RecordId
 from bordin.web.templating import render
 
 router = APIRouter()
+#: How often the waiting page looks again for the finished report.
+REFRESH_SECONDS = 2
 
 Day = Annotated[str | None, Query(description="YYYY-MM-DD")]
-
-
-def _pdf(
-    db: DbSession,
-    rt: Rt,
-    viewer: Viewer,
-    origin: RequestOrigin,
-    built: BuiltReport,
-    *,
-    subject: str,
-    filename: str,
-) -> Response:
-    for client_id in built.client_ids:
-        audit.record(
-            db,
-            actor=viewer.actor,
-            action="read",
-            entity="supervision_report",
-            entity_id=subject,
-            client_id=client_id,
-            origin=origin,
-            at=rt.now(),
-            detail={
-                "period_start": built.data.period_start.isoformat(),
-                "period_end": built.data.period_end.isoformat(),
-            },
-        )
-    pdf = render_supervision_report_pdf(built.data)
-    db.commit()  # the audited reads, once the report exists
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
 
 
 def _period(rt: Rt, start: str | None, end: str | None) -> Period:
@@ -106,12 +77,13 @@ def choose_therapist(
     end: Day = None,
 ) -> Response:
     """The form's target: check the choice, then go to the PDF's address."""
-    if not therapist_id.isdigit():
+    chosen = parse_record_id(therapist_id)
+    if chosen is None:
         raise InvalidInput("choose a therapist from the list", field="therapist")
-    report_therapist_for(db, viewer.actor, int(therapist_id))
+    report_therapist_for(db, viewer.actor, chosen)
     period = _period(rt, start, end)
     query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
-    return RedirectResponse(f"/reports/therapists/{int(therapist_id)}.pdf?{query}", status_code=303)
+    return RedirectResponse(f"/reports/therapists/{chosen}.pdf?{query}", status_code=303)
 
 
 @router.get("/reports/client", include_in_schema=False)
@@ -123,63 +95,72 @@ def choose_client(
     start: Day = None,
     end: Day = None,
 ) -> Response:
-    if not client_id.isdigit():
+    chosen = parse_record_id(client_id)
+    if chosen is None:
         raise InvalidInput("choose a client from the list", field="client")
-    report_client_for(db, viewer.actor, int(client_id))
+    report_client_for(db, viewer.actor, chosen)
     period = _period(rt, start, end)
     query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
-    return RedirectResponse(f"/reports/clients/{int(client_id)}.pdf?{query}", status_code=303)
+    return RedirectResponse(f"/reports/clients/{chosen}.pdf?{query}", status_code=303)
+
+
+def _prepare(db: DbSession, rt: Rt, viewer: Viewer, subject: str, period: Period) -> Response:
+    report_id = prepared_reports.request_report(
+        db, rt, actor=viewer.actor, subject=subject, period=period
+    )
+    return RedirectResponse(f"/reports/prepared/{report_id}", status_code=303)
 
 
 @router.get("/reports/therapists/{user_id}.pdf")
 def therapist_pdf(
-    user_id: int,
+    user_id: RecordId,
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
-    origin: RequestOrigin,
     start: Day = None,
     end: Day = None,
 ) -> Response:
+    """Ask for a therapist's report: it is prepared in the background (see the waiting page)."""
     therapist = report_therapist_for(db, viewer.actor, user_id)
-    period = _period(rt, start, end)
-    built = therapist_report(db, rt, therapist=therapist, period=period)
-    return _pdf(
-        db,
-        rt,
-        viewer,
-        origin,
-        built,
-        subject=f"therapist:{therapist.id}",
-        filename=f"supervision-therapist-{therapist.id}-{period.start}-{period.end}.pdf",
-    )
+    return _prepare(db, rt, viewer, f"therapist:{therapist.id}", _period(rt, start, end))
 
 
 @router.get("/reports/clients/{client_id}.pdf")
 def client_pdf(
-    client_id: int,
+    client_id: RecordId,
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
-    origin: RequestOrigin,
     start: Day = None,
     end: Day = None,
 ) -> Response:
     client = report_client_for(db, viewer.actor, client_id)
-    period = _period(rt, start, end)
-    built = client_report(db, rt, client=client, period=period)
-    if not built.data.clients:
-        raise InvalidInput(
-            f"{client.pseudonym} had no sessions between {period.start} and {period.end}; "
-            "choose a period in which they were seen",
-            field="start",
-        )
-    return _pdf(
-        db,
-        rt,
-        viewer,
-        origin,
-        built,
-        subject=f"client:{client.id}",
-        filename=f"supervision-{client.pseudonym}-{period.start}-{period.end}.pdf",
+    return _prepare(db, rt, viewer, f"client:{client.id}", _period(rt, start, end))
+
+
+@router.get("/reports/prepared/{report_id}.pdf")
+def prepared_pdf(
+    report_id: RecordId, db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin
+) -> Response:
+    """The prepared PDF, for the person who asked for it; every client in it audited as read."""
+    prepared = prepared_reports.download(
+        db, rt, actor=viewer.actor, report_id=report_id, origin=origin
+    )
+    return Response(
+        prepared.content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{prepared.filename}"'},
+    )
+
+
+@router.get("/reports/prepared/{report_id}")
+def prepared_page(
+    request: Request, report_id: RecordId, db: DbSession, rt: Rt, viewer: CurrentStaff
+) -> Response:
+    """ "Your report is being prepared": refreshes itself until the download link appears."""
+    report = prepared_reports.prepared_report(db, rt, actor=viewer.actor, report_id=report_id)
+    return render(
+        request,
+        "report_prepared.html",
+        {"viewer": viewer, "report": report, "refresh_seconds": REFRESH_SECONDS},
     )

@@ -3,9 +3,7 @@ signals and alerts with "discussed with the client", attendance, and the feedbac
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bordin.domain.errors import NotFound
@@ -15,11 +13,13 @@ from bordin.services import practice as practice_service
 from bordin.services.session_view import acknowledge_signal, session_view
 from bordin.storage.tables import AppointmentRow
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
+from bordin.web.params import ChoiceField, RecordId
 
 router = APIRouter()
 
 NOTICES = {
-    "attended": "Marked attended. Feedback links have gone to each client who agreed to them.",
+    "attended": "Marked attended. Each client who agreed gets their feedback link once the "
+    "session has ended (within a minute if it already has).",
     "cancelled": "Marked cancelled.",
     "no_show": "Marked as not attended.",
     "scheduled": "Marked as scheduled.",
@@ -30,7 +30,7 @@ NOTICES = {
 
 @router.get("/sessions/{appointment_id}")
 def session_page(
-    appointment_id: int,
+    appointment_id: RecordId,
     request: Request,
     db: DbSession,
     rt: Rt,
@@ -53,25 +53,20 @@ def _back(appointment_id: int, done: str) -> Response:
 
 @router.post("/sessions/{appointment_id}/attendance", dependencies=[Csrf])
 def set_attendance(
-    appointment_id: int,
+    appointment_id: RecordId,
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
-    status: Annotated[str, Form()] = "",
+    status: ChoiceField = "",
 ) -> Response:
     appointment = practice_service.set_attendance(
         db, rt, actor=viewer.actor, appointment_id=appointment_id, status=status
     )
-    if appointment.status == "attended":
-        issued = feedback_service.issue_links(db, rt, appointment_id=appointment_id)
-        feedback_service.send_links(
-            db, rt, appointment_id=appointment_id, tokens={i.link_id: i.token for i in issued}
-        )
     return _back(appointment_id, appointment.status)
 
 
 @router.post("/sessions/{appointment_id}/links/send", dependencies=[Csrf])
-def resend_links(appointment_id: int, db: DbSession, rt: Rt, viewer: CurrentStaff) -> Response:
+def resend_links(appointment_id: RecordId, db: DbSession, rt: Rt, viewer: CurrentStaff) -> Response:
     """Retry links whose email failed (each gets a fresh token; the old one never arrived)."""
     view = session_view(db, rt, actor=viewer.actor, appointment_id=appointment_id)
     if not view.may_act:
@@ -82,7 +77,7 @@ def resend_links(appointment_id: int, db: DbSession, rt: Rt, viewer: CurrentStaf
 
 @router.post("/sessions/{appointment_id}/signals/{signal_id}/discussed", dependencies=[Csrf])
 def signal_discussed(
-    appointment_id: int, signal_id: int, db: DbSession, rt: Rt, viewer: CurrentStaff
+    appointment_id: RecordId, signal_id: RecordId, db: DbSession, rt: Rt, viewer: CurrentStaff
 ) -> Response:
     if db.get(AppointmentRow, appointment_id) is None:
         raise NotFound("session not found")
@@ -92,7 +87,7 @@ def signal_discussed(
 
 @router.post("/sessions/{appointment_id}/alerts/{alert_id}/discussed", dependencies=[Csrf])
 def alert_discussed(
-    appointment_id: int, alert_id: int, db: DbSession, rt: Rt, viewer: CurrentStaff
+    appointment_id: RecordId, alert_id: RecordId, db: DbSession, rt: Rt, viewer: CurrentStaff
 ) -> Response:
     if db.get(AppointmentRow, appointment_id) is None:
         raise NotFound("session not found")

@@ -5,6 +5,10 @@ clinical lead only) conduct concerns.
 supervisee. ``/supervision.csv`` exports the summary table (one row per supervisee, counts
 only); ``/supervision.csv?rows=clients`` exports the list of episodes that need attention, with
 pseudonyms instead of names. Conduct concerns are never exported.
+
+Both the page and the per-client export show clients' clinical detail, so each view is audited
+as one read event naming the clients shown (not one event per client per view); the summary
+export holds counts only and names no client.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from fastapi.responses import Response
 
 from bordin.domain.access import Role, may_read_concerns
 from bordin.domain.errors import InvalidInput, NotFound
+from bordin.domain.text import parse_record_id
 from bordin.reports.read.supervision import (
     ConcernDigest,
     SupervisionOverview,
@@ -23,6 +28,7 @@ from bordin.reports.read.supervision import (
     supervision_overview,
 )
 from bordin.services import audit
+from bordin.services.audit import Origin
 from bordin.web.deps import CurrentStaff, DbSession, RequestOrigin, Rt
 from bordin.web.templating import csv_download, render
 
@@ -56,9 +62,10 @@ CLIENT_COLUMNS = [
 def _therapist(value: str | None) -> int | None:
     if value is None or value in ("", "all"):
         return None
-    if not value.isdigit():
+    therapist_id = parse_record_id(value)
+    if therapist_id is None:
         raise InvalidInput("choose a supervisee from the list", field="therapist")
-    return int(value)
+    return therapist_id
 
 
 def _overview(
@@ -67,6 +74,28 @@ def _overview(
     if viewer.actor.role is not Role.SUPERVISOR:
         raise NotFound("not found")
     return supervision_overview(db, viewer.actor, now=rt.now(), therapist_id=_therapist(therapist))
+
+
+def _audit_flagged(
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
+    overview: SupervisionOverview,
+    origin: Origin,
+    entity: str,
+) -> None:
+    """One read event for this view, naming the clients of the flagged episodes it shows."""
+    audit.record_page_view(
+        db,
+        actor=viewer.actor,
+        entity=entity,
+        client_ids=[
+            c.client_id for s in overview.supervisees for f in s.flagged for c in f.clients
+        ],
+        origin=origin,
+        at=rt.now(),
+    )
+    db.commit()
 
 
 @router.get("/supervision")
@@ -94,7 +123,7 @@ def supervision_page(
                 at=rt.now(),
                 detail={"view": "supervision"},
             )
-    db.commit()
+    _audit_flagged(db, rt, viewer, overview, origin, "supervision")
     return render(
         request,
         "supervision.html",
@@ -112,6 +141,7 @@ def supervision_csv(
     db: DbSession,
     rt: Rt,
     viewer: CurrentStaff,
+    origin: RequestOrigin,
     therapist: Annotated[str | None, Query()] = None,
     rows: Annotated[str, Query()] = "summary",
 ) -> Response:
@@ -138,6 +168,7 @@ def supervision_csv(
             )
     else:
         columns = CLIENT_COLUMNS
+        _audit_flagged(db, rt, viewer, overview, origin, "supervision_export")
         for s in overview.supervisees:
             for f in s.flagged:
                 records.append(

@@ -2,11 +2,10 @@
 
 Two sources of ground truth:
 
-- the hard synthetic cases of :mod:`bordin.testing.signal_cases` (noisy stable clients, slow
-  declines, ceiling-bound clients, V-shapes, unrepaired ruptures, couples' splits,
-  non-responders and deteriorators);
-- the demo practice of :mod:`bordin.testing.demo_practice` and the patterns it planted
-  (:mod:`.demo`).
+- the hard synthetic cases of :mod:`.cases` (noisy stable clients, slow declines,
+  ceiling-bound clients, V-shapes, unrepaired ruptures, couples' splits, non-responders and
+  deteriorators);
+- the demo practice of :mod:`bordin.demo` and the patterns it planted (:mod:`.demo`).
 
 :mod:`.scoring` matches signals to planted patterns; :mod:`.tables`, :mod:`.template` and
 :mod:`.document` render docs/signals.md

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from bordin.analytics.signals.evaluation.cases import CaseSet, Planted, Unit
 from bordin.analytics.signals.evaluation.scoring import DEMO_SEED, DEMO_TODAY
 from bordin.domain.alliance.history import Attendance, EpisodeHistory, Rating, RiskFlag
 from bordin.domain.alliance.scale import registry_scale
-from bordin.testing.signal_cases import CaseSet, Planted, Unit
 
 _DEMO_RUPTURE_KINDS = {"repaired_rupture", "unrepaired_rupture", "dropout_after_rupture"}
 
@@ -24,7 +24,7 @@ def demo_case_set(seed: int = DEMO_SEED, today: dt.date = DEMO_TODAY) -> CaseSet
     ``risk_item`` and ``crisis_feedback`` -> risk. Every alliance client is judged on ruptures,
     couples on splits, and clients with an outcome pattern on change.
     """
-    from bordin.testing.demo_practice import generate_demo_practice
+    from bordin.demo import generate_demo_practice
 
     practice = generate_demo_practice(seed=seed, today=today)
     histories: list[EpisodeHistory] = []

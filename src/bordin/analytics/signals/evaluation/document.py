@@ -13,6 +13,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from bordin.analytics.expected_recovery import DEFAULT_MAX_EPISODES, DEFAULT_MIN_EPISODES
+from bordin.analytics.signals.evaluation.cases import generate_signal_cases
 from bordin.analytics.signals.evaluation.demo import demo_case_set
 from bordin.analytics.signals.evaluation.scoring import (
     CASES_PER_FAMILY,
@@ -33,7 +34,6 @@ from bordin.analytics.signals.evaluation.tables import (
 )
 from bordin.analytics.signals.evaluation.template import DEMO_INTRO, EVAL_INTRO, LIMITS, TEMPLATE
 from bordin.domain.alliance import SignalConfig
-from bordin.testing.signal_cases import generate_signal_cases
 
 
 def render_doc() -> str:
@@ -99,7 +99,7 @@ def render_doc() -> str:
     add(
         "The two rupture types and the immediate/exploratory strategy families are confirmed; "
         "**the individual marker and strategy names are unconfirmed** (recalled from the 3RS "
-        "manual; only its section headings were checked; clinical-facts §6.4 and §14). "
+        "manual; only its section headings were checked). "
         "Verify them against the manual before relying on them. The keys are stable.\n"
     )
     add("| key | marker | rupture type |")

@@ -16,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bordin.analytics.signals.evaluation.cases import OUTCOME_TYPES, CaseSet, Planted, Unit
 from bordin.domain.alliance import SignalConfig, evaluate_episode
 from bordin.domain.alliance.signal import SIGNAL_TYPES, Signal
-from bordin.testing.signal_cases import OUTCOME_TYPES, CaseSet, Planted, Unit
 
 CASES_SEED = 2024
 CASES_PER_FAMILY = 40

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bordin.analytics.signals.evaluation.cases import CaseSet
 from bordin.analytics.signals.evaluation.scoring import (
     FALSE_ALARM_TARGET,
     RUPTURE_RECALL_TARGET,
@@ -10,7 +11,6 @@ from bordin.analytics.signals.evaluation.scoring import (
 )
 from bordin.domain.alliance import SignalConfig
 from bordin.domain.alliance.recovery import DEFAULT_BASIS, DEFAULT_RECOVERY_MODELS
-from bordin.testing.signal_cases import CaseSet
 
 #: Alternative settings whose cost and benefit the doc reports, with why they are interesting.
 VARIANTS: tuple[tuple[str, dict[str, object]], ...] = (

@@ -80,7 +80,12 @@ it. It is **repaired** when, within {window} later ratings, the alliance is back
 {tolerance:g} SD of that level (and a dimension that dropped is back within half the item
 threshold of its own level); **unrepaired** when {window} later ratings pass without that, or
 the episode ends (or the client drops out) first; otherwise **open**. Further drops while it is
-open belong to it; a new rupture can open only once the alliance has come back. The explanation
+open belong to it. A new rupture opens once the alliance has come back (a drop after a repair is
+a new rupture), or, after a rupture found unrepaired that never came back, when the alliance falls
+again **suddenly** from the level it settled at: at least the minimum drop and 1 SD below the
+mean of the ratings since the first drop, and a fall from the rating before of at least the
+minimum drop and 2 SD (a slide that simply goes on is the same rupture's prolonged decline). So a
+collapse from 33 to 10 of 40 after an unrepaired dip is raised as a new rupture. The explanation
 names the **shape** (Gumz et al. 2012): a *V-shape* (one session down, then back), a *prolonged
 dip* (more than one session down, then back), or a *prolonged decline* (more than one session
 down, not back), and whether the onset was *abrupt* or *gradual* (the session before was already
@@ -174,21 +179,21 @@ resumes; a second measure that also improved) is counted as a *repeat*, not as a
 Some patterns are optional (an unrepaired verdict needs three ratings after a late drop): found,
 they count; missed, they do not. *Stable episodes* are those with no rupture planted anywhere.
 
-The synthetic cases (`bordin.testing.signal_cases`, {per_family} episodes of each family, seed
-{seed}) are built to be hard: noisy stable clients (some near the ceiling, a third on the SRS
-with its cut-off of 36), clients at the maximum every session, clients below the cut-off
-throughout, V-shapes and prolonged dips of 5-10 points, unrepaired drops, slow slides of 0.8-1.5
-points a session, ruptures that hide in one item, small drops from the ceiling (2-4 points),
-disengaging clients, balanced, split and slowly diverging couples, and outcome trajectories that
-improve, stall or worsen, with risk items and crisis feedback sprinkled in."""
+The synthetic cases (`bordin.analytics.signals.evaluation.cases`, {per_family} episodes of each
+family, seed {seed}) are built to be hard: noisy stable clients (some near the ceiling, a third
+on the SRS with its cut-off of 36), clients at the maximum every session, clients below the
+cut-off throughout, V-shapes and prolonged dips of 5-10 points, unrepaired drops, slow slides of
+0.8-1.5 points a session, ruptures that hide in one item, small drops from the ceiling (2-4
+points), disengaging clients, balanced, split and slowly diverging couples, and outcome
+trajectories that improve, stall or worsen, with risk items and crisis feedback sprinkled in."""
 
-DEMO_INTRO = """The demo practice (`bordin.testing.demo_practice`) plants its own patterns
+DEMO_INTRO = """The demo practice (`bordin.demo`) plants its own patterns
 (repaired and unrepaired ruptures, dropouts after a rupture, split couples, outcome
 trajectories, risk items and crisis feedback). Change signals are matched per client (a second
 measure that also changed is a repeat). The demo builds a split couple by lowering one partner's
 ratings partway through; the rupture rules see that drop, so split couples are not counted as
-stable and their ruptures are neither hits nor false alarms. The demo is small: one case moves
-these rates by several points."""
+stable and their ruptures are neither hits nor false alarms. The rarer patterns are still few
+(split couples, risk items): one case moves their rates by several points."""
 
 LIMITS = """
 ## What these figures do and do not show

@@ -1,0 +1,113 @@
+"""Benchmark: the triage of free text, rules alone beside rules plus the learned model.
+
+Pinned to one core (``os.sched_setaffinity``), in one process, over the 2,515 labelled texts:
+
+* ``load_s``: reading the model artifact (``model_from_json``), best of 5, in this process;
+* ``memory_mib``: what importing the triage and loading the model adds to a fresh Python's
+  resident memory (measured in a subprocess, as a web worker would start);
+* ``batch_texts_per_s``: every text once, one after another (the ``--jsonl`` path without JSON),
+  best of ``--repeat``; ``batch_texts_per_cpu_s`` the same per second of this process's CPU time
+  (the fairer figure on a shared machine);
+* ``single_ms``: one text at a time, p50 / p95 / p99 / max, with a warm process.
+
+Usage::
+
+    .venv/bin/python bench/bench_triage.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+MEMORY_PROBE = """
+import resource, sys
+def rss():
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+before = rss()
+from bordin.domain.triage import rules_triage, triage
+rules_triage('warm up the rules')
+rules_only = rss()
+triage('and now the model')
+after = rss()
+print(before, rules_only, after)
+"""
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _timed(run: Callable[[str], object], texts: list[str], repeat: int) -> dict[str, float]:
+    best = best_cpu = float("inf")
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for text in texts:
+            run(text)
+        best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
+    single: list[float] = []
+    for text in texts:
+        start = time.perf_counter()
+        run(text)
+        single.append((time.perf_counter() - start) * 1000)
+    return {
+        "batch_texts_per_s": round(len(texts) / best),
+        "batch_texts_per_cpu_s": round(len(texts) / best_cpu),
+        "single_ms_p50": round(statistics.median(single), 3),
+        "single_ms_p95": round(_percentile(single, 0.95), 3),
+        "single_ms_p99": round(_percentile(single, 0.99), 3),
+        "single_ms_max": round(max(single), 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    from bordin.analytics.triage_model import labelled_texts
+    from bordin.domain.triage import rules_triage, triage
+    from bordin.domain.triage.model import artifact_text, model_from_json, shipped_model
+
+    texts = [item.text for item in labelled_texts()]
+    raw = artifact_text()
+    loads = []
+    for _ in range(5):
+        start = time.perf_counter()
+        model_from_json(raw)
+        loads.append(time.perf_counter() - start)
+    shipped_model()
+    probe = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE], capture_output=True, text=True, check=True
+    )
+    before, rules_only, after = (float(v) for v in probe.stdout.split())
+    result = {
+        "texts": len(texts),
+        "mean_chars": round(sum(map(len, texts)) / len(texts)),
+        "artifact_kib": len(raw.encode()) // 1024,
+        "load_s": round(min(loads), 3),
+        "memory_mib": {
+            "rules": round(rules_only - before, 1),
+            "model_added": round(after - rules_only, 1),
+        },
+        "rules_alone": _timed(rules_triage, texts, args.repeat),
+        "rules_and_model": _timed(triage, texts, args.repeat),
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,552 @@
+"""Write ``docs/triage.md``: the rule engine's sections and the learned model's evaluation.
+
+Run ``python -m bordin.analytics.triage_docs docs/triage.md`` (part of ``make docs``) after
+changing a rule, the model or the labelled texts. It cross-validates across authors, so it takes
+a minute or two. ``tests/docs/test_triage_docs.py`` fails while the committed page differs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from bordin.analytics.triage_evaluation import (
+    CRISIS_RATE,
+    F1_TOLERANCE,
+    MISS_COST,
+    Evaluation,
+    Figures,
+    Scored,
+    evaluate,
+)
+from bordin.analytics.triage_model import (
+    MAX_CHAR_FEATURES,
+    MAX_WORD_FEATURES,
+    MIN_DF,
+    OWN_AUTHOR,
+    REGULARISATION_C,
+    labelled_texts,
+)
+from bordin.domain.triage.classifier import Triage
+from bordin.domain.triage.combination import RULES_SUPPORT
+from bordin.domain.triage.model import artifact_text, shipped_model
+from bordin.domain.triage.patterns import PRECEDENCE
+
+AUTHORS = {
+    "a": "shared corpus, writer a (varied clients: ages, Englishes, phones, emoji)",
+    "b": "shared corpus, writer b (conduct vs misalignment, written to the therapist)",
+    "c": "shared corpus, writer c (crisis in every form, and its hard negatives)",
+    "d": "shared corpus, writer d (couples and family, culture and faith, admin)",
+    OWN_AUTHOR: "Bordin's own labelled set (one writer, who also wrote the rules)",
+}
+#: Targets on texts by writers none of the training data came from (issue 10).
+TARGETS = (
+    ("crisis reach (crisis or risk review)", "crisis_reach", "= 1.00", 1.0),
+    ("false alarms on non-crisis texts", "false_alarms", "≤ 0.10", 0.10),
+    ("conduct recall", "conduct_recall", "≥ 0.85", 0.85),
+    ("macro-F1", "macro_f1", "≥ 0.85", 0.85),
+)
+MISTAKES_SHOWN = 12
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _value(figures: Figures, key: str) -> float:
+    if key == "conduct_recall":
+        return figures.score("conduct").recall
+    value: float = getattr(figures, key)
+    return value
+
+
+def model_section() -> str:
+    """How the model is built, what it was trained on and how its thresholds were chosen."""
+    model = shipped_model()
+    items = labelled_texts()
+    counts = Counter((i.author, i.label) for i in items)
+    size = len(artifact_text().encode("utf-8"))
+    result = evaluate()
+    lines = [
+        "## The learned model",
+        "",
+        f"Version `{model.version}`, artifact `src/bordin/domain/triage/data/triage_model.json` "
+        f"({size // 1024} KiB, sha256 `{model.sha256[:12]}`), read once per process.",
+        "",
+        "- **Features.** The canonical words (the rules' spelling, contraction and typo repairs) "
+        "of each sentence: word 1- and 2-grams that never cross a sentence, and character 2- to "
+        "5-grams inside each word. TF-IDF with sublinear term frequency; each block scaled to "
+        f"unit length; words seen in at least {MIN_DF} texts, at most {MAX_WORD_FEATURES:,} word "
+        f"and {MAX_CHAR_FEATURES:,} character features.",
+        f"- **Estimator.** Multinomial logistic regression (C = {REGULARISATION_C:g}), fitted by "
+        "scikit-learn. Each non-crisis text's sentences are also taught as examples of its class "
+        "(a sentence of a text that is not a crisis is not a crisis), so single sentences are "
+        "scored sensibly. The classes weigh the same in the fit (each row's weight scaled by "
+        "the size of its class), so the classes with the most rows do not pull the model "
+        "towards them; the variants measured before this choice are listed below.",
+        "- **Inference** is pure Python in `bordin.domain.triage.model` (sparse dot products and "
+        "a softmax); a test checks it against scikit-learn's `predict_proba` to within 1e-9, and "
+        "another that the web side imports neither scikit-learn nor numpy.",
+        "- **Build.** `make triage-model` refits from the labelled texts and rewrites the "
+        "artifact: same data, same bytes (sorted vocabulary, one solver thread, rounded numbers). "
+        "A test rebuilds it and compares. Change `MODEL_VERSION` in "
+        "`bordin.analytics.triage_model` when the recipe changes.",
+        "- **No sentence embeddings.** A small sentence-embedding model (all-MiniLM-L6-v2) "
+        "beside this one was measured on the same held-out writers and not shipped: it helped "
+        "every writer a little and met none of the targets, its only packaged wheel pulls in "
+        "torch, and it reads a few texts per second, not thousands. The figures and reasons are "
+        "in [ADR 0013](adr/0013-triage-stays-light-embeddings-measured-not-shipped.md).",
+        "",
+        "**Training texts** (every labelled text in the repository; the shared corpus keeps its "
+        "`author` column in `src/bordin/domain/triage/data/feedback_corpus.csv`):",
+        "",
+        "| author | " + " | ".join(PRECEDENCE) + " | all |",
+        "|---|" + "---:|" * (len(PRECEDENCE) + 1),
+    ]
+    for author in AUTHORS:
+        row = [counts[(author, c)] for c in PRECEDENCE]
+        lines.append(
+            f"| {author}: {AUTHORS[author]} | " + " | ".join(map(str, row)) + f" | {sum(row)} |"
+        )
+    lines += [
+        "",
+        "### How a decision is made with the model",
+        "",
+        "1. The model reads the whole text and each sentence on its own; a text's crisis score "
+        "is the highest of these, so a cheerful frame cannot hide one sentence.",
+        f"2. **Crisis** if the rules find one or the crisis score is at least "
+        f"**{model.crisis_threshold:.2f}**.",
+        "3. Else **conduct** if the rules find a conduct concern; else the rules' misalignment "
+        f"or positive reading if the model gives it at least {RULES_SUPPORT:.1f} (the rules "
+        "understand negation); else the model's most likely class of the other four.",
+        f"4. **Risk review** if the text is not a crisis but its crisis score is at least "
+        f"**{model.review_threshold:.2f}**, or the rules find a warning sign of suicide in "
+        "it (below): it keeps its class, also goes to the clinical lead "
+        '(and the therapist, unless it is a conduct concern) as an urgent alert "possible '
+        'risk: please read today", and the client is shown the crisis numbers first:',
+        "",
+        "   > Thank you for telling us. If you are in danger now, please use the crisis numbers "
+        "shown first on this page: this form is not watched all the time. Someone at the "
+        "practice will read what you wrote today. …",
+        "",
+        "5. `confidence` is the model's probability of the class given (for crisis, the crisis "
+        "score); `decided_by` says whether the rules, the model or both decided.",
+        "",
+        *WARNING_SIGNS_SECTION.strip().splitlines(),
+        "",
+        "### How the thresholds were chosen",
+        "",
+        "Both thresholds come from the leave-one-author-out scores below (each text scored by a "
+        "model that never saw its writer), pooled over all five writers, so that no single "
+        "writer's habits set them:",
+        "",
+        "- **crisis**: the value from 0.20 to 0.80 with the best crisis F1 (rules floor "
+        f"included); of the values within {F1_TOLERANCE} of the best F1, the lowest, which "
+        "sends the most texts straight to crisis (a smaller difference is noise, and could "
+        f"come from another computer's rounding): **{result.crisis_threshold:.2f}**.",
+        "- **risk review**: the value from 0.01 up to the crisis threshold with the lowest "
+        f"expected cost, where a missed crisis costs as much as {MISS_COST:g} needless same-day "
+        f"reviews and {CRISIS_RATE:.0%} of real texts are a crisis (the corpus has far more, on "
+        "purpose): cost = rate × cost of a miss × (1 − reach) + (1 − rate) × false alarms. "
+        "Of the values whose cost is within one standard error of the least (the binomial "
+        "error of the reach and the false-alarm rate over these texts: closer than that, the "
+        "texts cannot tell two thresholds apart), the lowest, which "
+        f"reaches the most crisis texts. Chosen: **{result.review_threshold:.2f}**. A missed "
+        "crisis can cost a life; a needless review costs a clinical lead a few minutes. The "
+        "table shows what other choices would give:",
+        "",
+        "| review from | crisis reach | false alarms |",
+        "|---:|---:|---:|",
+    ]
+    for threshold, reach, alarms in result.curve:
+        lines.append(f"| {threshold:.2f} | {reach:.3f} | {alarms:.3f} |")
+    lines += ["", *variants_section()]
+    return "\n".join(lines)
+
+
+def _summary_table(result: Evaluation) -> list[str]:
+    lines = [
+        "| held out | texts | macro-F1 | accuracy | crisis recall | crisis reach | false alarms "
+        "| conduct recall |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for f in (*result.per_author, result.pooled):
+        name = "**all (pooled)**" if f.author == "all" else f.author
+        conduct = f"{f.score('conduct').recall:.2f}" if f.score("conduct").support else "—"
+        lines.append(
+            f"| {name} | {f.size} | {f.macro_f1:.2f} | {f.accuracy:.2f} | "
+            f"{f.score('crisis').recall:.2f} | {f.crisis_reach:.3f} | {f.false_alarms:.3f} | "
+            f"{conduct} |"
+        )
+    return lines
+
+
+def evaluation_section() -> str:
+    """Leave-one-author-out figures, the targets, and what the model still gets wrong."""
+    result = evaluate()
+    pooled = result.pooled
+    lines = [
+        "## Accuracy on writers it never read (one author held out at a time)",
+        "",
+        "For each writer, the model is fitted on the other four writers' texts and the whole "
+        "triage (rules, model, per-sentence scores, thresholds) is run on the held-out writer's "
+        "texts. These are the estimates of accuracy on new clients' words; a random split would "
+        "flatter the model. Macro-F1 is over the classes that writer wrote (writer c wrote no "
+        "conduct texts). *Crisis reach* is the share of crisis texts sent to crisis or risk "
+        "review; *false alarms* the share of other texts sent to either. Writer p's figures are "
+        "flattered: the rules, part of every decision, were written by the same person while "
+        "reading that set; the four shared-corpus writers are the fairer estimate.",
+        "",
+        *_summary_table(result),
+        "",
+        f"Pooled crisis reach on held-out authors: **{pooled.crisis_reach:.3f}** "
+        "(`tests/unit/analytics/test_triage_model_build.py` fails if it drops below this).",
+        "",
+        "Per class, pooled over the held-out writers:",
+        "",
+        "| class | precision | recall | F1 | texts |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for c in pooled.classes:
+        lines.append(
+            f"| {c.category} | {c.precision:.2f} | {c.recall:.2f} | {c.f1:.2f} | {c.support} |"
+        )
+    lines += [
+        "",
+        "Per class and held-out writer (precision / recall / F1):",
+        "",
+        "| held out | " + " | ".join(PRECEDENCE) + " |",
+        "|---|" + "---|" * len(PRECEDENCE),
+    ]
+    for f in result.per_author:
+        cells = [
+            f"{c.precision:.2f} / {c.recall:.2f} / {c.f1:.2f}" if c.support else "—"
+            for c in f.classes
+        ]
+        lines.append(f"| {f.author} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "### Against the targets",
+        "",
+        "| measure | target | estimate (held-out writers, pooled) | met |",
+        "|---|---|---:|---|",
+    ]
+    for label, key, target, bound in TARGETS:
+        value = _value(pooled, key)
+        met = value <= bound if key == "false_alarms" else value >= bound
+        lines.append(f"| {label} | {target} | {value:.3f} | {'yes' if met else '**no**'} |")
+    lines += ["", *_mistakes(result)]
+    return "\n".join(lines)
+
+
+def _mistakes(result: Evaluation) -> list[str]:
+    pooled = result.pooled
+    missed = [
+        (s, t)
+        for s, t in pooled.mistakes
+        if s.item.label == "crisis" and not (t.category == "crisis" or t.risk_review)
+    ]
+    alarms = [
+        (s, t) for s, t in pooled.mistakes if s.item.label != "crisis" and t.category == "crisis"
+    ]
+    conduct = [(s, t) for s, t in pooled.mistakes if s.item.label == "conduct"]
+    lines = [
+        "### What it still gets wrong, and why",
+        "",
+        f"**Crisis texts neither flagged nor sent for review** ({len(missed)} of "
+        f"{pooled.score('crisis').support}). Nearly all are indirect in a way no training text "
+        "was: a method named only by an object or a place (a razor, scissors, a car park, a "
+        "lorry), a farewell or a timeframe with no word of death, slang spelling. The model "
+        "weighs words it has seen with crisis texts; these share too few of them, and neither "
+        "the crisis rules nor the warning signs (which come from public lists, not from these "
+        "texts) have a phrase for them.",
+        "",
+        *_table(missed),
+        "",
+        f"**Non-crisis texts read as a crisis** ({len(alarms)}; the first {MISTAKES_SHOWN} by id). "
+        'Mostly conduct concerns and distress told in the second person ("you keep saying..."), '
+        "strong feelings about a session, and past or resolved risk that the rules still "
+        "catch. A crisis call that is also a conduct reading goes to the clinical lead only.",
+        "",
+        *_table(alarms[:MISTAKES_SHOWN]),
+        "",
+        f"**Conduct concerns missed** ({len(conduct)} of {pooled.score('conduct').support}; the "
+        f"first {MISTAKES_SHOWN} by id). Touch, remarks about the body, or prejudice told as a "
+        "complaint about the session read as misalignment; ones with strong distress read as a "
+        "crisis (and so still reach the clinical lead).",
+        "",
+        *_table(conduct[:MISTAKES_SHOWN]),
+    ]
+    return lines
+
+
+def _table(rows: Sequence[tuple[Scored, Triage]]) -> list[str]:
+    lines = ["| id | text | label | given | crisis score |", "|---|---|---|---|---:|"]
+    for scored, decision in rows:
+        given = decision.category + (" + review" if decision.risk_review else "")
+        lines.append(
+            f"| {scored.item.id} | {_cell(scored.item.text)} | {scored.item.label} | {given} | "
+            f"{scored.scores.crisis:.2f} |"
+        )
+    if not rows:
+        lines.append("| — | none | | | |")
+    return lines
+
+
+WARNING_SIGNS_SECTION = """
+### Warning signs of suicide (risk review)
+
+A text with a warning sign of suicide in it, and no crisis, goes for a same-day **risk review**
+whatever the model's score: a warning sign on its own warrants a read today, not the crisis
+pathway. The signs are the ones public-health lists give, not phrases from the labelled texts:
+the 988 Suicide & Crisis Lifeline's "Know the signs", the American Foundation for Suicide
+Prevention's warning signs, the American Association of Suicidology's "IS PATH WARM?" and the
+NHS's "Help for suicidal thoughts". Ten families of rules (`sign_...` under *crisis* in the
+rule families below): feeling a burden; no reason to live or no future; feeling trapped or in
+unbearable pain; saying goodbye; giving away valued things; a will, affairs put in order, a
+funeral planned, letters or a note left; getting or saving up the means (pills, a rope, blades,
+a gun); researching a method; a sudden calm once a decision is made; a day or date chosen.
+Each is written in the first person with its verb's forms and common synonyms. Beyond the
+rules' usual guards (a plain denial cancels it), a sign does not count when it is told of
+someone else (the nearest person before it is not the client), placed in the past ("used to",
+"years ago", "when I was a teenager") or only supposed ("if", "whether", "imagine"). Signs the
+lists name that one message cannot show without many false alarms (withdrawing, sleeping or
+drinking more, mood swings, recklessness) are left to the model and the therapist. The
+thresholds are chosen with the signs in place (a text with a sign counts as reached at every
+review threshold); they did not move. The warning-sign row of the table below shows what the
+layer changed. Every writer is held out for the signs, since nothing was fitted to them; but
+their author had read this page's list of missed crisis texts before writing them, and three
+of those are now reached, so the gain in reach is an upper estimate: the test sets written by
+other people are the fair judge.
+"""
+
+VARIANTS_BEFORE = """
+### Variants measured
+
+Each variant below was scored the same way as the figures on this page: one writer held out at
+a time, thresholds chosen by the rule above from the pooled out-of-fold scores, rules floor
+included (a one-off experiment on 6 December 2026; the script is not in the repository). No
+rule, feature or setting was chosen by reading a held-out writer's texts. *Alarms at 0.97*
+is the false-alarm rate at the review threshold that first reaches 97% of crisis texts, a
+measure of how well the crisis score ranks that does not depend on where the threshold lands.
+A variant was kept only if it raised pooled macro-F1 or lowered false alarms without lowering
+the pooled crisis reach.
+"""
+
+#: (variant, macro-F1, crisis reach, false alarms, conduct recall, alarms at 0.97, kept or why).
+VARIANT_ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    (
+        "before: unweighted, C = 10 (model 2026.12-1)",
+        "0.730",
+        "0.971",
+        "0.360",
+        "0.73",
+        "0.358",
+        "was shipped",
+    ),
+    (
+        "**classes weighed equally, C = 10**",
+        "0.744",
+        "0.975",
+        "0.338",
+        "0.77",
+        "0.334",
+        "**yes**: better on all four",
+    ),
+    (
+        "classes weighed equally, C = 30",
+        "0.743",
+        "0.982",
+        "0.378",
+        "0.76",
+        "0.327",
+        "no: within noise of C = 10, its threshold lands where alarms are higher, and it fits "
+        "twice as slowly",
+    ),
+    (
+        "unweighted, C = 3",
+        "0.724",
+        "0.976",
+        "0.414",
+        "0.70",
+        "0.393",
+        "no: worse ranking and macro-F1",
+    ),
+    (
+        "unweighted, C = 30",
+        "0.728",
+        "0.978",
+        "0.391",
+        "0.72",
+        "0.355",
+        "no: more alarms, lower macro-F1",
+    ),
+    (
+        "writers weighed equally (each writer's rows scaled to the same total)",
+        "0.730",
+        "0.976",
+        "0.392",
+        "0.73",
+        "0.362",
+        "no: more alarms",
+    ),
+    (
+        "crisis score from a separate crisis-or-not regression (classes balanced, sentences of "
+        "other texts as hard negatives)",
+        "0.736",
+        "0.967",
+        "0.344",
+        "0.74",
+        "0.362",
+        "no: lower reach",
+    ),
+    (
+        "the same, averaged with the unweighted model's crisis score",
+        "0.735",
+        "0.975",
+        "0.370",
+        "0.74",
+        "0.352",
+        "no: more alarms",
+    ),
+    (
+        "the same, averaged with the balanced model's crisis score",
+        "0.744",
+        "0.975",
+        "0.353",
+        "0.78",
+        "0.334",
+        "no: more alarms than the balanced model alone, and a second model to ship",
+    ),
+    (
+        "crisis score from NB-SVM (logistic regression on naive-Bayes log-count ratios), "
+        "crisis or not",
+        "0.740",
+        "0.964",
+        "0.352",
+        "0.75",
+        "0.390",
+        "no: lower reach, worse ranking",
+    ),
+    (
+        "NB-SVM averaged with the balanced model's crisis score",
+        "0.748",
+        "0.966",
+        "0.310",
+        "0.78",
+        "0.343",
+        "no: lower reach",
+    ),
+    (
+        "balanced and unweighted models averaged",
+        "0.741",
+        "0.980",
+        "0.381",
+        "0.75",
+        "0.346",
+        "no: more alarms, two models to ship",
+    ),
+    (
+        "model 2026.12-3 as shipped, before the warning-sign layer",
+        "0.745",
+        "0.980",
+        "0.385",
+        "0.77",
+        "0.340",
+        "was shipped",
+    ),
+    (
+        "**warning signs of suicide (rules) send a text for risk review**",
+        "0.745",
+        "0.985",
+        "0.385",
+        "0.77",
+        "0.323",
+        "**yes**: 3 more crisis texts reached (all writer c), no new false alarm, thresholds "
+        "unchanged. A first draft also flagged two non-crisis texts (a letter to a dead parent "
+        "written as a therapy exercise; goodbyes said at work before a new job) and was "
+        "narrowed in general terms: one letter is not a farewell, nor are goodbyes at work or "
+        "to a place, nor a purchase with a stated purpose",
+    ),
+)
+
+VARIANTS_AFTER = """
+The table's rows were measured with model 2026.12-2's rule for the review threshold (of costs
+within 1% of the least, the lowest). That rule and the plain least cost sat on a knife edge: the
+balanced model's threshold landed at 0.15 (reach 0.962, false alarms 0.286) or 0.12 (reach 0.975,
+false alarms 0.338), two costs within 0.02% of each other, depending on the last digits of the
+fit. Model 2026.12-3 (this page) replaces the fixed 1% by one standard error of the cost, the
+noise these texts carry (the crisis threshold likewise takes the lowest within 0.005 of the
+best F1), and fixes the vocabulary's tie-break (NumPy's sort had made it depend on the CPU);
+its review threshold is 0.09, reaching 0.980 of crisis texts with 0.385 false alarms. For
+comparison only: scoring crisis on the whole text and not each sentence lowers false alarms at
+97% reach to 0.307 but raises them at 98% (0.414 against 0.370); the per-sentence score stays, as
+the issue asks. The first row is the old recipe as rebuilt for this comparison; the page it
+replaced showed macro-F1 0.729 and conduct recall 0.71 with a crisis threshold of 0.40 where
+this rebuild chose 0.45 (their crisis F1 differ by a hair). Not tried for lack of time:
+features for negation, past tense, hypotheticals and third persons beyond what the word
+n-grams and the rules' guards already carry, and a nested choice of C.
+"""
+
+
+def variants_section() -> list[str]:
+    """The record of the variants measured on held-out writers, kept or not."""
+    lines = [
+        VARIANTS_BEFORE.strip(),
+        "",
+        "| variant | macro-F1 | crisis reach | false alarms | conduct recall | alarms at 0.97 "
+        "| kept |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    lines.extend("| " + " | ".join(row) + " |" for row in VARIANT_ROWS)
+    lines += ["", VARIANTS_AFTER.strip()]
+    return lines
+
+
+CORRECTIONS = """
+## Corrections that teach it
+
+**Marking a decision wrong.** On the alerts page, the therapist (for what they can see) and
+the clinical lead can open "Was this read wrongly?" under an alert about a client's words and
+choose what it should have been ("nothing to act on", "a conduct concern", ...); the clinical
+lead can do the same under a concern the triage raised. A therapist can never correct, or see,
+a text read as a conduct concern, and a clinical lead never handles one about themselves. Each
+correction keeps the client's words encrypted, is audited (who, when, from what to what), and
+is listed for the clinical lead on `/triage/corrections` (each read audited too).
+
+**Retraining.** `bordin triage retrain --practice ID` fits a practice model on every labelled
+text above plus the practice's corrections (the latest correction of each text wins), then
+judges it beside the shipped model in the same way: one writer held out at a time, the
+corrections always in the training part, thresholds chosen by the same rule, figures over the
+shipped writers' texts only. It prints both models' crisis reach and false alarms. The practice
+switches to its model **only if its crisis reach is no worse** than the shipped model's; either
+way the model is kept (encrypted, because its vocabulary holds clients' words) with its
+figures, and the run is audited. The web app reads the active practice model once per process
+for each version. To go back to the shipped model, mark the practice's models inactive
+(`triage_models.active`); to retrain after more corrections, run the command again. It takes a
+few minutes: it fits six models.
+"""
+
+
+def render() -> str:
+    """The whole of ``docs/triage.md``."""
+    from bordin.domain.triage.documentation import render as render_page
+
+    return render_page((model_section(), evaluation_section(), CORRECTIONS))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the page to the path given, or print it."""
+    args = sys.argv[1:] if argv is None else argv
+    text = render()
+    if args:
+        Path(args[0]).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,319 @@
+"""The learned part of the triage: a linear model over word and character n-grams, in pure Python.
+
+The model is fitted with scikit-learn by :mod:`bordin.analytics.triage_model` (``make
+triage-model``) and exported to ``data/triage_model.json``: for each of two feature blocks
+(words and character n-grams) the sorted vocabulary, its inverse document frequencies and one
+logistic-regression coefficient per class, then one intercept per class. Inference here repeats
+scikit-learn's arithmetic exactly (sublinear term frequency times idf, each block scaled to unit
+length, a dot product, the softmax), so a web worker needs neither scikit-learn nor numpy; a test
+checks the probabilities against scikit-learn's to within 1e-9.
+
+Features are built from the canonical words of :mod:`~bordin.domain.triage.normalisation`
+(spelling and contractions already repaired), one sentence at a time: word n-grams never cross a
+sentence, so a text's counts are the sum of its sentences' counts and every sentence can be scored
+on its own as well ("a cheerful frame cannot hide one sentence").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import chain, compress, pairwise, repeat
+from operator import gt
+from typing import Any
+
+from bordin.domain.triage.normalisation import Canonical, canonical
+from bordin.domain.triage.patterns import PRECEDENCE, Category
+
+ARTIFACT = "data/triage_model.json"
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+#: Marks that end a sentence (a new line ends one too).
+SENTENCE_MARKS = frozenset({".", "!", "?", ";"})
+_CLASSES = len(PRECEDENCE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its canonical words (marks dropped) and its span in the original text."""
+
+    words: tuple[str, ...]
+    start: int
+    end: int
+
+
+def sentences(canon: Canonical) -> tuple[Sentence, ...]:
+    """Split a canonical text into sentences at ``. ! ? ;`` and at line breaks."""
+    found: list[Sentence] = []
+    current: list[str] = []
+    start = end = 0
+    previous_end = 0
+    for word in canon.words:
+        breaks = "\n" in canon.original[previous_end : word.start]
+        previous_end = word.end
+        if current and breaks:
+            found.append(Sentence(tuple(current), start, end))
+            current = []
+        if word.text in SENTENCE_MARKS:
+            if current:
+                found.append(Sentence(tuple(current), start, end))
+                current = []
+            continue
+        if word.is_mark:
+            continue
+        if not current:
+            start = word.start
+        current.append(word.text)
+        end = word.end
+    if current:
+        found.append(Sentence(tuple(current), start, end))
+    return tuple(found)
+
+
+def word_features(words: Sequence[str]) -> list[str]:
+    """Word unigrams and bigrams of one sentence."""
+    grams = list(words)
+    grams.extend(f"{a} {b}" for a, b in pairwise(words))
+    return grams
+
+
+def char_features(words: Sequence[str]) -> list[str]:
+    """Character 2- to 5-grams inside each word padded with a space either side."""
+    grams: list[str] = []
+    for word in words:
+        grams.extend(_word_grams(word))
+    return grams
+
+
+@lru_cache(maxsize=65_536)
+def _word_grams(word: str) -> tuple[str, ...]:
+    low, high = CHAR_NGRAMS
+    padded = f" {word} "
+    size = len(padded)
+    return tuple(
+        padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)
+    )
+
+
+def text_words(text: str) -> list[list[str]]:
+    """The canonical words of ``text``, sentence by sentence (used to train the model)."""
+    return [list(s.words) for s in sentences(canonical(text))]
+
+
+def analyse_words(text: str) -> list[str]:
+    """Every word feature of ``text``: the scikit-learn analyser for the word block."""
+    return [g for words in text_words(text) for g in word_features(words)]
+
+
+def analyse_chars(text: str) -> list[str]:
+    """Every character feature of ``text``: the scikit-learn analyser for the character block."""
+    return [g for words in text_words(text) for g in char_features(words)]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One feature block: for each term, idf times each class's coefficient, then idf squared.
+
+    One dictionary look-up per term gives all six numbers; ``zip(*...)`` turns a text's terms
+    into six columns and ``sum`` adds each column of floats in C, so a text's dot products and
+    its squared length cost no Python loop over its terms.
+    """
+
+    name: str
+    weights: dict[str, tuple[float, ...]] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A fitted linear triage model and the thresholds chosen for it."""
+
+    version: str
+    classes: tuple[Category, ...]
+    intercept: tuple[float, ...]
+    words: Block
+    chars: Block
+    crisis_threshold: float
+    review_threshold: float
+    sha256: str
+
+    def probabilities(
+        self, word_counts: Counter[str], char_counts: Counter[str]
+    ) -> dict[Category, float]:
+        """The probability of each class for one bag of features (a text or a sentence)."""
+        logits = list(self.intercept)
+        for block, counts in ((self.words, word_counts), (self.chars, char_counts)):
+            _add_block(block, counts, logits)
+        return self._softmax(logits)
+
+    def sentence_probabilities(
+        self, words: Sequence[Sequence[str]], chars: Sequence[Sequence[str]]
+    ) -> tuple[dict[Category, float], tuple[dict[Category, float], ...]]:
+        """The probabilities of the whole text and of each sentence, from their features.
+
+        The same numbers as :meth:`probabilities` on each bag, but each feature is looked up
+        once: a sentence's sums are taken over its features as they come (repeats included,
+        as if tf were the count), then the few repeated terms are corrected to
+        ``1 + log(count)``; the whole text's sums are the sentences' sums added up, corrected
+        for the terms repeated in the whole text.
+        """
+        word_sums = [_linear_sums(self.words, grams) for grams in words]
+        char_sums = [_linear_sums(self.chars, grams) for grams in chars]
+        each = tuple(
+            self._from_sums(
+                _sublinear(self.words, Counter(w), ws), _sublinear(self.chars, Counter(c), cs)
+            )
+            for w, c, ws, cs in zip(words, chars, word_sums, char_sums, strict=True)
+        )
+        whole = self._from_sums(
+            _sublinear(self.words, Counter(chain(*words)), _added(word_sums)),
+            _sublinear(self.chars, Counter(chain(*chars)), _added(char_sums)),
+        )
+        return whole, each
+
+    def _from_sums(self, *blocks: list[float]) -> dict[Category, float]:
+        logits = list(self.intercept)
+        for sums in blocks:
+            length = sums[_CLASSES]
+            if length > 0.0:
+                norm = math.sqrt(length)
+                for k in range(_CLASSES):
+                    logits[k] += sums[k] / norm
+        return self._softmax(logits)
+
+    def _softmax(self, logits: list[float]) -> dict[Category, float]:
+        top = max(logits)
+        exps = [math.exp(value - top) for value in logits]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+
+_ZERO = (0.0,) * (_CLASSES + 1)
+
+
+def _linear_sums(block: Block, grams: Sequence[str]) -> list[float]:
+    """Each class's weight and idf squared summed over ``grams``, a repeated gram each time."""
+    if not grams:
+        return list(_ZERO)
+    rows = map(block.weights.get, grams, repeat(_ZERO))
+    return [sum(column) for column in zip(*rows, strict=True)]
+
+
+def _added(parts: Sequence[list[float]]) -> list[float]:
+    return [sum(column) for column in zip(*parts, strict=True)]
+
+
+def _sublinear(block: Block, counts: Counter[str], linear: list[float]) -> list[float]:
+    """Linear sums corrected for repeated terms: tf = 1 + log(count), not count."""
+    sums = list(linear)
+    weights = block.weights
+    for term in compress(counts.keys(), map(gt, counts.values(), repeat(1))):
+        row = weights.get(term)
+        if row is not None:
+            count = counts[term]
+            tf = 1.0 + math.log(count)
+            for k in range(_CLASSES):
+                sums[k] -= (count - tf) * row[k]
+            sums[_CLASSES] -= (count - tf * tf) * row[_CLASSES]
+    return sums
+
+
+def _add_block(block: Block, counts: Counter[str], logits: list[float]) -> None:
+    """Add one block's share to ``logits``: sublinear tf times idf, unit length, dot product."""
+    weights = block.weights
+    known = counts.keys() & weights.keys()
+    if not known:
+        return
+    sums = [sum(column) for column in zip(*map(weights.__getitem__, known), strict=True)]
+    # Terms seen more than once (found in C, without a Python loop over every term) weigh
+    # tf = 1 + log(count), not 1.
+    for term in compress(counts.keys(), map(gt, counts.values(), repeat(1))):
+        row = weights.get(term)
+        if row is not None:
+            tf = 1.0 + math.log(counts[term])
+            extra = tf - 1.0
+            for k in range(_CLASSES):
+                sums[k] += extra * row[k]
+            sums[_CLASSES] += (tf * tf - 1.0) * row[_CLASSES]
+    norm = math.sqrt(sums[_CLASSES])
+    if norm > 0.0:
+        for k in range(_CLASSES):
+            logits[k] += sums[k] / norm
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The model's reading of one text: the whole text and each sentence."""
+
+    text: dict[Category, float]
+    sentences: tuple[tuple[Sentence, dict[Category, float]], ...]
+
+    @property
+    def crisis(self) -> float:
+        """The highest crisis probability, of the whole text or any one sentence."""
+        return max([self.text["crisis"], *(p["crisis"] for _, p in self.sentences)])
+
+    def driving_sentence(self, category: Category) -> Sentence | None:
+        """The sentence most likely to be ``category`` (None for a one-sentence text)."""
+        if len(self.sentences) < 2:
+            return None
+        return max(self.sentences, key=lambda item: item[1][category])[0]
+
+
+def score(model: Model, canon: Canonical) -> Scores:
+    """Score a canonical text, and each of its sentences when it has more than one."""
+    parts = sentences(canon)
+    words = [word_features(s.words) for s in parts]
+    chars = [char_features(s.words) for s in parts]
+    if len(parts) < 2:
+        # Counting a flat list runs in C; a text's counts are the sum of its sentences'.
+        whole = model.probabilities(Counter(chain(*words)), Counter(chain(*chars)))
+        return Scores(whole, tuple((s, whole) for s in parts))
+    whole, each = model.sentence_probabilities(words, chars)
+    return Scores(whole, tuple(zip(parts, each, strict=True)))
+
+
+def model_from_json(text: str) -> Model:
+    """Read a model artifact (see the module docstring)."""
+    import hashlib
+
+    data: dict[str, Any] = json.loads(text)
+    classes = tuple(data["classes"])
+    if classes != PRECEDENCE:
+        raise ValueError(f"model classes {classes} are not {PRECEDENCE}")
+    return Model(
+        version=str(data["version"]),
+        classes=PRECEDENCE,
+        intercept=tuple(float(v) for v in data["intercept"]),
+        words=_block("words", data["blocks"]["words"]),
+        chars=_block("chars", data["blocks"]["chars"]),
+        crisis_threshold=float(data["thresholds"]["crisis"]),
+        review_threshold=float(data["thresholds"]["review"]),
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def _block(name: str, data: dict[str, Any]) -> Block:
+    terms: Iterable[str] = data["terms"]
+    weights: dict[str, tuple[float, ...]] = {}
+    for term, idf, coef in zip(terms, data["idf"], data["coef"], strict=True):
+        if len(coef) != _CLASSES:
+            raise ValueError(f"term {term!r} has {len(coef)} coefficients, not {_CLASSES}")
+        weights[term] = (*(idf * value for value in coef), idf * idf)
+    return Block(name, weights)
+
+
+def artifact_text() -> str:
+    """The shipped model artifact, as text."""
+    source = resources.files("bordin.domain.triage").joinpath(ARTIFACT)
+    return source.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> Model:
+    """The model shipped with Bordin, read once per process."""
+    return model_from_json(artifact_text())

@@ -1,0 +1,5 @@
+"""SMS through Twilio's Messages REST API (``TwilioTransport``)."""
+
+from bordin.notify.sms.twilio import TwilioTransport
+
+__all__ = ["TwilioTransport"]

@@ -1,1 +1,0 @@
-"""The synthetic demo practice, split by concern (see ``bordin.testing.demo_practice``)."""

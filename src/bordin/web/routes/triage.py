@@ -1,0 +1,50 @@
+"""Marking a triage decision wrong (therapist or clinical lead), and the lead's list of them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from bordin.domain.errors import FieldError, InvalidInput
+from bordin.services import triage_corrections
+from bordin.web.client_pages import PostedForm
+from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
+
+router = APIRouter()
+
+#: Where the form may send the person back to afterwards.
+RETURN_TO = ("/alerts", "/concerns")
+
+
+@router.post("/triage/corrections", dependencies=[Csrf])
+def correct(
+    db: DbSession, rt: Rt, viewer: CurrentStaff, posted: PostedForm, origin: RequestOrigin
+) -> Response:
+    raw_id = posted.get("submission_id")
+    if not isinstance(raw_id, str) or not raw_id.isdigit():
+        raise InvalidInput(FieldError("submission_id", "is missing: open the form again"))
+    chosen = posted.get("correct_class")
+    triage_corrections.correct_triage(
+        db,
+        rt,
+        actor=viewer.actor,
+        submission_id=int(raw_id),
+        correct_class=chosen if isinstance(chosen, str) else "",
+        origin=origin,
+    )
+    back = posted.get("return_to")
+    target = back if isinstance(back, str) and back in RETURN_TO else "/alerts"
+    return RedirectResponse(f"{target}?corrected=true", status_code=303)
+
+
+@router.get("/triage/corrections")
+def corrections_page(
+    request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin
+) -> Response:
+    views = triage_corrections.corrections_for(db, rt, actor=viewer.actor, origin=origin)
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "triage_corrections.html",
+        {"views": views, "viewer": viewer, "names": triage_corrections.CLASS_NAMES},
+    )
+    return response

@@ -1,0 +1,109 @@
+"""The review threshold prefers safety among near-equal costs; the fit weighs classes equally."""
+
+from __future__ import annotations
+
+import pytest
+
+from bordin.analytics.triage_evaluation import (
+    Scored,
+    choose_thresholds,
+    reach_and_alarms,
+    review_cost,
+)
+from bordin.analytics.triage_model import LabelledText, balanced_weights, most_frequent
+from bordin.domain.triage.classifier import checked_canonical, decide, find_hits
+from bordin.domain.triage.model import Scores, shipped_model
+from bordin.domain.triage.patterns import PRECEDENCE
+
+
+def _scored(label: str, crisis: float, n: int) -> Scored:
+    canon = checked_canonical("See you next week.")
+    probabilities = {c: (crisis if c == "crisis" else (1.0 - crisis) / 4) for c in PRECEDENCE}
+    item = LabelledText(f"t{n}", "See you next week.", label, "x")
+    return Scored(item, canon, decide(find_hits(canon)), Scores(probabilities, ()), shipped_model())
+
+
+def _texts(near_misses: int) -> list[Scored]:
+    """100 crisis texts (two scored low) and 1,000 others, ``near_misses`` of them at 0.105.
+
+    Below 0.11 every crisis text is reached and the near misses are false alarms; from 0.11
+    to 0.30 one crisis text is missed and there are no false alarms.
+    """
+    scores = [0.9] * 98 + [0.30, 0.10]
+    found = [_scored("crisis", s, n) for n, s in enumerate(scores)]
+    others = [0.105] * near_misses + [0.005] * (1000 - near_misses)
+    found += [_scored("other", s, 100 + n) for n, s in enumerate(others)]
+    return found
+
+
+def test_of_two_review_thresholds_that_cost_about_the_same_the_safer_is_chosen() -> None:
+    scored = _texts(near_misses=41)
+    assert review_cost(*reach_and_alarms(scored, 0.10)) > review_cost(
+        *reach_and_alarms(scored, 0.11)
+    )
+
+    _, review = choose_thresholds(scored)
+
+    assert reach_and_alarms(scored, review)[0] == 1.0
+
+
+def test_a_review_threshold_that_costs_clearly_more_is_not_chosen_for_safety() -> None:
+    # 300 false alarms cost far more than one standard error above the one missed crisis.
+    scored = _texts(near_misses=300)
+
+    _, review = choose_thresholds(scored)
+
+    assert review > 0.10
+    assert reach_and_alarms(scored, review) == (0.99, 0.0)
+
+
+def test_a_text_with_a_warning_sign_counts_as_reached_whatever_its_crisis_score() -> None:
+    canon = checked_canonical("Good week. I wrote my will.")
+    probabilities = {c: (0.001 if c == "crisis" else 0.25) for c in PRECEDENCE}
+    item = LabelledText("w1", "Good week. I wrote my will.", "crisis", "x")
+    sign = Scored(item, canon, decide(find_hits(canon)), Scores(probabilities, ()), shipped_model())
+
+    assert reach_and_alarms([sign], 0.80) == (1.0, 0.0)
+    assert sign.decision(0.6, 0.8).risk_review
+
+
+def test_balanced_weights_give_every_class_the_same_total_and_keep_the_sum() -> None:
+    labels = ["crisis", "other", "other", "other", "conduct", "conduct"]
+    weights = [1.0, 1.0, 1.0, 0.5, 2.0, 1.0]
+
+    balanced = balanced_weights(labels, weights)
+
+    totals = {
+        label: sum(w for lab, w in zip(labels, balanced, strict=True) if lab == label)
+        for label in set(labels)
+    }
+    assert totals == pytest.approx(dict.fromkeys(totals, sum(weights) / 3))
+    assert sum(balanced) == pytest.approx(sum(weights))
+    # Within a class, the rows keep their relative weights.
+    assert balanced[1] / balanced[3] == pytest.approx(2.0)
+
+
+def test_the_vocabulary_keeps_the_most_used_terms_and_breaks_ties_by_the_term() -> None:
+    terms = ["apple", "bread", "cheese", "dates", "eggs"]
+    totals = [5, 3, 3, 9, 3]
+    # dates (9) and apple (5), then of the three used 3 times, bread comes first.
+    assert most_frequent(terms, totals, 3) == [0, 1, 3]
+    assert most_frequent(terms, totals, 10) == [0, 1, 2, 3, 4]
+
+
+def _crisis_texts(others_at_025: int) -> list[Scored]:
+    """1,000 crisis texts at 0.9, one at 0.3, and ``others_at_025`` other texts at 0.25."""
+    found = [_scored("crisis", 0.9, n) for n in range(1000)] + [_scored("crisis", 0.3, 1000)]
+    found += [_scored("other", 0.25, 2000 + n) for n in range(others_at_025)]
+    return found
+
+
+def test_of_two_crisis_thresholds_with_about_the_same_f1_the_lower_is_chosen() -> None:
+    # From 0.30 the F1 is best (1.0); at 0.20 three false alarms cost it 0.0015.
+    crisis, _ = choose_thresholds(_crisis_texts(others_at_025=3))
+    assert crisis == 0.20
+
+
+def test_a_crisis_threshold_with_a_clearly_worse_f1_is_not_chosen() -> None:
+    crisis, _ = choose_thresholds(_crisis_texts(others_at_025=30))
+    assert crisis == 0.30

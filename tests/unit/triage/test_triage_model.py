@@ -1,0 +1,219 @@
+"""The learned model: pure-Python inference equals scikit-learn's, and it joins the rules safely."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from bordin.domain.triage import CLINICAL_LEAD, THERAPIST, rules_triage, triage
+from bordin.domain.triage.model import (
+    analyse_chars,
+    analyse_words,
+    artifact_text,
+    char_features,
+    sentences,
+    shipped_model,
+    word_features,
+)
+from bordin.domain.triage.normalisation import canonical
+from bordin.domain.triage.patterns import PRECEDENCE
+
+
+def test_the_model_is_read_once_per_process() -> None:
+    assert shipped_model() is shipped_model()
+    assert shipped_model().classes == PRECEDENCE
+
+
+def test_pure_inference_equals_scikit_learn_predict_proba_within_1e_9() -> None:
+    numpy = pytest.importorskip("numpy")
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from bordin.analytics.triage_model import labelled_texts
+
+    model = shipped_model()
+    artifact = json.loads(artifact_text())
+    texts = [item.text for item in labelled_texts()]
+    matrices = []
+    for name, analyser in (("words", analyse_words), ("chars", analyse_chars)):
+        block = artifact["blocks"][name]
+        vectoriser = TfidfVectorizer(
+            analyzer=analyser, vocabulary=block["terms"], sublinear_tf=True
+        )
+        vectoriser.fit(texts[:10])
+        vectoriser.idf_ = numpy.array(block["idf"])
+        matrices.append(vectoriser.transform(texts))
+    regression = LogisticRegression()
+    regression.classes_ = numpy.arange(len(PRECEDENCE))
+    coef = artifact["blocks"]["words"]["coef"] + artifact["blocks"]["chars"]["coef"]
+    regression.coef_ = numpy.array(coef).T
+    regression.intercept_ = numpy.array(artifact["intercept"])
+    expected = regression.predict_proba(hstack(matrices).tocsr())
+
+    worst = 0.0
+    for row, text in zip(expected, texts, strict=True):
+        canon = canonical(text)
+        words: Counter[str] = Counter()
+        chars: Counter[str] = Counter()
+        for sentence in sentences(canon):
+            words.update(word_features(sentence.words))
+            chars.update(char_features(sentence.words))
+        got = model.probabilities(words, chars)
+        worst = max(worst, *(abs(got[c] - row[k]) for k, c in enumerate(PRECEDENCE)))
+    assert worst < 1e-9
+
+
+def test_the_web_side_of_the_triage_imports_neither_scikit_learn_nor_numpy() -> None:
+    code = (
+        "import sys\n"
+        "from bordin.domain.triage import triage\n"
+        "triage('I have the pills saved up and I keep looking at them.')\n"
+        "heavy = sorted(m for m in ('numpy', 'sklearn', 'scipy', 'torch') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert completed.stdout.strip() == ""
+
+
+def test_sentences_split_at_full_stops_and_line_breaks() -> None:
+    canon = canonical("Great session, thanks!\nbtw I keep looking at the pills. See you")
+
+    found = [" ".join(s.words) for s in sentences(canon)]
+
+    assert found == ["great session thanks", "btw i keep looking at the pills", "see you"]
+
+
+def test_a_cheerful_frame_cannot_hide_one_crisis_sentence() -> None:
+    framed = (
+        "Great session today, thank you so much, I really liked the new exercise. "
+        "I have the pills saved up and I keep looking at them. "
+        "Anyway see you next Tuesday, same time!"
+    )
+
+    result = triage(framed)
+
+    assert result.category == "crisis" or result.risk_review
+    assert result.shows_crisis_help
+    assert CLINICAL_LEAD in result.route
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to die.",
+        "I've been thinking about killing myself.",
+        "been cuttin again. pls dont tell my mom",
+    ],
+)
+def test_the_rules_are_a_floor_the_model_cannot_remove_a_crisis(text: str) -> None:
+    strict = replace(shipped_model(), crisis_threshold=1.01, review_threshold=1.01)
+
+    assert rules_triage(text).category == "crisis"
+    assert triage(text, model=strict).category == "crisis"
+
+
+def test_a_risk_review_goes_to_the_lead_too_and_shows_the_client_crisis_help() -> None:
+    everything = replace(shipped_model(), crisis_threshold=1.01, review_threshold=0.0)
+
+    result = triage("I felt rushed at the end.", model=everything)
+
+    assert result.category != "crisis"
+    assert result.risk_review is True
+    assert result.route == (THERAPIST, CLINICAL_LEAD)
+    assert result.shows_crisis_help is True
+    assert "crisis numbers" in result.client_message
+    assert result.severity == "high"
+
+
+def test_a_risk_review_of_a_conduct_text_still_never_reaches_the_therapist() -> None:
+    everything = replace(shipped_model(), crisis_threshold=1.01, review_threshold=0.0)
+
+    result = triage("He asked me out for a drink after the session.", model=everything)
+
+    assert result.category == "conduct"
+    assert result.risk_review is True
+    assert result.route == (CLINICAL_LEAD,)
+    assert "not to your therapist" in result.client_message
+
+
+def test_when_the_model_alone_decides_the_evidence_is_the_sentence_that_drove_it() -> None:
+    text = "Lovely to see you. Started writing letters to people, just in case. Bye for now."
+    model = replace(shipped_model(), crisis_threshold=0.0, review_threshold=0.0)
+
+    result = triage(text, model=model)
+
+    assert result.category == "crisis"
+    assert result.decided_by in ("model", "rules and model")
+    for phrase in result.evidence:
+        assert phrase in text
+    if result.decided_by == "model":
+        assert result.evidence == ("Started writing letters to people, just in case",)
+
+
+def test_confidence_is_a_probability_and_probabilities_sum_to_one() -> None:
+    result = triage("I'm not sure this is working, we keep going round in circles.")
+
+    assert 0.0 <= result.confidence <= 1.0
+    assert sum(p for _, p in result.probabilities) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not sure I'll still be here by the next appointment.",
+        "I have the pills saved up and I keep looking at them.",
+        "started writing letters to people. just in case.",
+    ],
+)
+def test_the_indirect_crisis_messages_the_rules_missed_now_reach_the_clinical_lead(
+    text: str,
+) -> None:
+    result = triage(text)
+
+    assert result.category == "crisis" or result.risk_review
+    assert CLINICAL_LEAD in result.route
+    assert result.shows_crisis_help
+
+
+def test_a_conduct_concern_written_to_the_therapist_goes_to_the_clinical_lead_only() -> None:
+    result = triage("you asked me to lend you 200 quid last week and I didn't know what to say")
+
+    assert result.category == "conduct"
+    assert result.route == (CLINICAL_LEAD,)
+
+
+def test_scoring_each_sentence_from_shared_sums_equals_scoring_each_bag_on_its_own() -> None:
+    from bordin.analytics.triage_model import labelled_texts
+    from bordin.domain.triage.model import score
+
+    model = shipped_model()
+    worst = 0.0
+    checked = 0
+    for item in labelled_texts():
+        canon = canonical(item.text)
+        parts = sentences(canon)
+        if len(parts) < 2:
+            continue
+        checked += 1
+        words = [word_features(s.words) for s in parts]
+        chars = [char_features(s.words) for s in parts]
+        got = score(model, canon)
+        whole = model.probabilities(
+            Counter(w for ws in words for w in ws), Counter(c for cs in chars for c in cs)
+        )
+        worst = max(worst, *(abs(got.text[c] - whole[c]) for c in PRECEDENCE))
+        for (_, mine), w, c in zip(got.sentences, words, chars, strict=True):
+            alone = model.probabilities(Counter(w), Counter(c))
+            worst = max(worst, *(abs(mine[k] - alone[k]) for k in PRECEDENCE))
+
+    assert checked > 1000
+    assert worst < 1e-12

@@ -1,0 +1,85 @@
+"""Marking a triage decision wrong from the alerts page, and the clinical lead's list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bordin.services import feedback
+from bordin.services.runtime import Runtime
+from bordin.storage.tables import SubmissionRow, TriageCorrectionRow
+from tests.fixtures.cast import Cast
+from tests.web.conftest import csrf_from, sign_in
+
+SAC = {
+    "bordin_sac.goals": "8",
+    "bordin_sac.tasks": "7",
+    "bordin_sac.bond": "9",
+    "bordin_sac.overall": "8",
+}
+WORDS = "I didn't feel listened to today, and we went too fast."
+
+
+def _submit(db: Session, rt: Runtime, cast: Cast) -> SubmissionRow:
+    links = feedback.issue_links(db, rt, appointment_id=cast.ash_sessions[3].id)
+    token = next(i.token for i in links if i.client_id == cast.ash.id)
+    feedback.submit_feedback(db, rt, token=token, answers=SAC, text=WORDS)
+    return db.scalars(select(SubmissionRow)).one()
+
+
+def test_the_therapist_marks_a_reading_wrong_from_the_alerts_page_and_the_lead_lists_it(
+    make_client: Callable[..., TestClient], db: Session, rt: Runtime, cast: Cast
+) -> None:
+    submission = _submit(db, rt, cast)
+    alice = make_client()
+    sign_in(alice, "alice")
+    page = alice.get("/alerts")
+    assert "Was this read wrongly?" in page.text
+    assert "It was read as something that did not land" in page.text
+
+    done = alice.post(
+        "/triage/corrections",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "submission_id": str(submission.id),
+            "correct_class": "positive",
+            "return_to": "/alerts",
+        },
+    )
+
+    assert done.status_code == 200
+    assert "the correction is recorded" in done.text
+    row = db.scalars(select(TriageCorrectionRow)).one()
+    assert row.correct_class == "positive"
+    assert alice.get("/triage/corrections").status_code == 404
+    sue = make_client()
+    sign_in(sue, "sue")
+    listed = sue.get("/triage/corrections")
+    assert listed.status_code == 200
+    assert WORDS.replace("'", "&#39;") in listed.text
+    assert "should be positive" in listed.text
+
+
+def test_a_bad_class_is_refused_with_a_message_naming_the_field(
+    make_client: Callable[..., TestClient], db: Session, rt: Runtime, cast: Cast
+) -> None:
+    submission = _submit(db, rt, cast)
+    alice = make_client()
+    sign_in(alice, "alice")
+    page = alice.get("/alerts")
+
+    refused = alice.post(
+        "/triage/corrections",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "submission_id": str(submission.id),
+            "correct_class": "urgent",
+        },
+    )
+
+    assert refused.status_code == 422
+    assert "choose one of the classes offered" in refused.text
+    assert db.scalars(select(TriageCorrectionRow)).all() == []

@@ -129,8 +129,41 @@ def sign_in(page: Page, server: LiveServer, username: str, password: str = PASSW
     assert "/login" not in page.url, f"{username} could not sign in"
 
 
+def fits(page: Page, width: int | None = None) -> None:
+    """No sideways scrolling: the page is no wider than ``width`` (default: the viewport).
+
+    Waits for the page's load event first. Text on a page that a click has just opened can be
+    there before its stylesheet is, and a page measured without its stylesheet is as wide as its
+    widest chart, which is not what anyone sees.
+    """
+    page.wait_for_load_state("load")
+    limit = width if width is not None else page.evaluate("window.innerWidth")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= limit, f"the page is wider than the screen ({scroll}px > {limit}px)"
+
+
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+#: axe-core impact levels that fail a page (see docs/accessibility.md).
+AXE_BLOCKING = ("serious", "critical")
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+}
+
+
+def axe_blocking(page: Page) -> list[str]:
+    """The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page, in words."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+        if v["impact"] in AXE_BLOCKING
+    ]

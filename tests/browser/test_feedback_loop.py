@@ -13,7 +13,7 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from bordin.services import feedback
-from tests.browser.conftest import LiveServer, screenshot, sign_in
+from tests.browser.conftest import LiveServer, fits, screenshot, sign_in
 
 #: Effective text and background colours of an element (walking up past transparent ones).
 COLOURS_JS = """
@@ -65,12 +65,26 @@ def answer_sac(page: Page, goals: int, tasks: int, bond: int, overall: int) -> N
         group.get_by_text(str(value), exact=True).click()
 
 
+def assert_scales_on_one_row(page: Page) -> None:
+    """Each 0–10 scale's eleven answers share one row, each at least 24 px wide (WCAG 2.2
+    2.5.8) and 44 px tall."""
+    for scale in page.locator(".scale-11").all():
+        if not scale.is_visible():
+            continue
+        boxes = [label.bounding_box() for label in scale.locator("label").all()]
+        assert len(boxes) == 11 and all(box is not None for box in boxes)
+        tops = {round(box["y"]) for box in boxes if box}
+        assert len(tops) == 1, f"the 0–10 scale wraps onto {len(tops)} rows"
+        assert all(box["width"] >= 24 and box["height"] >= 44 for box in boxes if box)
+
+
 def assert_phone_friendly(page: Page) -> None:
-    """No sideways scrolling; every control is at least 44×44 px; text contrast ≥ 4.5:1."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"page is {width}px wide on a 390px phone"
+    """No sideways scrolling; every control is at least 44×44 px (the 0–10 scale's answers: one
+    row, each at least 24 px wide); text contrast ≥ 4.5:1."""
+    fits(page, 390)
+    assert_scales_on_one_row(page)
     targets = page.locator(
-        "button, a.button, .scale label, .options label, "
+        "button, a.button, .scale:not(.scale-11) label, .options label, "
         "textarea, input:not([type=hidden]):not([type=radio]), summary"
     )
     for index in range(targets.count()):

@@ -21,25 +21,18 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bordin.notify.memory import MemoryTransport
-from bordin.services.demo import load_demo_practice
 from bordin.services.runtime import Runtime
-from bordin.services.signals import recompute_practice
-from bordin.settings import Settings
 from bordin.storage.database import make_engine, make_session_factory
-from bordin.storage.migrate import upgrade
 from bordin.testing.clock import FakeClock
-from bordin.testing.demo_practice import generate_demo_practice
 from bordin.testing.server import free_port, serve_in_thread
 from bordin.web.app import create_app
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import fits, screenshot
+from tests.fixtures.demo import DemoTemplate, copy_data_dir, demo_settings
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-THERAPIST = "Sam Example"
-LEAD = "Dr Ada Testwell"
-ADMIN = "Pat Placeholder"
-
-#: True when nothing on the page is wider than the viewport (no sideways scrolling).
-FITS_JS = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
+THERAPIST = "Daniel Hughes"
+LEAD = "Dr Helen Marsh"
+ADMIN = "Priya Shah"
 
 
 @dataclass(frozen=True)
@@ -51,30 +44,22 @@ class DemoServer:
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    """Bordin in demo mode with the demo practice, on a free port, for this module."""
-    folder = tmp_path_factory.mktemp("demo")
+def demo_server(
+    demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoServer]:
+    """Bordin in demo mode on a copy of the run's demo practice, on a free port, for this module."""
+    folder = copy_data_dir(demo_template, tmp_path_factory.mktemp("views") / "demo")
     port = free_port()
-    settings = Settings(
-        environment="test",
-        data_dir=folder,
+    settings = demo_settings(
+        demo_template,
+        folder,
         database_url=f"sqlite:///{folder / 'bordin.sqlite3'}",
-        secret_key="browser-views-secret-key",
-        encryption_key="browser-views-encryption-passphrase",
-        notify_transport="memory",
         demo_mode=True,
         base_url=f"http://127.0.0.1:{port}",
     )
     engine = make_engine(settings.resolved_database_url)
-    upgrade(engine)
     sessions = make_session_factory(engine)
-    clock = FakeClock()
-    runtime = Runtime(settings=settings, transport=MemoryTransport(), now=clock)
-    with sessions() as db:
-        loaded = load_demo_practice(
-            db, runtime, generate_demo_practice(seed=7, today=clock().date())
-        )
-        recompute_practice(db, runtime, practice_id=loaded.practice_id)
+    runtime = Runtime(settings=settings, transport=MemoryTransport(), now=FakeClock())
     app = create_app(settings, runtime=runtime, sessions=sessions)
     try:
         with serve_in_thread(app, port=port) as base_url:
@@ -92,7 +77,7 @@ def demo_sign_in(page: Page, server: DemoServer, name: str) -> None:
 
 
 def _check_and_save(page: Page, view: str, width: str) -> None:
-    assert page.evaluate(FITS_JS), f"{view} scrolls sideways at {width} width"
+    fits(page)
     screenshot(page, f"views-{view}-{width}")
 
 
@@ -114,6 +99,17 @@ def test_the_sign_in_page_offers_the_demo_people(
     _check_and_save(page, "sign-in", width)
 
 
+def test_the_demo_client_signs_in_with_one_click_and_sees_their_own_page(
+    demo_server: DemoServer, sized_page: tuple[Page, str]
+) -> None:
+    page, width = sized_page
+    page.goto(demo_server.url("/login"))
+    page.get_by_role("button", name=re.compile(r"client$")).click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/me"), page.url
+    _check_and_save(page, "client-me", width)
+
+
 def test_a_therapists_caseload_shows_who_needs_attention(
     demo_server: DemoServer, sized_page: tuple[Page, str]
 ) -> None:
@@ -132,6 +128,7 @@ def test_a_client_page_shows_the_trajectory_chart_with_its_text_alternative(
     demo_server: DemoServer, sized_page: tuple[Page, str]
 ) -> None:
     page, width = sized_page
+    page.set_default_timeout(30_000)  # the page draws its chart twice (desktop and phone)
     demo_sign_in(page, demo_server, THERAPIST)
     page.locator("ol.cards > li.card h2 a").first.click()
     page.wait_for_load_state()
@@ -139,15 +136,22 @@ def test_a_client_page_shows_the_trajectory_chart_with_its_text_alternative(
     expect(
         page.get_by_role("heading", name="Alliance and outcome over sessions").first
     ).to_be_visible()
-    chart = page.locator("figure.chart svg").first
+    shown = ".chart-narrow" if width == "phone" else ".chart-wide"
+    hidden = ".chart-wide" if width == "phone" else ".chart-narrow"
+    chart = page.locator(f"figure.chart {shown} svg").first
     expect(chart).to_be_visible()
+    expect(page.locator(f"figure.chart {hidden} svg").first).to_be_hidden()
     assert chart.get_attribute("role") == "img"
-    assert "Alliance" in (page.locator("figure.chart figcaption").first.text_content() or "")
-    figure = page.locator("figure.chart").first.bounding_box()
+    caption = page.locator("figure.chart figcaption").first
+    assert "Alliance" in (caption.text_content() or "")
+    caption_box = caption.bounding_box()
+    assert caption_box is not None and caption_box["width"] <= 1  # for screen readers only
     svg = chart.bounding_box()
-    assert figure is not None and svg is not None
-    assert figure["width"] <= WIDTHS[width][0]  # the figure fits; on a phone the chart
-    assert svg["width"] >= 500  # keeps a legible size and scrolls inside it
+    assert svg is not None
+    # The whole chart is on screen, latest session and legend included: nothing to scroll.
+    assert svg["x"] >= 0 and svg["x"] + svg["width"] <= WIDTHS[width][0]
+    if width == "phone":
+        assert svg["width"] >= 300  # drawn for the phone, not a desktop chart shrunk to it
     _check_and_save(page, "client", width)
 
 

@@ -133,7 +133,8 @@ def test_an_over_long_display_name_is_refused_naming_the_field(
         },
     )
     assert refused.status_code == 422
-    assert "<strong>display_name</strong>: is too long (up to 200 characters)" in refused.text
+    assert "<strong>Display name</strong>: is too long (up to 200 characters)" in refused.text
+    assert "display_name" not in refused.text
     assert db.scalars(select(UserRow).where(UserRow.username == "eve")).all() == []
 
 

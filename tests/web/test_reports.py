@@ -162,9 +162,9 @@ def test_a_clients_pdf_is_made_for_their_therapist(
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"start": "2026-02-30", "end": "2026-11-02"}, "start"),
-        ({"start": "2026-09-01", "end": "2026/11/02"}, "end"),
-        ({"start": "2026-11-02", "end": "2026-09-01"}, "end"),
+        ({"start": "2026-02-30", "end": "2026-11-02"}, "Start"),
+        ({"start": "2026-09-01", "end": "2026/11/02"}, "End"),
+        ({"start": "2026-11-02", "end": "2026-09-01"}, "End"),
     ],
 )
 def test_a_bad_date_is_refused_with_the_field_named(

@@ -17,6 +17,7 @@ from bordin.domain.crisis import CrisisLine, lines_for
 from bordin.domain.errors import (
     BordinError,
     Conflict,
+    FieldError,
     InvalidInput,
     LinkUnavailable,
     NotFound,
@@ -25,6 +26,7 @@ from bordin.domain.errors import (
 from bordin.services.crisis import lines_for_install
 from bordin.services.feedback import crisis_lines_for_token
 from bordin.services.runtime import Runtime
+from bordin.web.field_labels import labelled
 from bordin.web.templating import render
 
 log = logging.getLogger("bordin.web")
@@ -101,9 +103,9 @@ def _names_a_record(location: tuple[int | str, ...]) -> bool:
     )
 
 
-def _field_problem(problem: Mapping[str, Any]) -> dict[str, str]:
-    """One unreadable field as the user sees it: its name and a plain sentence (never the
-    value they sent, which may be their words)."""
+def _field_problem(problem: Mapping[str, Any]) -> FieldError:
+    """One unreadable field: its name and a plain sentence (never the value they sent, which
+    may be their words)."""
     location = tuple(problem.get("loc", ()))
     field = str(location[-1]) if len(location) > 1 else "form"
     context = problem.get("ctx") or {}
@@ -114,7 +116,7 @@ def _field_problem(problem: Mapping[str, Any]) -> dict[str, str]:
         message = "is required"
     else:
         message = "could not be read"
-    return {"field": field, "message": message}
+    return FieldError(field, message)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -137,7 +139,7 @@ def install_error_handlers(app: FastAPI) -> None:
             422,
             "Please check what you entered",
             "Nothing was changed.",
-            [e.as_dict() for e in exc.errors],
+            labelled(exc.errors),
         )
 
     @app.exception_handler(LinkUnavailable)
@@ -168,7 +170,7 @@ def install_error_handlers(app: FastAPI) -> None:
             422,
             "Please check what you entered",
             "Nothing was changed.",
-            [_field_problem(p) for p in problems],
+            labelled(_field_problem(p) for p in problems),
         )
 
     @app.exception_handler(StarletteHTTPException)

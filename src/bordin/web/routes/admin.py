@@ -17,6 +17,7 @@ from bordin.services import audit
 from bordin.services import users as user_service
 from bordin.storage.tables import AuditEventRow, UserRow
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, Rt
+from bordin.web.field_labels import labelled
 from bordin.web.params import (
     ChoiceField,
     EmailField,
@@ -40,10 +41,6 @@ LABELS = {
     "is_clinical_lead": "Clinical lead",
     "password": "Initial password",
 }
-
-
-def _labelled(errors: list[dict[str, str]]) -> list[dict[str, str]]:
-    return [{**e, "label": LABELS.get(e["field"], e["field"])} for e in errors]
 
 
 def _users_page(
@@ -121,7 +118,7 @@ def add_user(
             request,
             db,
             viewer,
-            errors=_labelled([e.as_dict() for e in invalid.errors]),
+            errors=labelled(invalid.errors, LABELS),
             form=form,
             status=422,
         )
@@ -131,7 +128,7 @@ def add_user(
             request,
             db,
             viewer,
-            errors=_labelled([{"field": "username", "message": str(clash)}]),
+            errors=labelled([FieldError("username", str(clash))], LABELS),
             form=form,
             status=409,
         )
@@ -259,7 +256,7 @@ def audit_page(
             "staff": sorted(names.items(), key=lambda item: item[1]),
             "chosen": chosen,
             "form": {"since": since, "until": until, "user": user},
-            "errors": [e.as_dict() for e in errors],
+            "errors": labelled(errors),
         },
         status_code=422 if errors else 200,
     )

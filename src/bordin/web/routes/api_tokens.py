@@ -12,6 +12,7 @@ from bordin.domain.errors import InvalidInput
 from bordin.services import api_tokens
 from bordin.services.api_tokens import NewToken
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, PostedForm, RequestOrigin, Rt
+from bordin.web.field_labels import labelled
 from bordin.web.params import ChoiceField, NameField, RecordId
 from bordin.web.templating import render
 
@@ -85,7 +86,7 @@ def make_token(
         )
     except InvalidInput as invalid:
         db.rollback()
-        return _page(request, db, viewer, errors=[e.as_dict() for e in invalid.errors], status=422)
+        return _page(request, db, viewer, errors=labelled(invalid.errors), status=422)
     # The token is shown once, on this response; only its keyed hash is kept.
     return _page(request, db, viewer, made=made)
 

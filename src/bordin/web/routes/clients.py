@@ -21,6 +21,7 @@ from bordin.services.access import get_client_for_user
 from bordin.services.measures import export_administration_fhir
 from bordin.services.ruptures import log_rupture
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, PostedForm, RequestOrigin, Rt
+from bordin.web.field_labels import labelled
 from bordin.web.params import ChoiceField, FreeText, RecordId
 from bordin.web.sparklines import sparkline
 from bordin.web.templating import csv_download, render
@@ -166,10 +167,7 @@ def add_rupture(
             rt,
             viewer,
             client_id,
-            errors=[
-                {"field": e.field, "label": LABELS.get(e.field, e.field), "message": e.message}
-                for e in invalid.errors
-            ],
+            errors=labelled(invalid.errors, LABELS),
             entered={
                 "appointment_id": appointment_id,
                 "rupture_type": rupture_type,

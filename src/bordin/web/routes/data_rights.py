@@ -22,6 +22,7 @@ from bordin.services import erasure, retention
 from bordin.storage.tables import ClientRow
 from bordin.web.client_pages import PostedForm
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
+from bordin.web.field_labels import labelled
 from bordin.web.params import ChoiceField, RecordId
 from bordin.web.templating import render
 
@@ -33,13 +34,6 @@ LABELS = {
     "confirmed_by": "Who confirms",
     **{kind.field: kind.label for kind in RECORD_KINDS},
 }
-
-
-def _labelled(invalid: InvalidInput) -> list[dict[str, str]]:
-    return [
-        {"field": e.field, "label": LABELS.get(e.field, e.field), "message": e.message}
-        for e in invalid.errors
-    ]
 
 
 def _may_see(viewer: CurrentStaff) -> None:
@@ -118,7 +112,7 @@ def ask_for_erasure(
             request,
             db,
             viewer,
-            errors=_labelled(invalid),
+            errors=labelled(invalid.errors, LABELS),
             form={"client": client, "reason": reason},
             status=422,
         )
@@ -138,7 +132,9 @@ def confirm_erasure(
         erasure.confirm_erasure(db, rt, actor=viewer.actor, request_id=request_id, origin=origin)
     except InvalidInput as invalid:
         db.rollback()
-        return _erasure_page(request, db, viewer, errors=_labelled(invalid), status=422)
+        return _erasure_page(
+            request, db, viewer, errors=labelled(invalid.errors, LABELS), status=422
+        )
     return RedirectResponse("/admin/erasure?done=erased", status_code=303)
 
 
@@ -202,6 +198,6 @@ def save_retention(
     except InvalidInput as invalid:
         db.rollback()
         return _retention_page(
-            request, db, viewer, values=values, errors=_labelled(invalid), status=422
+            request, db, viewer, values=values, errors=labelled(invalid.errors, LABELS), status=422
         )
     return RedirectResponse("/admin/retention?saved=1", status_code=303)

@@ -25,6 +25,7 @@ from bordin.services.practice import the_practice
 from bordin.storage.tables import PracticeRow
 from bordin.web.client_pages import PostedForm, form_token, render_client
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, MaybeViewer, RequestOrigin, Rt
+from bordin.web.field_labels import labelled
 from bordin.web.params import RecordId
 from bordin.web.templating import render
 
@@ -120,13 +121,6 @@ def _values(form: FormData | None) -> dict[str, Any]:
     return values
 
 
-def _errors(invalid: InvalidInput) -> list[dict[str, str]]:
-    return [
-        {"field": e.field, "label": LABELS.get(e.field, e.field), "message": e.message}
-        for e in invalid.errors
-    ]
-
-
 def _public_practice(db: DbSession) -> PracticeRow:
     return the_practice(db)  # NotFound (404) until a practice has been set up
 
@@ -185,7 +179,13 @@ def public_submit(
     except InvalidInput as invalid:
         db.rollback()
         return _public_page(
-            request, rt, practice, csrf, values=_values(form), errors=_errors(invalid), status=422
+            request,
+            rt,
+            practice,
+            csrf,
+            values=_values(form),
+            errors=labelled(invalid.errors, LABELS),
+            status=422,
         )
     except RateLimited as limited:
         db.rollback()
@@ -256,7 +256,13 @@ def staff_submit(
     except InvalidInput as invalid:
         db.rollback()
         return _staff_page(
-            request, db, rt, viewer, values=_values(form), errors=_errors(invalid), status=422
+            request,
+            db,
+            rt,
+            viewer,
+            values=_values(form),
+            errors=labelled(invalid.errors, LABELS),
+            status=422,
         )
     return render(
         request,

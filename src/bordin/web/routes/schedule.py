@@ -9,13 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from bordin.domain.errors import InvalidInput, NotFound
+from bordin.domain.errors import FieldError, InvalidInput, NotFound
 from bordin.domain.text import parse_record_id
 from bordin.services import booking
 from bordin.services import scheduling as diary
 from bordin.services.week_view import week_view
 from bordin.web.client_pages import PostedForm
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt, Viewer
+from bordin.web.field_labels import labelled
 from bordin.web.params import RecordId
 
 router = APIRouter()
@@ -58,13 +59,6 @@ NOTICES = {
     "removed": "Removed.",
     "settings": "Scheduling settings saved.",
 }
-
-
-def _errors(invalid: InvalidInput) -> list[dict[str, str]]:
-    return [
-        {"field": e.field, "label": LABELS.get(e.field, e.field), "message": e.message}
-        for e in invalid.errors
-    ]
 
 
 def _render(
@@ -177,7 +171,7 @@ def book(
             db,
             viewer,
             form,
-            _errors(InvalidInput("Choose a client.", field="episode")),
+            labelled([FieldError("episode", "Choose a client.")], LABELS),
             422,
         )
     try:
@@ -198,7 +192,7 @@ def book(
         )
     except InvalidInput as invalid:
         db.rollback()
-        return _book_page(request, db, viewer, form, _errors(invalid), 422)
+        return _book_page(request, db, viewer, form, labelled(invalid.errors, LABELS), 422)
     return RedirectResponse(booking.week_link(db, made[0], "booked"), status_code=303)
 
 
@@ -272,7 +266,9 @@ def move(
         )
     except InvalidInput as invalid:
         db.rollback()
-        return _move_page(request, db, viewer, appointment_id, form, _errors(invalid), 422)
+        return _move_page(
+            request, db, viewer, appointment_id, form, labelled(invalid.errors, LABELS), 422
+        )
     return RedirectResponse(booking.week_link(db, moved, "moved"), status_code=303)
 
 
@@ -369,7 +365,14 @@ def save_hours(
     except InvalidInput as invalid:
         db.rollback()
         return _hours_page(
-            request, db, rt, viewer, therapist_id, form=form, errors=_errors(invalid), status=422
+            request,
+            db,
+            rt,
+            viewer,
+            therapist_id,
+            form=form,
+            errors=labelled(invalid.errors, LABELS),
+            status=422,
         )
     return RedirectResponse(f"/schedule/hours?therapist={therapist_id}&done=hours", status_code=303)
 
@@ -401,7 +404,14 @@ def add_leave(
     except InvalidInput as invalid:
         db.rollback()
         return _hours_page(
-            request, db, rt, viewer, therapist_id, form=form, errors=_errors(invalid), status=422
+            request,
+            db,
+            rt,
+            viewer,
+            therapist_id,
+            form=form,
+            errors=labelled(invalid.errors, LABELS),
+            status=422,
         )
     return RedirectResponse(f"/schedule/hours?therapist={therapist_id}&done=leave", status_code=303)
 
@@ -482,5 +492,7 @@ def save_settings(
         )
     except InvalidInput as invalid:
         db.rollback()
-        return _settings_page(request, db, viewer, form=form, errors=_errors(invalid), status=422)
+        return _settings_page(
+            request, db, viewer, form=form, errors=labelled(invalid.errors, LABELS), status=422
+        )
     return RedirectResponse("/schedule/settings?done=settings", status_code=303)

@@ -28,6 +28,7 @@ from bordin.services.instruments import import_questionnaire
 from bordin.storage.tables import ImportedWordingRow, PracticeRow
 from bordin.web.client_pages import PostedForm
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, Rt, anonymous_csrf_token
+from bordin.web.field_labels import in_words, labelled
 from bordin.web.templating import render
 
 router = APIRouter()
@@ -51,10 +52,7 @@ SETUP_LABELS = {
 
 
 def _labelled(invalid: InvalidInput, labels: dict[str, str]) -> list[dict[str, str]]:
-    return [
-        {"field": e.field, "label": _label(e.field, labels), "message": e.message}
-        for e in invalid.errors
-    ]
+    return labelled(invalid.errors, {e.field: _label(e.field, labels) for e in invalid.errors})
 
 
 def _label(field: str, labels: dict[str, str]) -> str:
@@ -71,7 +69,7 @@ def _label(field: str, labels: dict[str, str]) -> str:
         except NotFound:
             title = instrument
         return f"{title} ({kind} work), how often"
-    return labels.get(field, field)
+    return labels.get(field) or in_words(field)
 
 
 # --- first run --------------------------------------------------------------------------------

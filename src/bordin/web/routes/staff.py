@@ -24,6 +24,7 @@ from bordin.services import users as user_service
 from bordin.storage.tables import UserRow
 from bordin.web.client_pages import PostedForm
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, Rt
+from bordin.web.field_labels import labelled
 from bordin.web.params import RecordId
 from bordin.web.templating import render
 
@@ -52,13 +53,6 @@ LABELS = {
     "problem_area": "Main area",
     "started_on": "First session",
 }
-
-
-def _labelled(invalid: InvalidInput) -> list[dict[str, str]]:
-    return [
-        {"field": e.field, "label": LABELS.get(e.field, e.field), "message": e.message}
-        for e in invalid.errors
-    ]
 
 
 def _edit_page(
@@ -136,7 +130,9 @@ def save_user(
         )
     except InvalidInput as invalid:
         db.rollback()
-        return _edit_page(request, db, viewer, user_id, errors=_labelled(invalid), status=422)
+        return _edit_page(
+            request, db, viewer, user_id, errors=labelled(invalid.errors, LABELS), status=422
+        )
     return RedirectResponse(f"/admin/users/{user_id}?saved=details", status_code=303)
 
 
@@ -178,7 +174,9 @@ def save_profile(
         )
     except InvalidInput as invalid:
         db.rollback()
-        return _edit_page(request, db, viewer, user_id, errors=_labelled(invalid), status=422)
+        return _edit_page(
+            request, db, viewer, user_id, errors=labelled(invalid.errors, LABELS), status=422
+        )
     return RedirectResponse(f"/admin/users/{user_id}?saved=profile", status_code=303)
 
 
@@ -195,7 +193,9 @@ def reset_password(
         staff.reset_password(db, rt, actor=viewer.actor, user_id=user_id, password=password)
     except InvalidInput as invalid:
         db.rollback()
-        return _edit_page(request, db, viewer, user_id, errors=_labelled(invalid), status=422)
+        return _edit_page(
+            request, db, viewer, user_id, errors=labelled(invalid.errors, LABELS), status=422
+        )
     return RedirectResponse(f"/admin/users/{user_id}?saved=password", status_code=303)
 
 
@@ -285,7 +285,13 @@ def enrol(
     except InvalidInput as invalid:
         db.rollback()
         return _enrol_page(
-            request, db, rt, viewer, values=values, errors=_labelled(invalid), status=422
+            request,
+            db,
+            rt,
+            viewer,
+            values=values,
+            errors=labelled(invalid.errors, LABELS),
+            status=422,
         )
     if viewer.actor.role in (Role.THERAPIST, Role.SUPERVISOR) and (
         done.episode.therapist_id == viewer.actor.user_id

@@ -145,10 +145,6 @@ NOT_PAGES: dict[str, str] = {
     "/setup": "the first-run page, served only before a practice exists: "
     "test_practice_from_nothing.py checks it with axe",
     "/me/link/{token}": "a sign-in link: leads to a confirmation, then to /me",
-    "/reports/therapist": "the report form's target: asks for the PDF",
-    "/reports/client": "the report form's target: asks for the PDF",
-    "/reports/therapists/{user_id}.pdf": "asks for a PDF, then goes to its waiting page",
-    "/reports/clients/{client_id}.pdf": "asks for a PDF, then goes to its waiting page",
     "/reports/prepared/{report_id}.pdf": "a PDF",
     "/caseload.csv": "a CSV download",
     "/supervision.csv": "a CSV download",

@@ -148,8 +148,6 @@ def test_over_large_and_malformed_ids_are_not_found(
         f"/clients/{big}",
         f"/sessions/{big}",
         f"/api/administrations/{big}/fhir",
-        f"/reports/clients/{big}.pdf",
-        f"/reports/therapists/{big}.pdf",
         f"/reports/prepared/{big}",
         f"/reports/prepared/{big}.pdf",
         f"/clients/{cast.ash.id}/episodes/{big}/trajectory.csv",

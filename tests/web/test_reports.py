@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,14 +17,33 @@ from bordin.services.runtime import Runtime
 from bordin.storage.tables import AuditEventRow, PreparedReportRow
 from tests.fixtures.cast import Cast
 from tests.integration.reports.helpers import rate
-from tests.web.conftest import sign_in
+from tests.web.conftest import csrf_from, sign_in
 
 PERIOD = {"start": "2026-09-01", "end": "2026-11-02"}
 
 
-def fetch_pdf(web: TestClient, db: Session, rt: Runtime, address: str) -> bytes:
+def ask(
+    web: TestClient,
+    kind: str,
+    record_id: int,
+    period: dict[str, str] | None = None,
+    *,
+    follow_redirects: bool = True,
+) -> Response:
+    """Ask for a report as the form on /reports does: a POST with the page's CSRF token.
+
+    ``kind`` is "therapist" or "client"; ``period`` defaults to PERIOD."""
+    token = csrf_from(web.get("/caseload").text)
+    return web.post(
+        f"/reports/{kind}",
+        data={"csrf_token": token, f"{kind}_id": str(record_id), **(period or PERIOD)},
+        follow_redirects=follow_redirects,
+    )
+
+
+def fetch_pdf(web: TestClient, db: Session, rt: Runtime, kind: str, record_id: int) -> bytes:
     """Ask for a report, let the worker make it, and download it from the waiting page."""
-    asked = web.get(address, params=PERIOD, follow_redirects=False)
+    asked = ask(web, kind, record_id, follow_redirects=False)
     assert asked.status_code == 303, asked.text
     waiting = asked.headers["location"]
     run_due_jobs(db, rt)
@@ -54,7 +74,7 @@ def test_the_therapist_and_their_supervisor_get_the_therapists_pdf(
     web: TestClient, db: Session, rt: Runtime, rated: Cast, who: str
 ) -> None:
     sign_in(web, who)
-    pdf = fetch_pdf(web, db, rt, f"/reports/therapists/{rated.alice.id}.pdf")
+    pdf = fetch_pdf(web, db, rt, "therapist", rated.alice.id)
     assert pdf.startswith(b"%PDF")
 
 
@@ -62,14 +82,14 @@ def test_asking_shows_a_waiting_page_that_looks_again_until_the_worker_has_made_
     web: TestClient, db: Session, rt: Runtime, rated: Cast
 ) -> None:
     sign_in(web, "alice")
-    asked = web.get(f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD)
+    asked = ask(web, "therapist", rated.alice.id)
     assert asked.status_code == 200
     assert "Your report is being prepared" in asked.text
     assert 'src="/static/report-wait.js"' in asked.text  # looks again, in the live region
     assert 'http-equiv="refresh"' not in asked.text  # a timed reload fails WCAG 2.2.1
     waiting = str(asked.url.path)
     assert web.get(f"{waiting}.pdf").status_code == 404  # nothing to download yet
-    again = web.get(f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD)
+    again = ask(web, "therapist", rated.alice.id)
     assert str(again.url.path) == waiting  # asking twice makes one report
     run_due_jobs(db, rt)
     ready = web.get(waiting)
@@ -84,9 +104,7 @@ def test_only_the_person_who_asked_may_open_the_prepared_report(
     web: TestClient, make_client: Any, db: Session, rt: Runtime, rated: Cast, who: str
 ) -> None:
     sign_in(web, "alice")
-    waiting = web.get(
-        f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD, follow_redirects=False
-    ).headers["location"]
+    waiting = ask(web, "therapist", rated.alice.id, follow_redirects=False).headers["location"]
     run_due_jobs(db, rt)
     other = make_client()
     sign_in(other, who)
@@ -99,9 +117,7 @@ def test_a_prepared_report_is_gone_after_a_day(
     web: TestClient, db: Session, rt: Runtime, rated: Cast, clock: Any
 ) -> None:
     sign_in(web, "alice")
-    waiting = web.get(
-        f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD, follow_redirects=False
-    ).headers["location"]
+    waiting = ask(web, "therapist", rated.alice.id, follow_redirects=False).headers["location"]
     run_due_jobs(db, rt)
     assert web.get(f"{waiting}.pdf").status_code == 200
     clock.advance(hours=25)
@@ -113,7 +129,7 @@ def test_every_client_in_the_report_is_audited_as_read(
     web: TestClient, db: Session, rt: Runtime, rated: Cast
 ) -> None:
     sign_in(web, "sue")
-    fetch_pdf(web, db, rt, f"/reports/therapists/{rated.alice.id}.pdf")
+    fetch_pdf(web, db, rt, "therapist", rated.alice.id)
     events = db.scalars(
         select(AuditEventRow).where(AuditEventRow.entity == "supervision_report")
     ).all()
@@ -129,10 +145,10 @@ def test_anyone_else_gets_404_and_nothing_is_audited(
     web: TestClient, db: Session, rated: Cast, who: str
 ) -> None:
     sign_in(web, who)
-    assert web.get(f"/reports/therapists/{rated.alice.id}.pdf", params=PERIOD).status_code == 404
-    assert web.get(f"/reports/clients/{rated.ash.id}.pdf", params=PERIOD).status_code == 404
+    assert ask(web, "therapist", rated.alice.id).status_code == 404
+    assert ask(web, "client", rated.ash.id).status_code == 404
     # Outsiders learn nothing from bad dates either: 404 before the dates are read.
-    bad = web.get(f"/reports/therapists/{rated.alice.id}.pdf", params={"start": "soon"})
+    bad = ask(web, "therapist", rated.alice.id, {"start": "soon", "end": ""})
     assert bad.status_code == 404
     assert not db.scalars(
         select(AuditEventRow).where(AuditEventRow.entity == "supervision_report")
@@ -144,9 +160,7 @@ def test_a_clients_pdf_is_made_for_their_therapist(
     web: TestClient, db: Session, rt: Runtime, rated: Cast
 ) -> None:
     sign_in(web, "alice")
-    waiting = web.get(
-        f"/reports/clients/{rated.ash.id}.pdf", params=PERIOD, follow_redirects=False
-    ).headers["location"]
+    waiting = ask(web, "client", rated.ash.id, follow_redirects=False).headers["location"]
     run_due_jobs(db, rt)
     response = web.get(f"{waiting}.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
@@ -171,21 +185,19 @@ def test_a_bad_date_is_refused_with_the_field_named(
     web: TestClient, rated: Cast, params: dict[str, str], field: str
 ) -> None:
     sign_in(web, "alice")
-    response = web.get(f"/reports/therapists/{rated.alice.id}.pdf", params=params)
+    response = ask(web, "therapist", rated.alice.id, params)
     assert response.status_code == 422
     assert f"<strong>{field}</strong>" in response.text
 
 
 def test_a_client_not_seen_in_the_period_gets_a_clear_message(web: TestClient, rated: Cast) -> None:
     sign_in(web, "alice")
-    response = web.get(
-        f"/reports/clients/{rated.ash.id}.pdf", params={"start": "2025-01-01", "end": "2025-02-01"}
-    )
+    response = ask(web, "client", rated.ash.id, {"start": "2025-01-01", "end": "2025-02-01"})
     assert response.status_code == 422
     assert "no sessions between 2025-01-01 and 2025-02-01" in response.text
 
 
-def test_the_form_lists_what_the_person_may_open_and_leads_to_the_pdf(
+def test_the_form_lists_what_the_person_may_open_and_asks_with_a_post(
     web: TestClient, rated: Cast
 ) -> None:
     sign_in(web, "alice")
@@ -193,20 +205,19 @@ def test_the_form_lists_what_the_person_may_open_and_leads_to_the_pdf(
     assert page.status_code == 200
     assert "Ash Sample" in page.text and "Dale Sample" not in page.text
     assert "Bob Therapist" not in page.text
-    chosen = web.get(
-        "/reports/therapist",
-        params={"therapist_id": rated.alice.id, **PERIOD},
-        follow_redirects=False,
-    )
-    assert chosen.status_code == 303
-    assert chosen.headers["location"] == (
-        f"/reports/therapists/{rated.alice.id}.pdf?start=2026-09-01&end=2026-11-02"
-    )
-    client = web.get(
-        "/reports/client", params={"client_id": rated.ash.id, **PERIOD}, follow_redirects=False
-    )
-    assert client.headers["location"].startswith(f"/reports/clients/{rated.ash.id}.pdf?")
-    assert web.get("/reports/client", params={"client_id": rated.dale.id}).status_code == 404
+    assert page.text.count('<form method="post" action="/reports/') == 2
+    assert ask(web, "client", rated.dale.id).status_code == 404  # Dale is Bob's client
+
+
+def test_a_report_cannot_be_asked_for_by_a_link_or_without_the_forms_token(
+    web: TestClient, db: Session, rated: Cast
+) -> None:
+    sign_in(web, "alice")
+    by_link = web.get("/reports/therapist", params={"therapist_id": rated.alice.id, **PERIOD})
+    assert by_link.status_code in (404, 405)
+    forged = web.post("/reports/therapist", data={"therapist_id": str(rated.alice.id), **PERIOD})
+    assert forged.status_code == 403
+    assert db.scalars(select(PreparedReportRow)).all() == []
 
 
 @pytest.mark.parametrize("who", ["adam", "charlie"])

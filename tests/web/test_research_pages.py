@@ -113,4 +113,4 @@ def test_an_unknown_format_is_refused_naming_the_field(
     _create(web, "Alliance study")
     project = db.query(ResearchProjectRow).one()
     response = web.get(f"/practice/research/{project.id}/export", params={"format": "xlsx"})
-    assert response.status_code == 422 and "format" in response.text
+    assert response.status_code == 422 and "<strong>Format</strong>" in response.text

@@ -121,7 +121,7 @@ def test_the_page_can_be_filtered_to_one_supervisee(web: TestClient, flagged: Ca
     assert "Ash Sample" in main and "Dale Sample" not in main
     assert web.get("/supervision", params={"therapist": flagged.charlie.id}).status_code == 404
     wrong = web.get("/supervision", params={"therapist": "bob"})
-    assert wrong.status_code == 422 and "therapist" in wrong.text
+    assert wrong.status_code == 422 and "<strong>Therapist</strong>" in wrong.text
 
 
 def test_the_table_exports_as_csv_with_counts_only(web: TestClient, flagged: Cast) -> None:

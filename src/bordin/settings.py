@@ -20,6 +20,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: PostgreSQL connections each process keeps open for reuse (``BORDIN_DATABASE_POOL_SIZE``).
+DEFAULT_POOL_SIZE = 16
+
 Environment = Literal["development", "test", "production"]
 TransportKind = Literal["log", "smtp", "memory"]
 CrisisLocale = Literal["UK", "EU", "US", "AU"]
@@ -45,6 +48,14 @@ class Settings(BaseSettings):
         None,
         description="SQLAlchemy URL. Unset: SQLite (WAL mode) at DATA_DIR/bordin.sqlite3. "
         "PostgreSQL: postgresql+psycopg://user@host:5432/dbname.",
+    )
+    database_pool_size: int = Field(
+        DEFAULT_POOL_SIZE,
+        ge=1,
+        le=200,
+        description="PostgreSQL connections each web or worker process keeps open for reuse "
+        "(a quarter more, at least two, are opened for a burst and closed after it). Keep "
+        "processes × (this + a quarter) under the server's max_connections.",
     )
     secret_key: SecretStr | None = Field(
         None,

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from bordin.settings import Settings
 from bordin.storage import database
 from tests.conftest import PG_ADMIN_URL
 
@@ -58,5 +59,40 @@ def test_without_the_idle_check_the_dead_connection_would_fail_the_request(
             admin.execute("SELECT pg_terminate_backend(%s)", [first])
         with pytest.raises(Exception, match=r"terminat|closed|connection"):
             _backend(engine)
+    finally:
+        engine.dispose()
+
+
+def _backends_after_a_burst(engine: object, concurrent: int) -> set[int]:
+    """Check out ``concurrent`` connections at once, give them back, and return their backends."""
+    held = [engine.connect() for _ in range(concurrent)]  # type: ignore[attr-defined]
+    pids = {int(c.execute(text("SELECT pg_backend_pid()")).scalar_one()) for c in held}
+    for conn in held:
+        conn.close()
+    return pids
+
+
+def test_a_busy_worker_reuses_its_connections_instead_of_opening_one_a_request() -> None:
+    # A web worker serving 16 requests at once keeps all 16 connections: the next 16 requests
+    # run on the same PostgreSQL backends (a new backend is a new server process, which costs
+    # more CPU than a feedback submission's own statements).
+    engine = database.make_engine(_url())
+    try:
+        first = _backends_after_a_burst(engine, Settings().database_pool_size)
+        again = _backends_after_a_burst(engine, Settings().database_pool_size)
+        assert again == first
+    finally:
+        engine.dispose()
+
+
+def test_a_pool_smaller_than_the_burst_opens_new_connections_each_time() -> None:
+    # What the test above guards against: a pool keeping five open closes the two overflow
+    # connections of a burst of seven when they are given back, and opens two new ones (two
+    # new server processes) for the next burst. SQLAlchemy's default keeps five.
+    engine = database.make_engine(_url(), pool_size=5)
+    try:
+        first = _backends_after_a_burst(engine, 5 + 2)
+        again = _backends_after_a_burst(engine, 5 + 2)
+        assert len(again - first) == 2
     finally:
         engine.dispose()

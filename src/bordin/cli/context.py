@@ -27,7 +27,7 @@ def load_settings(**overrides: object) -> Settings:
 
 
 def engine_for(settings: Settings) -> Engine:
-    return make_engine(settings.resolved_database_url)
+    return make_engine(settings.resolved_database_url, pool_size=settings.database_pool_size)
 
 
 @contextmanager

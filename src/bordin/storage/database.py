@@ -38,6 +38,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
+from bordin.settings import DEFAULT_POOL_SIZE
+
 #: Seconds a writer waits for SQLite's write lock before giving up with "database is locked".
 #: Writes are short (milliseconds), so a wait this long means something is wrong.
 SQLITE_BUSY_SECONDS = 10
@@ -48,7 +50,7 @@ _PENDING = "bordin.pending_rows"
 _READ_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int | None = None) -> Engine:
+def make_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     """Create an engine for ``url`` with Bordin's connection settings."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
@@ -61,9 +63,12 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int | None = None) -
         # Let SQLAlchemy, not pysqlite, decide where transactions begin (so BEGIN is real).
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    if pool_size is not None:
-        kwargs["pool_size"] = pool_size
-        kwargs["max_overflow"] = pool_size
+    # Connections kept open for reuse, and a few more for a burst (those are closed when given
+    # back). Too few kept open, and a busy web worker opens and closes a PostgreSQL connection
+    # for most requests: a new server process each time, which cost more CPU than the
+    # submission's own statements (docs/performance.md).
+    kwargs["pool_size"] = pool_size
+    kwargs["max_overflow"] = max(2, pool_size // 4)
     engine = create_engine(url, **kwargs)
     event.listen(engine.pool, "checkin", _note_checkin)
     event.listen(engine.pool, "checkout", functools.partial(_ping_if_idle, engine.dialect))

@@ -31,7 +31,9 @@ def create_app(
     """Build the app. Tests pass their own runtime (fake clock, memory transport) and sessions."""
     runtime = runtime or build_runtime(settings)
     if sessions is None:
-        sessions = make_session_factory(make_engine(settings.resolved_database_url))
+        sessions = make_session_factory(
+            make_engine(settings.resolved_database_url, pool_size=settings.database_pool_size)
+        )
     app = FastAPI(
         title="Bordin",
         version="0.1.0",

@@ -114,3 +114,19 @@ def test_a_therapist_logs_a_rupture_and_sees_it_repaired_after_the_clients_next_
     )
     fits(alice, width)
     screenshot(alice, f"rupture-repaired-{width}")
+
+    # Alice records the repair she saw in session 5, the step that closes her own log entry.
+    entry = alice.locator("#ruptures + ul > li").first
+    entry.get_by_text("Record the repair").click()
+    entry.get_by_label("Session in which it was repaired").select_option(
+        label="Session 5, 02 Nov 2026"
+    )
+    entry.get_by_label("yes").check()
+    entry.get_by_label("Note (optional, encrypted)").fill("We named the quiet together.")
+    entry.get_by_role("button", name="Save the repair").click()
+    log = alice.locator("#ruptures + ul")
+    expect(log).to_contain_text("resolved: yes")
+    expect(log).to_contain_text("repaired in session 5, 02 Nov 2026")
+    expect(log.get_by_text("Record the repair")).to_have_count(0)
+    fits(alice, width)
+    screenshot(alice, f"rupture-repair-recorded-{width}")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bordin.domain.access import Actor, Role
 from bordin.services.measures import record_administration
 from bordin.services.runtime import Runtime
-from bordin.storage.tables import RuptureLogRow
+from bordin.services.ruptures import log_rupture
+from bordin.storage.tables import AuditEventRow, RuptureLogRow
 from tests.fixtures.cast import Cast
 from tests.web.conftest import csrf_from, sign_in
 
@@ -187,3 +191,108 @@ def test_a_clients_words_are_hidden_from_the_therapist_once_they_stop_sharing_th
         granted=False,
     )
     assert "the homework felt pointless" not in web.get(f"/clients/{cast.ash.id}").text
+
+
+def _logged_rupture(db: Session, rt: Runtime, cast: Cast, resolved: str = "partly") -> int:
+    row = log_rupture(
+        db,
+        rt,
+        actor=Actor(practice_id=cast.practice.id, role=Role.THERAPIST, user_id=cast.alice.id),
+        appointment_id=cast.ash_sessions[1].id,
+        rupture_type="withdrawal",
+        markers=["minimal_response"],
+        strategies=["invite_discussion"],
+        resolved=resolved,
+        client_id=cast.ash.id,
+    )
+    return row.id
+
+
+def _repair(web: TestClient, cast: Cast, rupture_id: int, **fields: str) -> Response:
+    token = csrf_from(web.get("/caseload").text)
+    return web.post(
+        f"/clients/{cast.ash.id}/ruptures/{rupture_id}/repair",
+        data={"csrf_token": token, **fields},
+        follow_redirects=False,
+    )
+
+
+def test_the_therapist_records_at_a_later_session_that_a_rupture_was_repaired(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast
+) -> None:
+    rupture_id = _logged_rupture(db, rt, cast)
+    sign_in(web, "alice")
+    assert "Record the repair" in web.get(f"/clients/{cast.ash.id}").text
+    saved = _repair(
+        web,
+        cast,
+        rupture_id,
+        appointment_id=str(cast.ash_sessions[3].id),
+        resolved="yes",
+        note="talked it through at the start",
+    )
+    assert saved.status_code == 303
+    db.expire_all()
+    row = db.get(RuptureLogRow, rupture_id)
+    assert row is not None and row.resolved == "yes"
+    assert row.repaired_appointment_id == cast.ash_sessions[3].id
+    assert rt.cipher.decrypt(row.repair_note_encrypted) == "talked it through at the start"
+    assert b"talked" not in (row.repair_note_encrypted or b"")  # encrypted at rest
+    page = web.get(f"/clients/{cast.ash.id}").text
+    assert "resolved: yes" in page and "repaired in session 4" in page
+    assert "Record the repair" not in page  # nothing left to repair
+    audited = db.scalars(
+        select(AuditEventRow).where(
+            AuditEventRow.entity == "rupture_log", AuditEventRow.action == "update"
+        )
+    ).all()
+    assert [(e.entity_id, e.client_id) for e in audited] == [(str(rupture_id), cast.ash.id)]
+
+
+def test_a_repair_before_the_rupture_or_in_another_therapy_is_refused_and_changes_nothing(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast
+) -> None:
+    rupture_id = _logged_rupture(db, rt, cast)
+    sign_in(web, "alice")
+    earlier = _repair(
+        web, cast, rupture_id, appointment_id=str(cast.ash_sessions[0].id), resolved="yes"
+    )
+    assert earlier.status_code == 422
+    assert "<strong>Session</strong>: choose session 2 (the rupture&#39;s) or later" in earlier.text
+    elsewhere = _repair(
+        web, cast, rupture_id, appointment_id=str(cast.couple_sessions[3].id), resolved="maybe"
+    )
+    assert elsewhere.status_code == 422
+    assert "choose an attended session of this therapy" in elsewhere.text
+    assert "<strong>Did it resolve?</strong>: choose yes or partly" in elsewhere.text
+    db.expire_all()
+    row = db.get(RuptureLogRow, rupture_id)
+    assert row is not None and row.resolved == "partly" and row.repaired_appointment_id is None
+
+
+def test_a_rupture_already_resolved_has_no_repair_to_record(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast
+) -> None:
+    rupture_id = _logged_rupture(db, rt, cast, resolved="yes")
+    sign_in(web, "alice")
+    assert "Record the repair" not in web.get(f"/clients/{cast.ash.id}").text
+    again = _repair(
+        web, cast, rupture_id, appointment_id=str(cast.ash_sessions[3].id), resolved="partly"
+    )
+    assert again.status_code == 422 and "already recorded as resolved" in again.text
+
+
+def test_only_the_treating_therapist_may_record_a_repair(
+    make_client: Callable[..., TestClient], db: Session, rt: Runtime, cast: Cast
+) -> None:
+    rupture_id = _logged_rupture(db, rt, cast)
+    for who in ("sue", "bob"):  # her supervisor reads the log; another therapist cannot
+        other = make_client()
+        sign_in(other, who)
+        refused = _repair(
+            other, cast, rupture_id, appointment_id=str(cast.ash_sessions[3].id), resolved="yes"
+        )
+        assert refused.status_code == 404, who
+    db.expire_all()
+    row = db.get(RuptureLogRow, rupture_id)
+    assert row is not None and row.repaired_appointment_id is None

@@ -383,11 +383,14 @@ def _purge_alerts(
 def _empty_shared_notes(
     db: Session, rt: Runtime, *, names: list[str], episodes: Collection[int]
 ) -> int:
-    """In episodes the client shared, empty a rupture note that names them."""
+    """In episodes the client shared, empty a rupture or repair note that names them."""
     emptied = 0
     for log in db.scalars(select(RuptureLogRow).where(_in(RuptureLogRow.episode_id, episodes))):
         if _names(rt.cipher.decrypt(log.note_encrypted), names):
             log.note_encrypted = None
+            emptied += 1
+        if _names(rt.cipher.decrypt(log.repair_note_encrypted), names):
+            log.repair_note_encrypted = None
             emptied += 1
     db.flush()
     return emptied

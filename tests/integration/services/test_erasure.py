@@ -43,7 +43,7 @@ from bordin.services import users as user_service
 from bordin.services.audit import Origin
 from bordin.services.erasure_purge import HANDLED
 from bordin.services.runtime import Runtime
-from bordin.services.ruptures import log_rupture
+from bordin.services.ruptures import log_rupture, record_repair
 from bordin.storage.base import Base
 from bordin.storage.tables import (
     AdministrationRow,
@@ -54,6 +54,7 @@ from bordin.storage.tables import (
     ErasureRequestRow,
     LoginAttemptRow,
     ParticipantRow,
+    RuptureLogRow,
     SubmissionRow,
 )
 from bordin.testing.clock import FakeClock
@@ -373,6 +374,53 @@ def test_erasing_one_partner_keeps_the_couple_episode_for_the_other(
     scored = set(db.scalars(select(AdministrationRow.client_id)).all())
     assert cast.cedar.id in scored and cast.birch.id not in scored
     assert "sessions" not in request.removed and "episodes" not in request.removed
+
+
+def test_erasing_a_partner_empties_rupture_and_repair_notes_that_name_them(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    alice = cast.actor(cast.alice)
+    logged = log_rupture(
+        db,
+        rt,
+        actor=alice,
+        appointment_id=cast.couple_sessions[1].id,
+        rupture_type="confrontation",
+        markers=["complaints_therapist"],
+        strategies=["invite_discussion"],
+        resolved="partly",
+        note="Birch Sample felt unheard",
+    )
+    record_repair(
+        db,
+        rt,
+        actor=alice,
+        rupture_id=logged.id,
+        appointment_id=cast.couple_sessions[2].id,
+        resolved="yes",
+        note="Birch Sample said it helped to name it",
+    )
+    kept = log_rupture(
+        db,
+        rt,
+        actor=alice,
+        appointment_id=cast.couple_sessions[3].id,
+        rupture_type="withdrawal",
+        markers=["minimal_response"],
+        strategies=["invite_discussion"],
+        resolved="partly",
+        note="Cedar went quiet",
+    )
+    request = erasure.request_erasure(
+        db, rt, actor=cast.actor(cast.adam), client_id=cast.birch.id, reason="client_asked"
+    )
+    erasure.confirm_erasure(db, rt, actor=cast.actor(cast.sue), request_id=request.id)
+    db.expire_all()
+    named = db.get(RuptureLogRow, logged.id)
+    assert named is not None
+    assert named.note_encrypted is None and named.repair_note_encrypted is None
+    other = db.get(RuptureLogRow, kept.id)
+    assert other is not None and rt.cipher.decrypt(other.note_encrypted) == "Cedar went quiet"
 
 
 def test_the_practice_overview_after_erasure_drops_exactly_what_the_tombstone_counts(

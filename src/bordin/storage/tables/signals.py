@@ -91,6 +91,13 @@ class RuptureLogRow(Base):
     strategies: Mapped[list[Any]] = mapped_column(JSON, default=list)
     resolved: Mapped[str] = mapped_column(String(12))  # yes | partly | no
     note_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    # The repair step, recorded later: the session in which the therapist saw the rupture
+    # repaired (``resolved`` then holds their view after it), when they recorded it, a note.
+    repaired_appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id"), default=None
+    )
+    repair_logged_at: Mapped[datetime | None] = mapped_column(default=None)
+    repair_note_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
 
 
 class AlertRow(Base):

@@ -19,7 +19,7 @@ from bordin.reports.trajectory import (
 from bordin.services import responsiveness
 from bordin.services.access import get_client_for_user
 from bordin.services.measures import export_administration_fhir
-from bordin.services.ruptures import log_rupture
+from bordin.services.ruptures import log_rupture, record_repair
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, PostedForm, RequestOrigin, Rt
 from bordin.web.field_labels import labelled
 from bordin.web.params import ChoiceField, FreeText, RecordId
@@ -173,6 +173,55 @@ def add_rupture(
                 "rupture_type": rupture_type,
                 "markers": [str(v) for v in posted.getlist("markers")],
                 "strategies": [str(v) for v in posted.getlist("strategies")],
+                "resolved": resolved,
+                "note": note,
+            },
+            status=422,
+        )
+    return RedirectResponse(f"/clients/{client_id}#ruptures", status_code=303)
+
+
+@router.post("/clients/{client_id}/ruptures/{rupture_id}/repair", dependencies=[Csrf])
+def add_repair(
+    client_id: RecordId,
+    rupture_id: RecordId,
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
+    origin: RequestOrigin,
+    appointment_id: ChoiceField = "",
+    resolved: ChoiceField = "",
+    note: FreeText = "",
+) -> Response:
+    """The repair step of the log: the session in which a logged rupture was repaired."""
+    get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
+    try:
+        session_id = parse_record_id(appointment_id)
+        if session_id is None:
+            raise InvalidInput("choose the session", field="session")
+        record_repair(
+            db,
+            rt,
+            actor=viewer.actor,
+            rupture_id=rupture_id,
+            appointment_id=session_id,
+            resolved=resolved,
+            note=note.strip() or None,
+        )
+    except InvalidInput as invalid:
+        db.rollback()
+        get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
+        return _page(
+            request,
+            db,
+            rt,
+            viewer,
+            client_id,
+            errors=labelled(invalid.errors, LABELS),
+            entered={
+                "repair_of": str(rupture_id),
+                "appointment_id": appointment_id,
                 "resolved": resolved,
                 "note": note,
             },

@@ -97,7 +97,10 @@ same or an adjacent session, and the detected rupture's explanation says so. Eit
 client's **next rating closes the loop**: back to the level before the logged session (confirmed
 repaired), still below it (not confirmed), or not yet given (awaiting). A logged rupture that the
 ratings did not show becomes a `rupture` signal of its own (rule `rupture.therapist_log`) and is
-followed the same way. *{c_logged}*
+followed the same way. A rupture that was not resolved in its session keeps a **Record the
+repair** step on the client page: the later session in which it was repaired, resolved or
+partly, and an optional encrypted note; the therapist's view in the explanations becomes that.
+*{c_logged}*
 
 **Low alliance.** A client whose first ratings are already below the cut-off has not dropped;
 `low_alliance` says so instead of a rupture.

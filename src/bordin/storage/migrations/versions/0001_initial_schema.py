@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-06 18:55:50.589633
+Create Date: 2026-12-06 22:24:37.021611
 """
 
 from __future__ import annotations
@@ -998,6 +998,11 @@ def upgrade() -> None:
         sa.Column("strategies", sa.JSON(), nullable=False),
         sa.Column("resolved", sa.String(length=12), nullable=False),
         sa.Column("note_encrypted", sa.LargeBinary(), nullable=True),
+        sa.Column("repaired_appointment_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "repair_logged_at", bordin.storage.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("repair_note_encrypted", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(
             ["appointment_id"],
             ["appointments.id"],
@@ -1013,6 +1018,11 @@ def upgrade() -> None:
             ["logged_by_user_id"],
             ["users.id"],
             name=op.f("fk_rupture_logs_logged_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["repaired_appointment_id"],
+            ["appointments.id"],
+            name=op.f("fk_rupture_logs_repaired_appointment_id_appointments"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rupture_logs")),
     )

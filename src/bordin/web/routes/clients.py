@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
@@ -127,6 +129,42 @@ def trajectory_csv(
     return csv_download(rows, columns, f"{client.pseudonym}-trajectory.csv")
 
 
+def _log_step(
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
+    origin: RequestOrigin,
+    client_id: int,
+    appointment_id: str,
+    save: Callable[[int], object],
+    entered: dict[str, object],
+) -> Response:
+    """Save one step of the rupture and repair log (``save`` gets the chosen session's id) and
+    go back to the log; refused input shows the page again, with the errors in the form's
+    words and the form open with what was entered."""
+    get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
+    try:
+        session_id = parse_record_id(appointment_id)
+        if session_id is None:
+            raise InvalidInput("choose the session", field="session")
+        save(session_id)
+    except InvalidInput as invalid:
+        db.rollback()
+        get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
+        return _page(
+            request,
+            db,
+            rt,
+            viewer,
+            client_id,
+            errors=labelled(invalid.errors, LABELS),
+            entered={"appointment_id": appointment_id, **entered},
+            status=422,
+        )
+    return RedirectResponse(f"/clients/{client_id}#ruptures", status_code=303)
+
+
 @router.post("/clients/{client_id}/ruptures", dependencies=[Csrf])
 def add_rupture(
     client_id: RecordId,
@@ -141,44 +179,37 @@ def add_rupture(
     resolved: ChoiceField = "",
     note: FreeText = "",
 ) -> Response:
-    get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
-    try:
-        session_id = parse_record_id(appointment_id)
-        if session_id is None:
-            raise InvalidInput("choose the session", field="session")
-        log_rupture(
+    """A rupture seen in session: its type, the markers, what was tried, whether it resolved."""
+    markers = [str(v) for v in posted.getlist("markers")]
+    strategies = [str(v) for v in posted.getlist("strategies")]
+    return _log_step(
+        request,
+        db,
+        rt,
+        viewer,
+        origin,
+        client_id,
+        appointment_id,
+        lambda session_id: log_rupture(
             db,
             rt,
             actor=viewer.actor,
             appointment_id=session_id,
             rupture_type=rupture_type,
-            markers=[str(v) for v in posted.getlist("markers")],
-            strategies=[str(v) for v in posted.getlist("strategies")],
+            markers=markers,
+            strategies=strategies,
             resolved=resolved,
             client_id=client_id,
             note=note.strip() or None,
-        )
-    except InvalidInput as invalid:
-        db.rollback()
-        get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
-        return _page(
-            request,
-            db,
-            rt,
-            viewer,
-            client_id,
-            errors=labelled(invalid.errors, LABELS),
-            entered={
-                "appointment_id": appointment_id,
-                "rupture_type": rupture_type,
-                "markers": [str(v) for v in posted.getlist("markers")],
-                "strategies": [str(v) for v in posted.getlist("strategies")],
-                "resolved": resolved,
-                "note": note,
-            },
-            status=422,
-        )
-    return RedirectResponse(f"/clients/{client_id}#ruptures", status_code=303)
+        ),
+        {
+            "rupture_type": rupture_type,
+            "markers": markers,
+            "strategies": strategies,
+            "resolved": resolved,
+            "note": note,
+        },
+    )
 
 
 @router.post("/clients/{client_id}/ruptures/{rupture_id}/repair", dependencies=[Csrf])
@@ -195,12 +226,15 @@ def add_repair(
     note: FreeText = "",
 ) -> Response:
     """The repair step of the log: the session in which a logged rupture was repaired."""
-    get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
-    try:
-        session_id = parse_record_id(appointment_id)
-        if session_id is None:
-            raise InvalidInput("choose the session", field="session")
-        record_repair(
+    return _log_step(
+        request,
+        db,
+        rt,
+        viewer,
+        origin,
+        client_id,
+        appointment_id,
+        lambda session_id: record_repair(
             db,
             rt,
             actor=viewer.actor,
@@ -208,26 +242,9 @@ def add_repair(
             appointment_id=session_id,
             resolved=resolved,
             note=note.strip() or None,
-        )
-    except InvalidInput as invalid:
-        db.rollback()
-        get_client_for_user(db, rt, viewer.actor, client_id, origin=origin)
-        return _page(
-            request,
-            db,
-            rt,
-            viewer,
-            client_id,
-            errors=labelled(invalid.errors, LABELS),
-            entered={
-                "repair_of": str(rupture_id),
-                "appointment_id": appointment_id,
-                "resolved": resolved,
-                "note": note,
-            },
-            status=422,
-        )
-    return RedirectResponse(f"/clients/{client_id}#ruptures", status_code=303)
+        ),
+        {"repair_of": str(rupture_id), "resolved": resolved, "note": note},
+    )
 
 
 @router.get("/api/administrations/{administration_id}/fhir")

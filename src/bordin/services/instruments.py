@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 from bordin.domain.access import Actor
 from bordin.domain.errors import FieldError, InvalidImport
 from bordin.domain.instruments import apply_import, builtin_registry, default_registry
-from bordin.domain.instruments.importing import ImportSummary
+from bordin.domain.instruments.base import Instrument
+from bordin.domain.instruments.importing import (
+    ImportedQuestionnaire,
+    ImportSummary,
+    match_instrument,
+)
 from bordin.domain.instruments.registry import Registry
 from bordin.interop.fhir.bounded_json import load_bounded_json
 from bordin.interop.fhir.questionnaire import read_questionnaire
@@ -67,6 +72,9 @@ def import_questionnaire(
     scratch = _scratch_registry(db, practice_id)
     summary = apply_import(imported, scratch)  # raises InvalidImport; nothing stored yet
     instrument = scratch.get(summary.instrument_id)
+    definition = {"questionnaire": questionnaire, "value_sets": sets}
+    if summary.action == "registered_custom":
+        _refuse_another_practices_measure(db, practice_id, instrument, imported, definition)
     db.execute(
         delete(ImportedWordingRow).where(
             ImportedWordingRow.practice_id == practice_id,
@@ -96,7 +104,7 @@ def import_questionnaire(
             CustomInstrumentRow(
                 practice_id=practice_id,
                 instrument_id=instrument.id,
-                definition={"questionnaire": questionnaire, "value_sets": sets},
+                definition=definition,
                 source_url=summary.url,
                 imported_at=rt.now(),
             )
@@ -117,6 +125,51 @@ def import_questionnaire(
         # from ImportedWordingRow), so no other practice's form ever shows it.
         apply_import(imported, default_registry())
     return summary
+
+
+def _refuse_another_practices_measure(
+    db: Session,
+    practice_id: int,
+    instrument: Instrument,
+    imported: ImportedQuestionnaire,
+    definition: dict[str, Any],
+) -> None:
+    """Refuse a custom measure that would take the place of another practice's.
+
+    Every practice's custom measures are scored by the one registry of this process, by id
+    (made from the questionnaire's name) and found again by address (its url). Another
+    practice's measure with the same id and a different definition, or with the same address,
+    would be replaced by this one in the middle of that practice's work: the file is refused,
+    before anything is stored, and the practice is told what to change. The same file imported
+    by two practices is one measure, and both may use it."""
+    theirs = db.scalars(
+        select(CustomInstrumentRow.definition).where(
+            CustomInstrumentRow.instrument_id == instrument.id,
+            CustomInstrumentRow.practice_id != practice_id,
+        )
+    ).all()
+    if any(other != definition for other in theirs):
+        raise InvalidImport(
+            [
+                FieldError(
+                    "$.name",
+                    f"another practice using this Bordin already has a different measure "
+                    f"named {instrument.title!r}; give the questionnaire another name and "
+                    "import it again",
+                )
+            ]
+        )
+    found = match_instrument(imported, default_registry())
+    if found is not None and found[0].origin == "imported" and found[0].id != instrument.id:
+        raise InvalidImport(
+            [
+                FieldError(
+                    "$.url",
+                    "another practice using this Bordin already has a measure from this "
+                    "address; give the questionnaire its own url and import it again",
+                )
+            ]
+        )
 
 
 def load_custom_instruments(db: Session, registry: Registry | None = None) -> int:

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bordin.domain.errors import Conflict, InvalidInput, NotFound
+from bordin.domain.errors import Conflict, InvalidImport, InvalidInput, NotFound
 from bordin.domain.instruments import default_registry
 from bordin.services import practice_setup
 from bordin.services.crisis import lines_for_practice
 from bordin.services.feedback_form import configured_measures
 from bordin.services.instruments import import_questionnaire
 from bordin.services.runtime import Runtime
-from bordin.storage.tables import AuditEventRow, PracticeRow, UserRow
+from bordin.storage.tables import AuditEventRow, CustomInstrumentRow, PracticeRow, UserRow
 from tests.fixtures.cast import PASSWORD, Cast
 
 ADMIN = {
@@ -204,3 +204,59 @@ def test_a_custom_measure_one_practice_imported_is_not_offered_to_another(
             practice_id=cast.practice.id,
             plan={"individual": [{"instrument": summary.instrument_id, "every": 1}]},
         )
+
+
+def _sleepiness(name: str, *, url: str | None = None, top: int = 3) -> bytes:
+    questionnaire: dict[str, object] = {
+        "resourceType": "Questionnaire",
+        "status": "draft",
+        "name": name,
+        "title": "Synthetic sleepiness",
+        "item": [
+            {
+                "linkId": "nap",
+                "type": "integer",
+                "text": "Synthetic nap urge",
+                "answerOption": [{"valueInteger": v} for v in range(top + 1)],
+            }
+        ],
+    }
+    if url:
+        questionnaire["url"] = url
+    return json.dumps(questionnaire).encode()
+
+
+def test_a_practice_cannot_replace_another_practices_custom_measure(
+    db: Session, rt: Runtime, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One registry scores every practice's custom measures (put back after the test). A second
+    # practice's different file under the same name, or from the same address, would replace
+    # the first practice's measure in the middle of its work: it is refused, nothing stored.
+    registry = default_registry()
+    monkeypatch.setattr(registry, "_by_id", dict(registry._by_id))
+    monkeypatch.setattr(registry, "_original", dict(registry._original))
+    name = f"SyntheticSleepiness{uuid.uuid4().hex[:8]}"
+    url = f"https://example.org/Questionnaire/{name}"
+    first = import_questionnaire(
+        db, rt, practice_id=cast.other_practice.id, data=_sleepiness(name, url=url)
+    )
+    scored_before = registry.get(first.instrument_id)
+    same_name = _sleepiness(name, url=url + "-v2", top=5)
+    same_address = _sleepiness(name + "Renamed", url=url, top=5)
+    for data, place in ((same_name, "$.name"), (same_address, "$.url")):
+        with pytest.raises(InvalidImport) as refused:
+            import_questionnaire(db, rt, practice_id=cast.practice.id, data=data)
+        assert [e.field for e in refused.value.errors] == [place]
+        assert "another practice" in refused.value.errors[0].message
+    assert registry.get(first.instrument_id) == scored_before
+    assert db.scalars(
+        select(CustomInstrumentRow.practice_id).where(
+            CustomInstrumentRow.instrument_id == first.instrument_id
+        )
+    ).all() == [cast.other_practice.id]
+    # The same file is one measure, which both practices may use.
+    shared = import_questionnaire(
+        db, rt, practice_id=cast.practice.id, data=_sleepiness(name, url=url)
+    )
+    assert shared.instrument_id == first.instrument_id
+    assert registry.get(first.instrument_id) == scored_before

@@ -44,9 +44,9 @@ import sys
 import tempfile
 import time
 import uuid
-from urllib.parse import urlencode, urlsplit
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import psutil

@@ -61,7 +61,7 @@ def _page(
             db,
             rt,
             episode_id=view.episode.id,
-            title=f"{record.client.pseudonym}: alliance and outcome",
+            title=f"{record.client.display_name}: alliance and outcome",
         )
         charts[view.episode.id] = {
             "svg": render_trajectory_svg(trajectory) if trajectory.series else "",

@@ -86,6 +86,7 @@ from bordin.storage.tables import (
     ConsentRow,
     EpisodeRow,
     FeedbackLinkRow,
+    ImportedWordingRow,
     MeasurementScheduleRow,
     PracticeRow,
     SubmissionRow,
@@ -160,6 +161,9 @@ class _Context:
     triage_model: tuple[int, str] | None = None
     #: Whether the client shares their free text with their therapist, read with the rest.
     shares_text: bool | None = None
+    #: Whether the practice has imported any wording, read with the rest (``None``: not read);
+    #: when it has none, the wording is not asked for.
+    has_wording: bool | None = None
 
 
 def _consent(purpose: str) -> Any:
@@ -206,6 +210,7 @@ def _context_from(
     feedback_ok: object,
     progress_ok: object,
     shares_ok: object,
+    wording_ok: object,
 ) -> _Context:
     return _Context(
         link,
@@ -218,6 +223,7 @@ def _context_from(
         policy_from(schedule),
         None if model_id is None or model_digest is None else (model_id, model_digest),
         bool(shares_ok),
+        bool(wording_ok),
     )
 
 
@@ -236,6 +242,9 @@ def _context_query(by_token: bool) -> Select[Any]:
         _consent("session_feedback"),
         _consent("see_own_progress"),
         _consent("share_free_text_with_therapist"),
+        select(ImportedWordingRow.id)
+        .where(ImportedWordingRow.practice_id == ClientRow.practice_id)
+        .exists(),
     )
     if by_token:
         query = (
@@ -283,6 +292,7 @@ def _due(db: Session, ctx: _Context) -> tuple[FormMeasure, ...]:
         episode=ctx.episode,
         appointment=ctx.appointment,
         policy=ctx.policy,
+        wording={} if ctx.has_wording is False else None,
     )
 
 

@@ -225,12 +225,14 @@ def measures_for_session(
     episode: EpisodeRow,
     appointment: AppointmentRow,
     policy: MeasurementPolicy | None = None,
+    wording: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[FormMeasure, ...]:
     """The measures due for this client after this session: the practice's measures for the
     kind of episode, by the measurement schedule (``services.measurement_plan``), with a
-    one-item risk screen standing in for an outcome measure that is not due. ``policy``: the
-    practice's schedule, when the caller has read it already."""
-    wording = practice_wording(db, practice.id)
+    one-item risk screen standing in for an outcome measure that is not due. ``policy`` and
+    ``wording`` (:func:`practice_wording`): what the caller has read already."""
+    if wording is None:
+        wording = practice_wording(db, practice.id)
     scheduled = askable(
         db, practice.id, scheduled_measures(practice, episode.kind), worded=wording.keys()
     )

@@ -6,11 +6,12 @@ treats Ash (individual) and the couple Birch + Cedar; Sue is the clinical lead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from bordin.domain.errors import InvalidInput
@@ -32,6 +33,7 @@ from bordin.storage.tables import (
     ClientRow,
     ConcernRow,
     FeedbackLinkRow,
+    ImportedWordingRow,
     SubmissionRow,
 )
 from bordin.testing.clock import FakeClock
@@ -253,6 +255,52 @@ def test_a_valid_submission_is_scored_stored_and_audited(
         .actor_client_id
         == cast.ash.id
     )
+
+
+def _statements_of(db: Session, work: Callable[[], object]) -> list[str]:
+    """The SQL statements ``work`` sends through the session's engine."""
+    sent: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        sent.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return sent
+
+
+def test_a_submission_asks_for_imported_wording_only_when_the_practice_has_some(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    # The form's joined context read says whether the practice imported any wording; a
+    # practice that has none (Bordin's own measures ship theirs) is spared the query.
+    tokens = issue(db, rt, last_attended(cast, couple=True))
+    first, second = tokens[cast.birch.id], tokens[cast.cedar.id]
+    without = _statements_of(
+        db, lambda: feedback.submit_feedback(db, rt, token=first, answers=sac())
+    )
+    db.add(
+        ImportedWordingRow(
+            practice_id=cast.practice.id,
+            instrument_id="phq9",
+            link_id="q1",
+            text="Synthetic wording for a test",
+            source_url=None,
+            imported_at=rt.now(),
+        )
+    )
+    db.commit()
+    with_wording = _statements_of(
+        db, lambda: feedback.submit_feedback(db, rt, token=second, answers=sac())
+    )
+    asks = "imported_wording.text"
+    assert not any(asks in sql for sql in without)
+    assert any(asks in sql for sql in with_wording)
+    assert db.scalar(select(func.count()).select_from(SubmissionRow)) == 2
 
 
 def test_every_field_problem_is_reported_and_nothing_is_stored(

@@ -296,3 +296,24 @@ def test_only_the_treating_therapist_may_record_a_repair(
     db.expire_all()
     row = db.get(RuptureLogRow, rupture_id)
     assert row is not None and row.repaired_appointment_id is None
+
+
+def test_a_repair_is_recorded_only_from_the_page_of_a_client_in_that_therapy(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast
+) -> None:
+    # Alice also treats Birch, but Ash's rupture cannot be repaired from Birch's page.
+    rupture_id = _logged_rupture(db, rt, cast)
+    sign_in(web, "alice")
+    token = csrf_from(web.get("/caseload").text)
+    elsewhere = web.post(
+        f"/clients/{cast.birch.id}/ruptures/{rupture_id}/repair",
+        data={
+            "csrf_token": token,
+            "appointment_id": str(cast.ash_sessions[3].id),
+            "resolved": "yes",
+        },
+    )
+    assert elsewhere.status_code == 404
+    db.expire_all()
+    row = db.get(RuptureLogRow, rupture_id)
+    assert row is not None and row.repaired_appointment_id is None

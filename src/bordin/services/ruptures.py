@@ -101,18 +101,22 @@ def record_repair(
     appointment_id: int,
     resolved: str,
     note: str | None = None,
+    client_id: int | None = None,
 ) -> RuptureLogRow:
     """Record, at a later session, that a logged rupture was repaired (fully or in part).
 
     The rupture's ``resolved`` becomes the therapist's view after the repair; the session must
     be an attended one of the same episode, no earlier than the rupture's. A rupture already
     recorded as resolved has nothing left to repair. Only the treating therapist may record it;
-    everyone else gets NotFound, as for the log itself.
+    everyone else gets NotFound, as for the log itself. ``client_id``: the client whose page
+    asked; a rupture in another client's therapy is NotFound too.
     """
     row = db.get(RuptureLogRow, rupture_id)
     if row is None:
         raise NotFound("rupture not found")
     clients = participant_ids(db, row.episode_id)
+    if client_id is not None and client_id not in clients:
+        raise NotFound("rupture not found")
     require_client_for_edit(db, actor, clients[0])
     ruptured = db.get(AppointmentRow, row.appointment_id)
     repaired = db.get(AppointmentRow, appointment_id)

@@ -242,6 +242,7 @@ def add_repair(
             appointment_id=session_id,
             resolved=resolved,
             note=note.strip() or None,
+            client_id=client_id,
         ),
         {"repair_of": str(rupture_id), "resolved": resolved, "note": note},
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bordin.domain.errors import Conflict, InvalidImport, InvalidInput, NotFound
 from bordin.domain.instruments import default_registry
+from bordin.domain.instruments.registry import Registry
 from bordin.services import practice_setup
 from bordin.services.crisis import lines_for_practice
 from bordin.services.feedback_form import configured_measures
@@ -167,45 +168,6 @@ def test_measure_choices_say_which_wording_is_still_to_import(db: Session, cast:
     assert choices["srs"].needs_wording and not choices["srs"].has_wording
 
 
-def test_a_custom_measure_one_practice_imported_is_not_offered_to_another(
-    db: Session, rt: Runtime, cast: Cast, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The import registers the measure in the process's registry; put it back afterwards.
-    registry = default_registry()
-    monkeypatch.setattr(registry, "_by_id", dict(registry._by_id))
-    monkeypatch.setattr(registry, "_original", dict(registry._original))
-    questionnaire = {
-        "resourceType": "Questionnaire",
-        "status": "draft",
-        "name": f"SyntheticSleepiness{uuid.uuid4().hex[:8]}",
-        "title": "Synthetic sleepiness",
-        "item": [
-            {
-                "linkId": "nap",
-                "type": "integer",
-                "text": "Synthetic nap urge",
-                "answerOption": [{"valueInteger": v} for v in (0, 1, 2, 3)],
-            }
-        ],
-    }
-    summary = import_questionnaire(
-        db, rt, practice_id=cast.other_practice.id, data=json.dumps(questionnaire).encode()
-    )
-    assert summary.action == "registered_custom"
-    theirs = [c.instrument_id for c in practice_setup.measure_choices(db, cast.other_practice.id)]
-    ours = [c.instrument_id for c in practice_setup.measure_choices(db, cast.practice.id)]
-    assert summary.instrument_id in theirs
-    assert summary.instrument_id not in ours and "phq9" in ours
-    with pytest.raises(InvalidInput):
-        practice_setup.set_measure_plan(
-            db,
-            rt,
-            actor=cast.actor(cast.adam),
-            practice_id=cast.practice.id,
-            plan={"individual": [{"instrument": summary.instrument_id, "every": 1}]},
-        )
-
-
 def _sleepiness(name: str, *, url: str | None = None, top: int = 3) -> bytes:
     questionnaire: dict[str, object] = {
         "resourceType": "Questionnaire",
@@ -226,15 +188,45 @@ def _sleepiness(name: str, *, url: str | None = None, top: int = 3) -> bytes:
     return json.dumps(questionnaire).encode()
 
 
-def test_a_practice_cannot_replace_another_practices_custom_measure(
-    db: Session, rt: Runtime, cast: Cast, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # One registry scores every practice's custom measures (put back after the test). A second
-    # practice's different file under the same name, or from the same address, would replace
-    # the first practice's measure in the middle of its work: it is refused, nothing stored.
+@pytest.fixture
+def own_registry(monkeypatch: pytest.MonkeyPatch) -> Registry:
+    """The process's instrument registry, put back as it was after the test (an import
+    registers a custom measure there)."""
     registry = default_registry()
     monkeypatch.setattr(registry, "_by_id", dict(registry._by_id))
     monkeypatch.setattr(registry, "_original", dict(registry._original))
+    return registry
+
+
+def test_a_custom_measure_one_practice_imported_is_not_offered_to_another(
+    db: Session, rt: Runtime, cast: Cast, own_registry: Registry
+) -> None:
+    name = f"SyntheticSleepiness{uuid.uuid4().hex[:8]}"
+    summary = import_questionnaire(
+        db, rt, practice_id=cast.other_practice.id, data=_sleepiness(name)
+    )
+    assert summary.action == "registered_custom"
+    theirs = [c.instrument_id for c in practice_setup.measure_choices(db, cast.other_practice.id)]
+    ours = [c.instrument_id for c in practice_setup.measure_choices(db, cast.practice.id)]
+    assert summary.instrument_id in theirs
+    assert summary.instrument_id not in ours and "phq9" in ours
+    with pytest.raises(InvalidInput):
+        practice_setup.set_measure_plan(
+            db,
+            rt,
+            actor=cast.actor(cast.adam),
+            practice_id=cast.practice.id,
+            plan={"individual": [{"instrument": summary.instrument_id, "every": 1}]},
+        )
+
+
+def test_a_practice_cannot_replace_another_practices_custom_measure(
+    db: Session, rt: Runtime, cast: Cast, own_registry: Registry
+) -> None:
+    # One registry scores every practice's custom measures. A second practice's different
+    # file under the same name, or from the same address, would replace the first practice's
+    # measure in the middle of its work: it is refused, nothing stored.
+    registry = own_registry
     name = f"SyntheticSleepiness{uuid.uuid4().hex[:8]}"
     url = f"https://example.org/Questionnaire/{name}"
     first = import_questionnaire(

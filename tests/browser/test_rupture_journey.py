@@ -127,6 +127,7 @@ def test_a_therapist_logs_a_rupture_and_sees_it_repaired_after_the_clients_next_
     log = alice.locator("#ruptures + ul")
     expect(log).to_contain_text("resolved: yes")
     expect(log).to_contain_text("repaired in session 5, 02 Nov 2026")
+    expect(log).to_contain_text("Repair note: We named the quiet together.")
     expect(log.get_by_text("Record the repair")).to_have_count(0)
     fits(alice, width)
     screenshot(alice, f"rupture-repair-recorded-{width}")

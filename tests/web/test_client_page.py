@@ -240,6 +240,7 @@ def test_the_therapist_records_at_a_later_session_that_a_rupture_was_repaired(
     assert b"talked" not in (row.repair_note_encrypted or b"")  # encrypted at rest
     page = web.get(f"/clients/{cast.ash.id}").text
     assert "resolved: yes" in page and "repaired in session 4" in page
+    assert "Repair note:</span> talked it through at the start" in page  # opened for her
     assert "Record the repair" not in page  # nothing left to repair
     audited = db.scalars(
         select(AuditEventRow).where(

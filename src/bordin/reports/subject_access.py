@@ -301,6 +301,15 @@ def _practice_notes(holdings: Records, staff: Callable[[object], str], when: Say
                 f"{_words(r['rupture_type'])}, resolved: {_words(r['resolved'])}{note}",
             )
         )
+        if r.get("repair_logged_at"):
+            repair_note = f": {r['repair_note']}" if r.get("repair_note") else ""
+            rows.append(
+                (
+                    when(r["repair_logged_at"]),
+                    "Your therapist noted that the strain was worked through",
+                    f"resolved: {_words(r['resolved'])}{repair_note}",
+                )
+            )
     for s in holdings.rows("signals"):
         rows.append((when(s["computed_at"]), "Something Bordin noticed", s["summary"]))
     for a in holdings.rows("alerts"):

@@ -21,6 +21,7 @@ from bordin.domain.errors import InvalidInput, NotFound
 from bordin.services import alerts, feedback
 from bordin.services import subject_access as sar
 from bordin.services.runtime import Runtime
+from bordin.services.ruptures import log_rupture, record_repair
 from bordin.services.users import actor_for_client
 from bordin.storage.tables import AuditEventRow
 from tests.fixtures.cast import Cast
@@ -194,3 +195,41 @@ def test_a_notice_about_a_couples_episode_as_a_whole_is_in_both_partners_exports
     assert summaries(cast.cedar.id) == couple
     assert summaries(cast.ash.id) == ["Another episode's notice."]
     assert summaries(cast.dale.id) == []
+
+
+def test_the_archive_holds_the_therapists_rupture_and_repair_notes_opened(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    alice = cast.actor(cast.alice)
+    logged = log_rupture(
+        db,
+        rt,
+        actor=alice,
+        appointment_id=cast.ash_sessions[1].id,
+        rupture_type="withdrawal",
+        markers=["minimal_response"],
+        strategies=["invite_discussion"],
+        resolved="partly",
+        client_id=cast.ash.id,
+        note="Went quiet after the homework review.",
+    )
+    record_repair(
+        db,
+        rt,
+        actor=alice,
+        rupture_id=logged.id,
+        appointment_id=cast.ash_sessions[3].id,
+        resolved="yes",
+        note="We named the quiet together.",
+    )
+    files = _archive(
+        sar.export_client(
+            db, rt, actor=cast.actor(cast.adam), client_id=cast.ash.id, form="archive"
+        )
+    )
+    (row,) = json.loads(files["data.json"])["tables"]["rupture_logs"]
+    assert row["note"] == "Went quiet after the homework review."
+    assert row["repair_note"] == "We named the quiet together."
+    assert "Went quiet after the homework review." in files["summary.html"]
+    assert "the strain was worked through" in files["summary.html"]
+    assert "We named the quiet together." in files["summary.html"]

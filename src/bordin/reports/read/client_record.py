@@ -44,6 +44,8 @@ class EpisodeView:
     signals: list[SignalRow]
     ruptures: list[RuptureLogRow]
     administrations: list[AdministrationRow]
+    #: Each logged rupture's notes, opened: (the note, the repair note), by the log's id.
+    rupture_notes: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def instruments(self) -> list[str]:
@@ -139,6 +141,13 @@ def client_record(db: Session, cipher: TextCipher, client_id: int) -> ClientReco
                 signals,
                 ruptures,
                 administrations,
+                {
+                    r.id: (
+                        cipher.decrypt(r.note_encrypted),
+                        cipher.decrypt(r.repair_note_encrypted),
+                    )
+                    for r in ruptures
+                },
             )
         )
     return ClientRecord(client=client, episodes=views)

@@ -35,7 +35,7 @@ class SignalConfig:
 
     ``min_prior_sessions``
         Rated sessions needed before the baseline (running mean and SD of all the client's prior
-        ratings) is trusted for the SD rules. Design note in clinical-facts §6.2: 3.
+        ratings) is trusted for the SD rules. Bordin's design choice: 3.
     ``sensitive_sd`` / ``specific_sd``
         A drop of at least this many baseline SDs below the baseline mean is a possible rupture
         (1 SD, Strauss 2006) or a likely one (2 SD, Stiles 2004); the 2 SD level raises severity to
@@ -99,11 +99,11 @@ class SignalConfig:
         Alliance Check): 0.1 = 4 points on 0-40 (design choice; no validated value exists).
     ``split_min_within_sd``
         The threshold is never below this many pooled within-partner SDs (each partner's own
-        session-to-session spread over the couple's earlier joint sessions): 1.0, after the
-        design note in clinical-facts §8.3.
+        session-to-session spread over the couple's earlier joint sessions): 1.0, Bordin's
+        design choice (no validated threshold exists).
     ``split_item_fraction``
         A gap on the bond dimension of at least this fraction of its range is a split too
-        (clinical-facts §8.3 suggests the SRS relationship item). 0.3 = 3 points on 0-10.
+        (the dimension the SRS calls the relationship). 0.3 = 3 points on 0-10.
     ``split_min_sessions``
         A split (and a widening) starts only after this many consecutive jointly rated sessions
         meet the rule, and ends only after this many consecutive sessions do not; shorter runs are

@@ -228,7 +228,7 @@ def change_page(registry: Registry, change_spec: ChangeSpec | None) -> str:
         "- Jacobson NS, Truax P. Clinical significance: a statistical approach to defining "
         "meaningful change in psychotherapy research. J Consult Clin Psychol. 1991;59(1):12–19.",
         "- Formulas as implemented in AWKruijt/JT-RCI (`R/JTRCI.R`); the 1.96 criterion and "
-        "criteria a, b and c as summarised in the project's clinical-facts dossier §4.1.",
+        "criteria a, b and c as defined by Jacobson & Truax (1991).",
         "- NHS Digital. Psychological Therapies: reports on the use of IAPT services, England, "
         "June 2020 — Outcomes (caseness, recovery, reliable improvement, reliable recovery); "
         "PHE Fingertips glossary.",

@@ -94,23 +94,26 @@ CORE10 = Instrument(
     "Res. 2013;13(1):3–13. Manual: Connell J, Barkham M. CORE-10 User Manual, 2007.",
     evidence=(
         Evidence(
-            "items and range", "10 items 0–4, clinical score 0–40", "V", "clinical-facts §5.3"
+            "items and range",
+            "10 items 0–4, clinical score 0–40",
+            "V",
+            "Barkham et al. 2013; Connell & Barkham 2007 (manual)",
         ),
-        Evidence("reverse-keyed items", "items 2 and 3", "V", "clinical-facts §5.3 (CamCOPS)"),
-        Evidence("risk item", "item 6", "V", "clinical-facts §5.3 (CamCOPS)"),
+        Evidence("reverse-keyed items", "items 2 and 3", "V", "CamCOPS CORE-10 task documentation"),
+        Evidence("risk item", "item 6", "V", "CamCOPS CORE-10 task documentation"),
         Evidence(
             "clinical score",
             "10 × total ÷ items answered",
             "V",
-            "clinical-facts §5.3 (CamCOPS core10.py)",
+            "CamCOPS CORE-10 scoring code",
         ),
-        Evidence("cut-off", "≥ 11", "V", "clinical-facts §5.3 (novopsych)"),
+        Evidence("cut-off", "≥ 11", "V", "NovoPsych CORE-10 page"),
         Evidence(
             "missing items",
             "at most 1 of 10 missing",
             "M",
             "manual advises no score when too many are missing; exact rule not confirmed "
-            "(clinical-facts §14.12)",
+            "(Connell & Barkham 2007)",
         ),
         Evidence(
             "bands",
@@ -118,13 +121,18 @@ CORE10 = Instrument(
             "S",
             "socasresourcehub; a second version circulates (ALTERNATIVE_BANDS)",
         ),
-        Evidence("reliable change", "6 points", "S", "clinical-facts §5.3 (trybloom)"),
-        Evidence("SD and reliability", "SD 7.7 (clinical), α = .90", "V", "clinical-facts §5.3"),
+        Evidence("reliable change", "6 points", "S", "Bloom CORE-10 calculator (trybloom.co.uk)"),
+        Evidence(
+            "SD and reliability",
+            "SD 7.7 (clinical), α = .90",
+            "V",
+            "Barkham et al. 2013; Connell & Barkham 2007 (manual)",
+        ),
         Evidence(
             "norms",
             "clinical M 19.7 SD 7.7; general population M 4.7 SD 4.8",
             "V",
-            "clinical-facts §5.3 (novopsych, citing manual)",
+            "NovoPsych CORE-10 page, citing the manual",
         ),
     ),
     notes=(

@@ -187,17 +187,22 @@ def instrument_page(instrument: Instrument, spec: InstrumentSpec | None) -> str:
 
     if instrument.evidence:
         lines += ["## Where the figures come from", ""]
+        lines += ["<details><summary>Each figure, how sure it is, and its source</summary>", ""]
         lines += table(
-            ("figure", "value", "evidence", "source"),
-            ((e.parameter, e.value, e.grade, e.source) for e in instrument.evidence),
+            ("figure", "value", "how sure", "source"),
+            (
+                (e.parameter, e.value, GRADE_MEANING.get(e.grade, e.grade), e.source)
+                for e in instrument.evidence
+            ),
         )
-        lines += [""]
-        lines += [f"- **{grade}**: {meaning}" for grade, meaning in GRADE_MEANING.items()]
         lines += [
             "",
-            "Figures graded S or M are configurable: build a changed copy with "
-            f'`configured(get_instrument("{instrument.id}"), cutoff=..., reliable_change=..., '
-            "bands=..., max_missing=...)` and register it with `replace=True`.",
+            "Figures from a secondary source only, or not confirmed, are configurable: build a "
+            f'changed copy with `configured(get_instrument("{instrument.id}"), cutoff=..., '
+            "reliable_change=..., bands=..., max_missing=...)` and register it with "
+            "`replace=True`.",
+            "",
+            "</details>",
             "",
         ]
     if licence is not None:

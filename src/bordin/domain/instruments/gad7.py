@@ -67,27 +67,37 @@ GAD7 = Instrument(
     citation="Spitzer RL, Kroenke K, Williams JBW, Löwe B. A brief measure for assessing "
     "generalized anxiety disorder: the GAD-7. Arch Intern Med. 2006;166(10):1092–1097.",
     evidence=(
-        Evidence("items and range", "7 items 0–3, total 0–21", "V", "clinical-facts §5.2"),
-        Evidence("bands", "0–4 / 5–9 / 10–14 / 15–21", "V", "clinical-facts §5.2 (cliot docs)"),
-        Evidence("cut-off", "≥ 8 (Talking Therapies caseness)", "V", "clinical-facts §4.2, §4.3"),
+        Evidence(
+            "items and range",
+            "7 items 0–3, total 0–21",
+            "V",
+            "Spitzer, Kroenke, Williams & Löwe 2006",
+        ),
+        Evidence("bands", "0–4 / 5–9 / 10–14 / 15–21", "V", "cliot R package documentation"),
+        Evidence(
+            "cut-off",
+            "≥ 8 (Talking Therapies caseness)",
+            "V",
+            "NHS Talking Therapies (IAPT) manual; NHS Digital outcome definitions",
+        ),
         Evidence(
             "diagnostic cut-off (alternative)",
             "≥ 10",
             "V",
-            "clinical-facts §5.2 (Kroenke et al. 2010 via CamCOPS)",
+            "Kroenke et al. 2010, via CamCOPS",
         ),
-        Evidence("reliable change", "4 points", "V", "clinical-facts §4.2 (IAPT manual)"),
+        Evidence("reliable change", "4 points", "V", "NHS Talking Therapies (IAPT) manual"),
         Evidence(
             "missing items",
             "no score if any item is missing",
             "M",
-            "no published rule in clinical-facts; set prorate/max_missing to change it",
+            "no published rule found; set prorate/max_missing to change it",
         ),
         Evidence(
             "LOINC codes",
             "panel 69737-5, total 70274-6, items 6 and 7 = 69689-8, 69736-7",
             "V",
-            "clinical-facts §5.2",
+            "public FHIR Questionnaires for the GAD-7 (LOINC codes)",
         ),
     ),
     notes=(

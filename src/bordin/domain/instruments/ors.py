@@ -59,11 +59,13 @@ ORS = Instrument(
     "preliminary study of the reliability, validity, and feasibility of a brief visual analog "
     "measure. J Brief Ther. 2003;2(2):91–100.",
     evidence=(
-        Evidence("items and scale", "4 lines, 0–10 each, total 0–40", "V", "clinical-facts §2.1"),
-        Evidence("adult cut-off", "< 25", "V", "clinical-facts §2.2 (OpenFIT KA-01031)"),
-        Evidence("child cut-off (6–12)", "< 32", "V", "clinical-facts §2.2"),
-        Evidence("adolescent cut-off (13–17)", "< 28", "M", "clinical-facts §2.2, §14.4"),
-        Evidence("reliable change", "5 points", "M", "clinical-facts §2.2, §14.4"),
+        Evidence(
+            "items and scale", "4 lines, 0–10 each, total 0–40", "V", "Miller et al. 2003; CORC"
+        ),
+        Evidence("adult cut-off", "< 25", "V", "OpenFIT knowledge base KA-01031"),
+        Evidence("child cut-off (6–12)", "< 32", "V", "OpenFIT knowledge base KA-01031"),
+        Evidence("adolescent cut-off (13–17)", "< 28", "M", "no primary source found"),
+        Evidence("reliable change", "5 points", "M", "no primary source found"),
         Evidence("missing items", "all four lines are required", "design", "Bordin's choice"),
     ),
     notes=("A typical adult outpatient intake ORS is 16–19 (OpenFIT).",),

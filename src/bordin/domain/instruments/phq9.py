@@ -108,18 +108,24 @@ PHQ9 = Instrument(
     citation="Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief depression "
     "severity measure. J Gen Intern Med. 2001;16(9):606–613.",
     evidence=(
-        Evidence("items and range", "9 items 0–3, total 0–27", "V", "clinical-facts §5.1"),
-        Evidence("bands", "0–4 / 5–9 / 10–14 / 15–19 / 20–27", "V", "clinical-facts §5.1"),
-        Evidence("cut-off", "≥ 10", "V", "clinical-facts §4.2 (IAPT manual via cbtwatch)"),
-        Evidence("reliable change", "6 points", "V", "clinical-facts §4.2 (IAPT manual)"),
-        Evidence("risk item", "item 9 > 0", "S", "clinical-facts §5.1 (clinical-toolkit)"),
+        Evidence(
+            "items and range", "9 items 0–3, total 0–27", "V", "Kroenke, Spitzer & Williams 2001"
+        ),
+        Evidence(
+            "bands", "0–4 / 5–9 / 10–14 / 15–19 / 20–27", "V", "Kroenke, Spitzer & Williams 2001"
+        ),
+        Evidence(
+            "cut-off", "≥ 10", "V", "NHS Talking Therapies (IAPT) manual, as quoted by cbtwatch.com"
+        ),
+        Evidence("reliable change", "6 points", "V", "NHS Talking Therapies (IAPT) manual"),
+        Evidence("risk item", "item 9 > 0", "S", "clinical-toolkit clinical references"),
         Evidence(
             "missing items",
             "no score if any scored item is missing",
             "M",
-            "no published rule in clinical-facts; set prorate/max_missing to change it",
+            "no published rule found; set prorate/max_missing to change it",
         ),
-        Evidence("LOINC codes", "panel 44249-1, total 44261-6", "V", "clinical-facts §5.1"),
+        Evidence("LOINC codes", "panel 44249-1, total 44261-6", "V", "HL7 US Core PHQ-9 example"),
     ),
     notes=(
         "Item 9 > 0 is a risk trigger for same-day follow-up, never the only risk screen: "

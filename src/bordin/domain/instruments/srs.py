@@ -72,15 +72,20 @@ SRS = Instrument(
     "The Session Rating Scale: preliminary psychometric properties of a 'working' alliance "
     "measure. J Brief Ther. 2003;3(1):3–12.",
     evidence=(
-        Evidence("items and scale", "4 lines, 0–10 each, total 0–40", "V", "clinical-facts §2.1"),
-        Evidence("cut-off", "< 36", "V", "clinical-facts §2.2 (OpenFIT)"),
+        Evidence(
+            "items and scale",
+            "4 lines, 0–10 each, total 0–40",
+            "V",
+            "Duncan et al. 2003; CamCOPS documentation",
+        ),
+        Evidence("cut-off", "< 36", "V", "OpenFIT"),
         Evidence(
             "cut-off boundary",
             "< 36 (OpenFIT) vs ≤ 36 (psychologyroots)",
             "S",
-            "clinical-facts §2.2; set cutoff_inclusive=True for ≤ 36",
+            "OpenFIT; psychologyroots; set cutoff_inclusive=True for ≤ 36",
         ),
-        Evidence("reliable change", "not applicable", "V", "clinical-facts §4.2"),
+        Evidence("reliable change", "not applicable", "V", "OpenFIT (none published)"),
         Evidence("missing items", "all four lines are required", "design", "Bordin's choice"),
     ),
     notes=(

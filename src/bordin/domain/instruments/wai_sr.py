@@ -83,16 +83,19 @@ WAI_SR = Instrument(
     "of the Working Alliance Inventory. Psychother Res. 2006;16(1):12–25.",
     evidence=(
         Evidence(
-            "items and scale", "12 items, 1–5", "V", "clinical-facts §1.1 (getrivet, blueprint)"
+            "items and scale",
+            "12 items, 1–5",
+            "V",
+            "Hatcher & Gillaspy 2006, via Rivet and Blueprint documentation",
         ),
         Evidence(
             "subscales",
             "tasks 1, 2, 10, 12; bond 3, 5, 7, 9; goals 4, 6, 8, 11",
             "V",
-            "clinical-facts §1.1 (two sources agree)",
+            "Rivet and Blueprint documentation agree",
         ),
-        Evidence("reverse keying", "none", "V", "clinical-facts §1.1"),
-        Evidence("cut-off", "none validated", "V", "clinical-facts §1.1"),
+        Evidence("reverse keying", "none", "V", "Rivet and Blueprint documentation"),
+        Evidence("cut-off", "none validated", "V", "Rivet and Blueprint documentation"),
         Evidence(
             "missing items",
             "no score if any item is missing",

@@ -278,7 +278,7 @@ def _prompts() -> str:
         "## Repair prompts",
         "",
         "Misalignment reaches the therapist with prompts drawn from the rupture-resolution "
-        "strategies of the 3RS (Eubanks, Muran & Safran 2015; clinical-facts §6.4). Two "
+        "strategies of the 3RS (Eubanks, Muran & Safran 2015). Two "
         "families are confirmed: **immediate** strategies work on the task or goal (give the "
         "rationale, change the task or goal, clarify a misunderstanding) and **exploratory** "
         "ones talk about the rupture (invite the client's view, empathise, stay non-defensive, "

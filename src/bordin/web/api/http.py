@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Header, Query, Request
 from fastapi.responses import Response
@@ -88,7 +89,7 @@ def next_link(
     query = {k: v for k, v in request.query_params.items() if k != "after"}
     query["after"] = str(key(items[-1]))
     path = request.url.path
-    return f"{path}?" + "&".join(f"{k}={v}" for k, v in sorted(query.items()))
+    return f"{path}?{urlencode(sorted(query.items()))}"
 
 
 def write_once(

@@ -470,6 +470,47 @@ VARIANT_ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "narrowed in general terms: one letter is not a farewell, nor are goodbyes at work or "
         "to a place, nor a purchase with a stated purpose",
     ),
+    (
+        'word scopes beside the plain word: a word after a denial ("not", "never"), after a '
+        'supposition ("if", "imagine"), in a sentence set in the past ("used to", "years ago") '
+        'or after another person ("she", "my brother", "you") also counts as a marked word',
+        "0.752",
+        "0.982",
+        "0.372",
+        "0.76",
+        "0.322",
+        "no: 2 fewer crisis texts reached (both writer c), for a slightly higher macro-F1 and "
+        "fewer false alarms",
+    ),
+    (
+        "the same four scopes, the marked word replacing the plain one",
+        "0.755",
+        "0.978",
+        "0.339",
+        "0.76",
+        "0.283",
+        "no: ranks crisis texts better, but the review threshold lands at 0.11 and 4 fewer "
+        "crisis texts are reached",
+    ),
+    (
+        "denial, supposition and past scopes replacing the plain word (no other-person scope)",
+        "0.750",
+        "0.971",
+        "0.312",
+        "0.75",
+        "0.281",
+        "no: ranks well up to 97% reach but worse above it; the review threshold lands at 0.13 "
+        "and 8 fewer crisis texts are reached",
+    ),
+    (
+        "denial, supposition and past scopes beside the plain word",
+        "0.747",
+        "0.984",
+        "0.379",
+        "0.75",
+        "0.310",
+        "no: 1 fewer crisis text reached, lower conduct recall",
+    ),
 )
 
 VARIANTS_AFTER = """
@@ -485,9 +526,22 @@ comparison only: scoring crisis on the whole text and not each sentence lowers f
 97% reach to 0.307 but raises them at 98% (0.414 against 0.370); the per-sentence score stays, as
 the issue asks. The first row is the old recipe as rebuilt for this comparison; the page it
 replaced showed macro-F1 0.729 and conduct recall 0.71 with a crisis threshold of 0.40 where
-this rebuild chose 0.45 (their crisis F1 differ by a hair). Not tried for lack of time:
-features for negation, past tense, hypotheticals and third persons beyond what the word
-n-grams and the rules' guards already carry, and a nested choice of C.
+this rebuild chose 0.45 (their crisis F1 differ by a hair).
+
+The last four rows (7 December 2026, a one-off script not in the repository, everything else as
+model 2026.12-3) tried the one direction this page had left untried: telling the model when a
+word sits inside a denial, a supposition, the past or someone else's story. The cues are the
+rules' own general lists, not phrases from the labelled texts: the negating words of the
+negation guard, less its hedges ("not sure"), reaching up to six words and stopping at a comma
+or a word such as "but"; its supposing words ("if", "whether", "imagine"), likewise; its past
+markers, which mark the whole sentence; and its person words ("I", "he", "she", "they", "you",
+the therapist's titles, family, friends and colleagues), the nearest one within eight words
+deciding whose story a word belongs to. The marks helped writer c, who wrote crisis in every
+form and its hard negatives, a little (with all four scopes replacing the plain word, writer
+c's false alarms fell from 0.656 to 0.608 and macro-F1 rose from 0.46 to 0.49) and ranked
+crisis texts better at 97% reach, but every variant reached fewer crisis texts at the
+thresholds the rule chooses, so none was kept and the model is unchanged. Not tried for lack of
+time: a nested choice of C.
 """
 
 

@@ -9,7 +9,8 @@ the same signals as running :func:`bordin.services.signals.recompute_episode` on
    values the rules read (goals, tasks and bond items of alliance measures; risk items),
    extracted from the answers in SQL; and the appointments of the few episodes that could meet
    the missed-sessions half of disengagement. On PostgreSQL through ``COPY (SELECT ...) TO
-   STDOUT``.
+   STDOUT``, parsed as it streams in, with the small reads on a second connection that shares
+   the transaction's snapshot, at the same time.
 2. **Fit** the practice's own expected-recovery models when it has enough completed episodes
    (:func:`bordin.services.recovery_fits.refresh_recovery_models`; refitted only when their sample
    changed), so the per-episode recompute after each submission uses the same curves.
@@ -17,6 +18,7 @@ the same signals as running :func:`bordin.services.signals.recompute_episode` on
    explanation builders the per-episode rules use. Episodes that need data the ratings table
    does not hold (a rupture the therapist logged, feedback that triage classed as crisis, a risk
    item the item values do not carry) go through the per-episode rules instead; they are few.
+   A large practice on PostgreSQL is worked out in two processes, half the episodes each.
 4. **Write** all signals at once (``COPY`` on PostgreSQL, executemany elsewhere), replacing each
    episode's signals and keeping acknowledgements (and the time a signal was first raised,
    while its status is unchanged) by signal key. On PostgreSQL only the episodes whose signals
@@ -30,14 +32,20 @@ import gc
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import psycopg
+import psycopg.sql
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -233,9 +241,11 @@ def _attendance_sql(postgres: bool, practice_id: int, today: date, config: Signa
     silent = f"(MAX(ended) = 0 AND {silence} >= {int(config.disengagement_gap_days)})"
     # ``maybe``: a cheap superset of the candidates without sorting every appointment (enough
     # missed ones in all, not only among the last few; or silent), so that only the few
-    # episodes it keeps are numbered back from their latest appointment.
+    # episodes it keeps are numbered back from their latest appointment. Materialised, so that
+    # it is worked out once: inlined, each of PostgreSQL's parallel workers grouped every
+    # appointment of the practice again (three times the work, for the same few episodes).
     return (
-        f"WITH maybe AS (SELECT episode_id FROM (SELECT ap.episode_id, ap.status, "
+        f"WITH maybe AS MATERIALIZED (SELECT episode_id FROM (SELECT ap.episode_id, ap.status, "
         f"{day} AS day, {ended} {source}) everything GROUP BY episode_id HAVING "
         f"{missed} >= {int(config.disengagement_min_missed)} OR {silent}), "
         "past AS (SELECT ap.episode_id, ap.number, ap.status, "
@@ -254,54 +264,82 @@ def _attendance_sql(postgres: bool, practice_id: int, today: date, config: Signa
 def _fetch(db: Session, sql: str) -> pd.DataFrame:
     """Run a SELECT; on PostgreSQL through COPY ... TO STDOUT (CSV), elsewhere row by row."""
     if _is_postgres(db):
-        raw = db.connection().connection.driver_connection
-        buffer = io.BytesIO()
-        statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            for chunk in copy:
-                buffer.write(chunk)
-        buffer.seek(0)
-        if buffer.getbuffer().nbytes == 0:
-            return pd.DataFrame()
-        return pd.read_csv(buffer, keep_default_na=False, na_values=[""])
+        return _copy_frame(db.connection().connection.driver_connection, sql)
     result = db.execute(text(sql))
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
-def _special_episodes(db: Session, practice_id: int) -> set[int]:
-    """Episodes whose signals need data the ratings table does not hold."""
+class _CopyStream(io.RawIOBase):
+    """The data of a running ``COPY ... TO STDOUT`` as a file, read as it arrives."""
+
+    def __init__(self, copy: Iterable[Any]) -> None:
+        self._chunks = iter(copy)
+        self._pending = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = len(buffer)
+        pending = self._pending
+        for chunk in self._chunks:  # one row per chunk: gather enough of them
+            pending += chunk
+            if len(pending) >= size:
+                break
+        filled = min(size, len(pending))
+        buffer[:filled] = pending[:filled]
+        del pending[:filled]
+        return filled
+
+
+def _copy_frame(connection: Any, sql: str) -> pd.DataFrame:
+    """A SELECT's rows read with ``COPY ... TO STDOUT`` (CSV) on a psycopg connection.
+
+    The CSV is parsed as it streams in, so that parsing here overlaps PostgreSQL's work on the
+    next rows instead of waiting for the last one.
+    """
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        stream = io.BufferedReader(_CopyStream(copy), buffer_size=1 << 20)
+        try:
+            return pd.read_csv(stream, keep_default_na=False, na_values=[""])
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame()
+        finally:
+            for _ in copy:  # the rest, if parsing stopped early
+                pass
+
+
+def _special_episodes(
+    run: Callable[[str], Iterable[Sequence[Any]]], postgres: bool, practice_id: int
+) -> set[int]:
+    """Episodes whose signals need data the ratings table does not hold (``run``: a SELECT's
+    rows, on whichever connection reads)."""
     pid = int(practice_id)
-    postgres = _is_postgres(db)
     special: set[int] = set()
     special.update(
         int(e)
-        for (e,) in db.execute(
-            text(
-                "SELECT DISTINCT r.episode_id FROM rupture_logs r "
-                f"JOIN episodes e ON e.id = r.episode_id WHERE e.practice_id = {pid}"
-            )
+        for (e,) in run(
+            "SELECT DISTINCT r.episode_id FROM rupture_logs r "
+            f"JOIN episodes e ON e.id = r.episode_id WHERE e.practice_id = {pid}"
         )
     )
     special.update(
         int(e)
-        for (e,) in db.execute(
-            text(
-                "SELECT DISTINCT ap.episode_id FROM feedback_submissions s "
-                "JOIN appointments ap ON ap.id = s.appointment_id "
-                "JOIN episodes e ON e.id = ap.episode_id "
-                f"WHERE e.practice_id = {pid} AND s.triage_category = 'crisis'"
-            )
+        for (e,) in run(
+            "SELECT DISTINCT ap.episode_id FROM feedback_submissions s "
+            "JOIN appointments ap ON ap.id = s.appointment_id "
+            "JOIN episodes e ON e.id = ap.episode_id "
+            f"WHERE e.practice_id = {pid} AND s.triage_category = 'crisis'"
         )
     )
     risk_text = "a.risk_items::text" if postgres else "a.risk_items"
-    for episode_id, instrument_id, answers, risk_items in db.execute(
-        text(
-            "SELECT a.episode_id, a.instrument_id, a.answers, a.risk_items FROM administrations a "
-            "JOIN episodes e ON e.id = a.episode_id "
-            "JOIN appointments ap ON ap.id = a.appointment_id AND ap.episode_id = a.episode_id "
-            f"WHERE e.practice_id = {pid} AND a.total IS NOT NULL "
-            f"AND {risk_text} IS NOT NULL AND {risk_text} NOT IN ('[]', 'null')"
-        )
+    for episode_id, instrument_id, answers, risk_items in run(
+        "SELECT a.episode_id, a.instrument_id, a.answers, a.risk_items FROM administrations a "
+        "JOIN episodes e ON e.id = a.episode_id "
+        "JOIN appointments ap ON ap.id = a.appointment_id AND ap.episode_id = a.episode_id "
+        f"WHERE e.practice_id = {pid} AND a.total IS NOT NULL "
+        f"AND {risk_text} IS NOT NULL AND {risk_text} NOT IN ('[]', 'null')"
     ):
         answers = json.loads(answers) if isinstance(answers, str) else answers or {}
         risk_items = json.loads(risk_items) if isinstance(risk_items, str) else risk_items or []
@@ -311,7 +349,58 @@ def _special_episodes(db: Session, practice_id: int) -> set[int]:
     return special
 
 
+def _rows_of(db: Session) -> Callable[[str], Iterable[Sequence[Any]]]:
+    return lambda sql: db.execute(text(sql))
+
+
+@contextmanager
+def _second_reader(db: Session) -> Iterator[Any | None]:
+    """On PostgreSQL, a second connection that sees exactly what this transaction sees, to read
+    at the same time as it (``None`` elsewhere, or when this transaction has written: its own
+    writes are not visible to another connection).
+
+    The transaction's snapshot is exported (``pg_export_snapshot``) and imported by a read-only
+    repeatable-read transaction on a connection from the same pool, as ``pg_dump --jobs`` does.
+    """
+    if not _is_postgres(db):
+        yield None
+        return
+    if db.execute(text("SELECT pg_current_xact_id_if_assigned()")).scalar() is not None:
+        yield None
+        return
+    snapshot = str(db.execute(text("SELECT pg_export_snapshot()")).scalar())
+    pooled = db.get_bind().engine.raw_connection()
+    connection: Any = pooled.driver_connection
+    try:
+        connection.rollback()
+        previous = connection.isolation_level
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        try:
+            connection.execute(
+                psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(psycopg.sql.Literal(snapshot))
+            )
+            connection.execute("SET TRANSACTION READ ONLY")
+            yield connection
+        finally:
+            connection.rollback()
+            connection.isolation_level = previous
+    finally:
+        pooled.close()
+
+
+def _read_beside(
+    connection: Any, attendance_sql: str, practice_id: int
+) -> tuple[pd.DataFrame, set[int]]:
+    """The attendance candidates and the per-episode episodes, on the second connection."""
+    attendance = _copy_frame(connection, attendance_sql)
+    special = _special_episodes(lambda sql: connection.execute(sql).fetchall(), True, practice_id)
+    return attendance, special
+
+
 def _read(db: Session, practice_id: int, today: date) -> _Practice:
+    """Everything the recompute reads. On PostgreSQL the small reads (attendance candidates,
+    per-episode episodes) run on a second connection while the ratings stream in on this one:
+    the ratings ``COPY`` keeps one core busy in PostgreSQL, and the other core was idle."""
     postgres = _is_postgres(db)
     pid = int(practice_id)
     count = db.execute(text(f"SELECT count(*) FROM episodes WHERE practice_id = {pid}")).scalar()
@@ -320,9 +409,18 @@ def _read(db: Session, practice_id: int, today: date) -> _Practice:
         "SELECT e.id AS episode_id, e.ended_on FROM episodes e "
         f"WHERE e.practice_id = {pid} AND e.status = 'completed'",
     )
-    ratings = _fetch(db, _ratings_sql(postgres, practice_id, today))
-    attendance = _fetch(db, _attendance_sql(postgres, practice_id, today, SignalConfig()))
-    special = _special_episodes(db, practice_id)
+    ratings_sql = _ratings_sql(postgres, practice_id, today)
+    attendance_sql = _attendance_sql(postgres, practice_id, today, SignalConfig())
+    with _second_reader(db) as second:
+        if second is None:
+            ratings = _fetch(db, ratings_sql)
+            attendance = _fetch(db, attendance_sql)
+            special = _special_episodes(_rows_of(db), postgres, pid)
+        else:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                beside = pool.submit(_read_beside, second, attendance_sql, pid)
+                ratings = _fetch(db, ratings_sql)
+                attendance, special = beside.result()
     return _Practice(int(count or 0), completed, ratings, attendance, special)
 
 
@@ -373,33 +471,120 @@ def _pure_rows(episode_id: int, signals: Sequence[Signal]) -> list[tuple[Any, ..
     ]
 
 
+#: From this many ratings on, a PostgreSQL recompute works out the signals in two processes at
+#: once when the machine has two cores or more (a second process is not worth its start below).
+PARALLEL_MIN_RATINGS = 200_000
+
+
+def _bulk_part(
+    data: _Practice,
+    episodes: tuple[int, int] | None,
+    models: Mapping[str, ExpectedRecoveryModel],
+    today: date,
+    stage: bool,
+) -> list[tuple[Any, ...]]:
+    """The vectorised signals of the episodes whose ids are in ``episodes`` (an inclusive
+    range; ``None``: all), worded, and staged for writing when ``stage``."""
+    ratings, attendance = data.ratings, data.attendance
+    if episodes is not None:
+        low, high = episodes
+        ratings = ratings[ratings["episode_id"].between(low, high)]
+        if not attendance.empty:
+            attendance = attendance[attendance["episode_id"].between(low, high)]
+    # Every episode's signals depend on its own rows alone, so the few episodes that take the
+    # per-episode path are left out of the (small) result rather than out of the (large)
+    # ratings table, which would copy every column of every rating.
+    signals = bulk_signals(
+        ratings, now=today, recovery_models=models, details=True, attendance=attendance
+    )
+    if data.special and not signals.empty:
+        signals = signals[~signals["episode_id"].isin(data.special)].reset_index(drop=True)
+    rows = _bulk_rows(signals, explain_rows(signals))
+    return _staged(rows) if stage else rows
+
+
+@contextmanager
+def _in_second_process(
+    work: Callable[[], list[tuple[Any, ...]]],
+) -> Iterator[Callable[[], list[tuple[Any, ...]]]]:
+    """Run ``work`` in a forked copy of this process; yields a function that waits for its
+    result. The copy shares the parent's memory as it was (nothing is sent to it), touches no
+    connection, and sends back only its rows; it is stopped if the parent fails first."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            sender.send(("done", work()))
+        except Exception as error:  # reported to the parent, which raises
+            sender.send(("failed", f"{type(error).__name__}: {error}"))
+
+    process = context.Process(target=run, name="bordin-recompute", daemon=True)
+    process.start()
+    sender.close()
+
+    def result() -> list[tuple[Any, ...]]:
+        try:
+            outcome, value = receiver.recv()
+        except EOFError:
+            raise RuntimeError("the recompute's second process ended without its result") from None
+        if outcome != "done":
+            raise RuntimeError(f"the recompute's second process failed: {value}")
+        return list(value)
+
+    try:
+        yield result
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        receiver.close()
+
+
+def _split(ratings: pd.DataFrame) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Two inclusive ranges of episode ids holding about half the ratings each."""
+    ids = ratings["episode_id"].to_numpy()
+    middle = int(np.partition(ids, len(ids) // 2)[len(ids) // 2])
+    return (int(ids.min()), middle), (middle + 1, max(int(ids.max()), middle + 1))
+
+
 def _compute(
     db: Session,
     data: _Practice,
     models: Mapping[str, ExpectedRecoveryModel],
     now: datetime,
+    *,
+    stage: bool,
 ) -> list[tuple[Any, ...]]:
+    """Every signal of the practice, in episode order, the per-episode ones last; staged for
+    writing (see :func:`_staged`) when ``stage``.
+
+    A large practice on PostgreSQL is worked out in two processes: a forked copy takes the
+    episodes with the higher ids while this one takes the rest and the per-episode episodes
+    (which read from the database). Each episode's signals depend on its own rows alone, so
+    the two halves, joined, are what one pass gives, row for row.
+    """
     today = now.date()
     rows: list[tuple[Any, ...]] = []
-    if not data.ratings.empty:
-        # Every episode's signals depend on its own rows alone, so the few episodes that take
-        # the per-episode path are left out of the (small) result rather than out of the
-        # (large) ratings table, which would copy every column of every rating.
-        signals = bulk_signals(
-            data.ratings,
-            now=today,
-            recovery_models=models,
-            details=True,
-            attendance=data.attendance,
-        )
-        if data.special and not signals.empty:
-            signals = signals[~signals["episode_id"].isin(data.special)].reset_index(drop=True)
-        rows.extend(_bulk_rows(signals, explain_rows(signals)))
-    for episode_id, history in sorted(load_histories(db, sorted(data.special), now=now).items()):
-        rows.extend(
-            _pure_rows(episode_id, evaluate_episode(history, now=now, recovery_models=models))
-        )
-    return rows
+    special = sorted(data.special)
+
+    def per_episode() -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = []
+        for episode_id, history in sorted(load_histories(db, special, now=now).items()):
+            signals = evaluate_episode(history, now=now, recovery_models=models)
+            found.extend(_pure_rows(episode_id, signals))
+        return _staged(found) if stage else found
+
+    if data.ratings.empty:
+        return per_episode()
+    if not (stage and len(data.ratings) >= PARALLEL_MIN_RATINGS and (os.cpu_count() or 1) > 1):
+        return _bulk_part(data, None, models, today, stage) + per_episode()
+    first, second = _split(data.ratings)
+    with _in_second_process(lambda: _bulk_part(data, second, models, today, stage)) as later:
+        rows.extend(_bulk_part(data, first, models, today, stage))
+        tail = per_episode()
+        rows.extend(later())
+    return rows + tail
 
 
 # --------------------------------------------------------------------------------------------
@@ -487,7 +672,7 @@ def _staged(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 
 def _write_postgres(
-    db: Session, practice_id: int, rows: Sequence[tuple[Any, ...]], now: datetime
+    db: Session, practice_id: int, staged: Sequence[tuple[Any, ...]], now: datetime
 ) -> int:
     """Rewrite only the episodes whose signals changed; leave the others' rows untouched.
 
@@ -503,7 +688,6 @@ def _write_postgres(
     """
     pid = int(practice_id)
     db.flush()
-    staged = _staged(rows)
     raw = db.connection().connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
         # (Dropped at commit; dropped here too in case the caller's transaction is still open
@@ -694,9 +878,10 @@ def _recompute(
         min_episodes=min_fit_episodes,
     )
     t2 = time.perf_counter()
-    rows = _compute(db, data, models, now)
+    postgres = _is_postgres(db)
+    rows = _compute(db, data, models, now, stage=postgres)
     t3 = time.perf_counter()
-    if _is_postgres(db):
+    if postgres:
         new = _write_postgres(db, practice_id, rows, now)
     else:
         new = _write_generic(db, practice_id, rows, now)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from bordin.analytics.signals import bulk_signals, explain_rows, frame_from_histories
 from bordin.domain.alliance import evaluate_episode
 from bordin.domain.errors import NotFound
+from bordin.services import signals_bulk
 from bordin.services.measures import record_administration
 from bordin.services.practice import schedule_appointment
 from bordin.services.runtime import Runtime
@@ -29,7 +30,7 @@ from bordin.services.signals import (
 )
 from bordin.services.signals_bulk import attendance_query, recompute_practice_bulk
 from bordin.services.users import actor_for_user
-from bordin.storage.tables import AppointmentRow, EpisodeRow, SignalRow, UserRow
+from bordin.storage.tables import AppointmentRow, EpisodeRow, PracticeRow, SignalRow, UserRow
 from bordin.storage.tables.signals import RecoveryModelRow
 from tests.fixtures.cast import Cast
 from tests.fixtures.demo import DemoDatabase
@@ -382,3 +383,91 @@ def test_a_signal_summary_keeps_whole_sentences_and_fits_its_column() -> None:
     very_long = "word " * 200 + "end."
     cut = summary_of(very_long)
     assert len(cut) == SUMMARY_LENGTH and cut.endswith("…")
+
+
+def _stored_in_order(db: Session) -> list[tuple[object, ...]]:
+    return [
+        (r.episode_id, r.client_id, r.session_number, r.type, r.status, r.summary, r.key)
+        for r in db.scalars(select(SignalRow).order_by(SignalRow.id))
+    ]
+
+
+#: The recompute works in two processes on PostgreSQL only.
+ON_POSTGRES = pytest.mark.parametrize(
+    "demo", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+@ON_POSTGRES
+def test_two_processes_store_what_one_process_stores_row_for_row(
+    demo: DemoDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
+    _log_ruptures(db, rt, demo.practice_id)
+    one = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    in_one = _stored_in_order(db)
+    demo.as_loaded()
+    forked: list[bool] = []
+    started = signals_bulk._in_second_process
+
+    def counted(work):  # type: ignore[no-untyped-def]
+        forked.append(True)
+        return started(work)
+
+    monkeypatch.setattr(signals_bulk, "PARALLEL_MIN_RATINGS", 1)
+    monkeypatch.setattr(signals_bulk, "_in_second_process", counted)
+    two = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+
+    assert forked == [True]
+    assert two.signals == one.signals > 100 and two.per_episode == one.per_episode >= 3
+    assert _stored_in_order(db) == in_one
+
+
+@ON_POSTGRES
+def test_a_failure_in_the_second_process_is_raised_and_nothing_is_stored(
+    demo: DemoDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
+    part = signals_bulk._bulk_part
+
+    def fails_for_the_higher_ids(data, episodes, *args):  # type: ignore[no-untyped-def]
+        if episodes is not None and episodes[0] > int(data.ratings["episode_id"].min()):
+            raise ValueError("the higher half cannot be worked out")
+        return part(data, episodes, *args)
+
+    monkeypatch.setattr(signals_bulk, "PARALLEL_MIN_RATINGS", 1)
+    monkeypatch.setattr(signals_bulk, "_bulk_part", fails_for_the_higher_ids)
+    with pytest.raises(RuntimeError, match="the higher half cannot be worked out"):
+        recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    assert db.scalars(select(SignalRow)).first() is None
+
+
+@pytest.mark.postgres
+def test_the_small_reads_run_beside_the_ratings_and_see_what_the_transaction_sees(
+    demo_postgres_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    beside: list[bool] = []
+    read_beside = signals_bulk._read_beside
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        beside.append(True)
+        return read_beside(*args)
+
+    monkeypatch.setattr(signals_bulk, "_read_beside", counted)
+    with Session(demo_postgres_engine) as db:
+        practice_id = db.scalars(select(PracticeRow.id)).one()
+        together = signals_bulk._read(db, practice_id, TODAY)
+        assert beside == [True]
+        db.rollback()
+        # An uncommitted write is not visible to another connection: read on this one alone.
+        episode_id = int(together.ratings["episode_id"].max())
+        db.execute(text("UPDATE episodes SET status = status WHERE id = :id"), {"id": episode_id})
+        alone = signals_bulk._read(db, practice_id, TODAY)
+        db.rollback()
+
+    assert beside == [True]
+    assert together.special == alone.special and len(together.special) >= 1
+    assert together.attendance.equals(alone.attendance)
+    assert together.ratings.equals(alone.ratings) and len(together.ratings) > 1000

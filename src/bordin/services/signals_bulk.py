@@ -133,6 +133,8 @@ class _Practice:
     ratings: pd.DataFrame
     attendance: pd.DataFrame
     special: set[int]
+    #: On PostgreSQL, each episode's stored signals as compared (see :func:`_stored_digests`).
+    stored: dict[int, list[tuple[Any, ...]]] | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,16 +392,25 @@ def _second_reader(db: Session) -> Iterator[Any | None]:
 
 def _read_beside(
     connection: Any, attendance_sql: str, practice_id: int
-) -> tuple[pd.DataFrame, set[int]]:
-    """The attendance candidates and the per-episode episodes, on the second connection."""
+) -> tuple[pd.DataFrame, set[int], dict[int, list[tuple[Any, ...]]]]:
+    """The attendance candidates, the per-episode episodes and the stored signals' digests, on
+    the second connection."""
     attendance = _copy_frame(connection, attendance_sql)
-    special = _special_episodes(lambda sql: connection.execute(sql).fetchall(), True, practice_id)
-    return attendance, special
+
+    def rows(sql: str) -> list[Any]:
+        return list(connection.execute(sql).fetchall())
+
+    return (
+        attendance,
+        _special_episodes(rows, True, practice_id),
+        _stored_digests(rows, practice_id),
+    )
 
 
 def _read(db: Session, practice_id: int, today: date) -> _Practice:
     """Everything the recompute reads. On PostgreSQL the small reads (attendance candidates,
-    per-episode episodes) run on a second connection while the ratings stream in on this one:
+    per-episode episodes, the stored signals' digests) run on a second connection while the
+    ratings stream in on this one:
     the ratings ``COPY`` keeps one core busy in PostgreSQL, and the other core was idle."""
     postgres = _is_postgres(db)
     pid = int(practice_id)
@@ -411,6 +422,7 @@ def _read(db: Session, practice_id: int, today: date) -> _Practice:
     )
     ratings_sql = _ratings_sql(postgres, practice_id, today)
     attendance_sql = _attendance_sql(postgres, practice_id, today, SignalConfig())
+    stored: dict[int, list[tuple[Any, ...]]] | None = None
     with _second_reader(db) as second:
         if second is None:
             ratings = _fetch(db, ratings_sql)
@@ -420,8 +432,8 @@ def _read(db: Session, practice_id: int, today: date) -> _Practice:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 beside = pool.submit(_read_beside, second, attendance_sql, pid)
                 ratings = _fetch(db, ratings_sql)
-                attendance, special = beside.result()
-    return _Practice(int(count or 0), completed, ratings, attendance, special)
+                attendance, special, stored = beside.result()
+    return _Practice(int(count or 0), completed, ratings, attendance, special, stored)
 
 
 # --------------------------------------------------------------------------------------------
@@ -612,11 +624,9 @@ def _json_text(explanation: Explanation, instrument_id: str | None) -> str:
         return _ENCODE(explanation_json(explanation, instrument_id))
 
 
-#: The staged rows: their order and place in the episode, the columns that identify a signal,
-#: and an MD5 digest of the summary and of the explanation text in place of the words.
+#: The columns of the temporary table that holds the changed episodes' new signals, in order.
 _STAGE_COLUMNS = (
     "seq",
-    "place",
     "episode_id",
     "client_id",
     "session_number",
@@ -624,9 +634,9 @@ _STAGE_COLUMNS = (
     "severity",
     "status",
     "rule",
+    "summary",
+    "explanation",
     "key",
-    "summary_md5",
-    "explanation_md5",
 )
 
 # The columns that make two stored signals the same, besides the words (compared by digest)
@@ -649,9 +659,12 @@ def _md5(value: str) -> str:
 
 def _staged(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Per new signal: (episode, client, session, type, severity, status, rule, summary,
-    explanation text, key), in the order the rows come."""
+    explanation text, key, MD5 of the summary, MD5 of the explanation text), in the order the
+    rows come."""
     out: list[tuple[Any, ...]] = []
     for episode_id, client_id, session, kind, severity, status, instrument, x in rows:
+        summary = summary_of(x.sentence)
+        explanation = _json_text(x, instrument)
         out.append(
             (
                 episode_id,
@@ -661,83 +674,94 @@ def _staged(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
                 severity,
                 status,
                 x.rule[:60],
-                summary_of(x.sentence),
-                _json_text(x, instrument),
+                summary,
+                explanation,
                 key_for(
                     kind, None if client_id is None else str(client_id), instrument, session, x.rule
                 ),
+                _md5(summary),
+                _md5(explanation),
             )
         )
     return out
 
 
+def _stored_digests_sql(practice_id: int) -> str:
+    """Each stored signal of the practice as compared: the columns that make two signals the
+    same, and MD5 digests of its words (taken by PostgreSQL as it reads them), in id order."""
+    return (
+        f"SELECT s.episode_id, {', '.join('s.' + c for c in _SAME)}, md5(s.summary), "
+        "md5(s.explanation::text) FROM signals s JOIN episodes e ON e.id = s.episode_id "
+        f"WHERE e.practice_id = {int(practice_id)} ORDER BY s.episode_id, s.id"
+    )
+
+
+def _stored_digests(
+    run: Callable[[str], Iterable[Sequence[Any]]], practice_id: int
+) -> dict[int, list[tuple[Any, ...]]]:
+    """Episode id -> its stored signals as compared, in id order (see :func:`_changed`)."""
+    stored: dict[int, list[tuple[Any, ...]]] = {}
+    for row in run(_stored_digests_sql(practice_id)):
+        stored.setdefault(int(row[0]), []).append(tuple(row[1:]))
+    return stored
+
+
+def _changed(
+    staged: Sequence[tuple[Any, ...]], stored: Mapping[int, Sequence[tuple[Any, ...]]]
+) -> set[int]:
+    """The episodes whose new signals, in order, differ from their stored ones: in any column
+    that makes two signals the same, or in their words (by digest), or in number."""
+    new: dict[int, list[tuple[Any, ...]]] = {}
+    for e, c, s, t, sev, st, rule, _summary, _explanation, key, summary_md5, words_md5 in staged:
+        new.setdefault(e, []).append((c, s, t, sev, st, rule, key, summary_md5, words_md5))
+    return {e for e in new.keys() | stored.keys() if new.get(e) != list(stored.get(e, ()))}
+
+
 def _write_postgres(
-    db: Session, practice_id: int, staged: Sequence[tuple[Any, ...]], now: datetime
+    db: Session,
+    practice_id: int,
+    staged: Sequence[tuple[Any, ...]],
+    now: datetime,
+    stored: Mapping[int, Sequence[tuple[Any, ...]]] | None = None,
 ) -> int:
     """Rewrite only the episodes whose signals changed; leave the others' rows untouched.
 
-    Each new signal goes by ``COPY`` into a temporary table (no indexes, no foreign keys to
-    check) with MD5 digests of its summary and explanation text instead of the words. An
-    episode is unchanged when its stored signals, in id order, equal its new ones in order
+    An episode is unchanged when its stored signals, in id order, equal its new ones in order
     (every column but the times and acknowledgement, which an unchanged signal keeps anyway;
-    the words by digest of the stored text); its rows stay as they are. Only the changed
-    episodes' words are then sent, and their stored rows are deleted and the new ones inserted
-    in order, each keeping the acknowledgement (and, while its status is unchanged, the time it
-    was first raised) of the stored signal with the same key: what replacing every episode's
-    signals would store, without rewriting (or sending) the ones that did not change.
+    the words by MD5 digest): :func:`_changed`, against the stored digests read with the
+    ratings (``stored``; read here when not given). In the steady state nothing is written.
+    The changed episodes' new signals go by ``COPY`` into a temporary table (no indexes, no
+    foreign keys to check); their stored rows are deleted and the new ones inserted in order,
+    each keeping the acknowledgement (and, while its status is unchanged, the time it was first
+    raised) of the stored signal with the same key: what replacing every episode's signals
+    would store, without rewriting the ones that did not change.
     """
-    pid = int(practice_id)
     db.flush()
+    if stored is None:
+        stored = _stored_digests(_rows_of(db), practice_id)
+    changed = _changed(staged, stored)
+    if not changed:
+        return 0
     raw = db.connection().connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
         # (Dropped at commit; dropped here too in case the caller's transaction is still open
         # after an earlier recompute, as inside a savepoint.)
+        cursor.execute("DROP TABLE IF EXISTS bulk_signals_new, bulk_signals_changed")
         cursor.execute(
-            "DROP TABLE IF EXISTS bulk_signals_new, bulk_signals_changed, bulk_signals_words"
-        )
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bulk_signals_new (seq integer, place integer, "
-            "episode_id integer, client_id integer, session_number integer, type text, "
-            "severity text, status text, rule text, key text, summary_md5 text, "
-            "explanation_md5 text) ON COMMIT DROP"
+            "CREATE TEMPORARY TABLE bulk_signals_new (seq integer, episode_id integer, "
+            "client_id integer, session_number integer, type text, severity text, status text, "
+            "rule text, summary text, explanation text, key text) ON COMMIT DROP"
         )
         with cursor.copy(f"COPY bulk_signals_new ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
-            places: dict[int, int] = {}
-            for seq, (e, c, s, t, sev, st, rule, summary, explanation, key) in enumerate(staged):
-                place = places[e] = places.get(e, 0) + 1
-                copy.write_row(
-                    (seq, place, e, c, s, t, sev, st, rule, key, _md5(summary), _md5(explanation))
-                )
-        same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM n.{c}" for c in _SAME)
+            for seq, (e, c, s, t, sev, st, rule, summary, words, key, *_) in enumerate(staged):
+                if e in changed:
+                    copy.write_row((seq, e, c, s, t, sev, st, rule, summary, words, key))
         cursor.execute(
-            "CREATE TEMPORARY TABLE bulk_signals_changed ON COMMIT DROP AS "
-            # (The digests are taken as the stored rows are read, so that only narrow rows
-            # are numbered, sorted and joined.)
-            "WITH d AS MATERIALIZED (SELECT s.id, s.episode_id, "
-            f"{', '.join('s.' + c for c in _SAME)}, md5(s.summary) AS summary_md5, "
-            "md5(s.explanation::text) AS explanation_md5 "
-            "FROM signals s JOIN episodes e ON e.id = s.episode_id "
-            f"WHERE e.practice_id = {pid}), "
-            "s AS (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.episode_id ORDER BY d.id) "
-            "AS place FROM d) "
-            "SELECT DISTINCT COALESCE(s.episode_id, n.episode_id) AS episode_id "
-            "FROM s FULL JOIN bulk_signals_new n "
-            "ON n.episode_id = s.episode_id AND n.place = s.place "
-            f"WHERE s.episode_id IS NULL OR n.episode_id IS NULL OR NOT ({same} "
-            "AND s.summary_md5 = n.summary_md5 AND s.explanation_md5 = n.explanation_md5)"
+            "CREATE TEMPORARY TABLE bulk_signals_changed (episode_id integer) ON COMMIT DROP"
         )
-        if not cursor.rowcount:  # every episode's signals are as stored
-            return 0
-        changed = {int(e) for (e,) in cursor.execute("SELECT episode_id FROM bulk_signals_changed")}
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bulk_signals_words (seq integer, summary text, "
-            "explanation text) ON COMMIT DROP"
-        )
-        with cursor.copy("COPY bulk_signals_words (seq, summary, explanation) FROM STDIN") as copy:
-            for seq, row in enumerate(staged):
-                if row[0] in changed:
-                    copy.write_row((seq, row[7], row[8]))
+        with cursor.copy("COPY bulk_signals_changed (episode_id) FROM STDIN") as copy:
+            for episode_id in sorted(changed):
+                copy.write_row((episode_id,))
         cursor.execute(
             "WITH gone AS (DELETE FROM signals s USING bulk_signals_changed c "
             "WHERE s.episode_id = c.episode_id RETURNING s.id, s.episode_id, s.key, s.status, "
@@ -747,15 +771,13 @@ def _write_postgres(
             f"added AS (INSERT INTO signals ({', '.join(_SIGNAL_COLUMNS)}, acknowledged_at, "
             "acknowledged_by_user_id) "
             "SELECT n.episode_id, n.client_id, n.session_number, n.type, n.severity, n.status, "
-            "n.rule, w.summary, w.explanation::json, n.key, "
+            "n.rule, n.summary, n.explanation::json, n.key, "
             "CASE WHEN b.status = n.status THEN b.computed_at ELSE %(now)s END, "
             "b.acknowledged_at, b.acknowledged_by_user_id "
-            "FROM bulk_signals_new n JOIN bulk_signals_changed c ON c.episode_id = n.episode_id "
-            "JOIN bulk_signals_words w ON w.seq = n.seq "
+            "FROM bulk_signals_new n "
             "LEFT JOIN before b ON b.episode_id = n.episode_id AND b.key = n.key "
             "ORDER BY n.seq RETURNING 1) "
             "SELECT (SELECT count(*) FROM added), count(*) FROM bulk_signals_new n "
-            "JOIN bulk_signals_changed c ON c.episode_id = n.episode_id "
             "WHERE NOT EXISTS (SELECT 1 FROM before b "
             "WHERE b.episode_id = n.episode_id AND b.key = n.key)",
             {"now": now},
@@ -882,7 +904,7 @@ def _recompute(
     rows = _compute(db, data, models, now, stage=postgres)
     t3 = time.perf_counter()
     if postgres:
-        new = _write_postgres(db, practice_id, rows, now)
+        new = _write_postgres(db, practice_id, rows, now, data.stored)
     else:
         new = _write_generic(db, practice_id, rows, now)
     db.commit()

@@ -460,6 +460,7 @@ def test_the_small_reads_run_beside_the_ratings_and_see_what_the_transaction_see
         practice_id = db.scalars(select(PracticeRow.id)).one()
         together = signals_bulk._read(db, practice_id, TODAY)
         assert beside == [True]
+        stored = signals_bulk._stored_digests(lambda sql: db.execute(text(sql)), practice_id)
         db.rollback()
         # An uncommitted write is not visible to another connection: read on this one alone.
         episode_id = int(together.ratings["episode_id"].max())
@@ -471,3 +472,6 @@ def test_the_small_reads_run_beside_the_ratings_and_see_what_the_transaction_see
     assert together.special == alone.special and len(together.special) >= 1
     assert together.attendance.equals(alone.attendance)
     assert together.ratings.equals(alone.ratings) and len(together.ratings) > 1000
+    # The stored signals' digests come with the small reads (else the write reads them).
+    assert together.stored == stored and len(stored) > 50
+    assert alone.stored is None

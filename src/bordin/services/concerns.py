@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -65,7 +66,23 @@ COMPLAINT_ROUTES = {
 }
 
 
-def complaint_route(practice: PracticeRow) -> str:
+class ComplaintSettings(Protocol):
+    """What :func:`complaint_route` reads of a practice (``PracticeRow`` has all of it)."""
+
+    @property
+    def professional_body(self) -> str | None: ...
+    @property
+    def locale(self) -> str: ...
+
+
+class Identified(Protocol):
+    """A row's id: all :func:`notify_leads` reads of the client (``ClientRow`` has it)."""
+
+    @property
+    def id(self) -> int: ...
+
+
+def complaint_route(practice: ComplaintSettings) -> str:
     """The professional-body route told to a client who raised a concern."""
     if practice.professional_body:
         return (
@@ -167,7 +184,7 @@ def raise_concern(
 
 
 def notify_leads(
-    db: Session, rt: Runtime, *, concern: ConcernRow, client: ClientRow, crisis: bool
+    db: Session, rt: Runtime, *, concern: ConcernRow, client: Identified, crisis: bool
 ) -> list[int]:
     """In-app alerts (no text) to the clinical leads who may handle this concern.
 

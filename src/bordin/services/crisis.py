@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,7 +12,16 @@ from bordin.services.runtime import Runtime
 from bordin.storage.tables import PracticeRow
 
 
-def lines_for_practice(practice: PracticeRow | None, rt: Runtime) -> tuple[CrisisLine, ...]:
+class CrisisSettings(Protocol):
+    """What :func:`lines_for_practice` reads of a practice (``PracticeRow`` has all of it)."""
+
+    @property
+    def crisis_lines(self) -> list[Any] | None: ...
+    @property
+    def locale(self) -> str: ...
+
+
+def lines_for_practice(practice: CrisisSettings | None, rt: Runtime) -> tuple[CrisisLine, ...]:
     """The practice's configured lines, else the defaults for its locale (else the install's)."""
     fallback = rt.settings.crisis_locale
     if practice is None:

@@ -21,6 +21,7 @@ import logging
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -32,8 +33,8 @@ from bordin.domain.instruments.scoring import Score, score
 from bordin.domain.measure_plan import stored_plan
 from bordin.domain.measurement_schedule import MeasurementPolicy
 from bordin.domain.text import clean_text
-from bordin.services.measurement_plan import MeasureDue, plan_session
-from bordin.storage.tables import AppointmentRow, EpisodeRow, ImportedWordingRow, PracticeRow
+from bordin.services.measurement_plan import MeasureDue, SessionSlot, plan_session
+from bordin.storage.tables import ImportedWordingRow
 
 log = logging.getLogger("bordin.feedback")
 
@@ -104,8 +105,29 @@ class FormMeasure:
     screen_only: bool = False
 
 
+class MeasureSettings(Protocol):
+    """What the form reads of a practice to choose its measures (``PracticeRow`` has all of
+    it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def feedback_measures(self) -> list[Any]: ...
+    @property
+    def measure_plan(self) -> dict[str, Any] | None: ...
+
+
+class EpisodeKind(Protocol):
+    """What the form reads of an episode (``EpisodeRow`` has all of it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+
+
 def configured_measures(
-    practice: PracticeRow, kind: str = "individual", session_number: int = 1
+    practice: MeasureSettings, kind: str = "individual", session_number: int = 1
 ) -> tuple[Instrument, ...]:
     """The measures due at this session of this kind of episode, by the practice's plan
     (``domain/measure_plan.py``; without one, its listed measures at every session)."""
@@ -152,7 +174,7 @@ def burden(measures: Sequence[FormMeasure]) -> Burden:
     return Burden(questions, questions * SECONDS_PER_QUESTION)
 
 
-def scheduled_measures(practice: PracticeRow, kind: str) -> tuple[tuple[Instrument, int], ...]:
+def scheduled_measures(practice: MeasureSettings, kind: str) -> tuple[tuple[Instrument, int], ...]:
     """The practice's measures for this kind of episode, each with how often it comes round."""
     plan = stored_plan(
         practice.measure_plan,
@@ -219,11 +241,11 @@ def askable(
 
 def measures_for_session(
     db: Session,
-    practice: PracticeRow,
+    practice: MeasureSettings,
     *,
     client_id: int,
-    episode: EpisodeRow,
-    appointment: AppointmentRow,
+    episode: EpisodeKind,
+    appointment: SessionSlot,
     policy: MeasurementPolicy | None = None,
     wording: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[FormMeasure, ...]:

@@ -23,6 +23,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Select, bindparam, select
@@ -232,7 +233,14 @@ def link_url(rt: Runtime, token: str) -> str:
     return f"{rt.settings.base_url.rstrip('/')}/f/{token}"
 
 
-def local_time(practice: PracticeRow, moment: datetime) -> datetime:
+class Zoned(Protocol):
+    """What :func:`local_time` reads of a practice (``PracticeRow`` has it)."""
+
+    @property
+    def timezone(self) -> str: ...
+
+
+def local_time(practice: Zoned, moment: datetime) -> datetime:
     """``moment`` in the practice's time zone (UTC if the zone is unknown)."""
     try:
         return moment.astimezone(ZoneInfo(practice.timezone))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -108,13 +108,24 @@ def save_policy(
     return policy_for(db, actor.practice_id)
 
 
+class SessionSlot(Protocol):
+    """What the schedule reads of a session (``AppointmentRow`` has all of it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def starts_at(self) -> datetime: ...
+
+
 def plan_session(
     db: Session,
     *,
     practice_id: int,
     client_id: int,
     episode_id: int,
-    appointment: AppointmentRow,
+    appointment: SessionSlot,
     measures: Sequence[tuple[Instrument, int]],
     policy: MeasurementPolicy | None = None,
 ) -> dict[str, MeasureDue]:
@@ -160,7 +171,7 @@ def _decide(
     policy: MeasurementPolicy,
     client_id: int,
     episode_id: int,
-    appointment: AppointmentRow,
+    appointment: SessionSlot,
     instrument: Instrument,
 ) -> Decision:
     rows = db.execute(

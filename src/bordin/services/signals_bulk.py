@@ -263,10 +263,11 @@ def _attendance_sql(postgres: bool, practice_id: int, today: date, config: Signa
     )
 
 
-def _fetch(db: Session, sql: str) -> pd.DataFrame:
-    """Run a SELECT; on PostgreSQL through COPY ... TO STDOUT (CSV), elsewhere row by row."""
+def _fetch(db: Session, sql: str, categories: Sequence[str] = ()) -> pd.DataFrame:
+    """Run a SELECT; on PostgreSQL through COPY ... TO STDOUT (CSV), elsewhere row by row.
+    ``categories``: text columns with few distinct values, read as categories on PostgreSQL."""
     if _is_postgres(db):
-        return _copy_frame(db.connection().connection.driver_connection, sql)
+        return _copy_frame(db.connection().connection.driver_connection, sql, categories)
     result = db.execute(text(sql))
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
@@ -294,7 +295,7 @@ class _CopyStream(io.RawIOBase):
         return filled
 
 
-def _copy_frame(connection: Any, sql: str) -> pd.DataFrame:
+def _copy_frame(connection: Any, sql: str, categories: Sequence[str] = ()) -> pd.DataFrame:
     """A SELECT's rows read with ``COPY ... TO STDOUT`` (CSV) on a psycopg connection.
 
     The CSV is parsed as it streams in, so that parsing here overlaps PostgreSQL's work on the
@@ -304,7 +305,12 @@ def _copy_frame(connection: Any, sql: str) -> pd.DataFrame:
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         stream = io.BufferedReader(_CopyStream(copy), buffer_size=1 << 20)
         try:
-            return pd.read_csv(stream, keep_default_na=False, na_values=[""])
+            return pd.read_csv(
+                stream,
+                keep_default_na=False,
+                na_values=[""],
+                dtype=dict.fromkeys(categories, "category"),
+            )
         except pd.errors.EmptyDataError:
             return pd.DataFrame()
         finally:
@@ -351,6 +357,12 @@ def _special_episodes(
     return special
 
 
+#: The ratings' text columns, read as categories: a handful of measures and a few hundred
+#: dates among a million rows, so each is stored once and rows carry small codes (cheaper to
+#: parse, to filter and to group).
+_CATEGORIES = ("instrument", "date")
+
+
 def _rows_of(db: Session) -> Callable[[str], Iterable[Sequence[Any]]]:
     return lambda sql: db.execute(text(sql))
 
@@ -382,6 +394,9 @@ def _second_reader(db: Session) -> Iterator[Any | None]:
                 psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(psycopg.sql.Literal(snapshot))
             )
             connection.execute("SET TRANSACTION READ ONLY")
+            # Both cores are busy already (the ratings' COPY, and these reads): PostgreSQL's
+            # parallel workers would only take turns with them.
+            connection.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             yield connection
         finally:
             connection.rollback()
@@ -425,13 +440,13 @@ def _read(db: Session, practice_id: int, today: date) -> _Practice:
     stored: dict[int, list[tuple[Any, ...]]] | None = None
     with _second_reader(db) as second:
         if second is None:
-            ratings = _fetch(db, ratings_sql)
+            ratings = _fetch(db, ratings_sql, _CATEGORIES)
             attendance = _fetch(db, attendance_sql)
             special = _special_episodes(_rows_of(db), postgres, pid)
         else:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 beside = pool.submit(_read_beside, second, attendance_sql, pid)
-                ratings = _fetch(db, ratings_sql)
+                ratings = _fetch(db, ratings_sql, _CATEGORIES)
                 attendance, special, stored = beside.result()
     return _Practice(int(count or 0), completed, ratings, attendance, special, stored)
 

@@ -43,6 +43,30 @@ def pytest_configure(config: pytest.Config) -> None:
     user_service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
+#: Test files that share one expensive computation cached per process: each group runs on one
+#: xdist worker, so it is computed once per run (the triage model's cross-validation, five
+#: fits, about 45 s, once for the model's build test and once for its generated page).
+SHARED_WORKER = {
+    "tests/unit/analytics/test_triage_model_build.py": "triage model cross-validation",
+    "tests/docs/test_triage_docs.py": "triage model cross-validation",
+}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With ``--dist loadfile``: each file on one worker, and the files of a
+    :data:`SHARED_WORKER` group on the same one."""
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedFileScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return SHARED_WORKER.get(scope, scope)
+
+    return SharedFileScheduling(config, log)  # type: ignore[arg-type]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in item.path.parts:

@@ -30,6 +30,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Insert, Result, Select, Table, Update, bindparam, insert, select, update
@@ -276,28 +277,34 @@ def _link_and_context(db: Session, token: str) -> _Context:
     return _context_from(_Link(link_id, client_id, appointment_id, expires_at, used_at), rest)
 
 
+#: The context query's columns for each plain record, in the order of the record's fields.
+_RECORDS: tuple[tuple[type[Any], tuple[Any, ...]], ...] = (
+    (_Client, (ClientRow.id, ClientRow.practice_id, ClientRow.display_name, ClientRow.pseudonym)),
+    (_Appointment, (AppointmentRow.id, AppointmentRow.number, AppointmentRow.starts_at)),
+    (_Episode, (EpisodeRow.id, EpisodeRow.practice_id, EpisodeRow.therapist_id, EpisodeRow.kind)),
+    (
+        _Practice,
+        (
+            PracticeRow.id,
+            PracticeRow.name,
+            PracticeRow.locale,
+            PracticeRow.timezone,
+            PracticeRow.crisis_lines,
+            PracticeRow.professional_body,
+            PracticeRow.feedback_measures,
+            PracticeRow.measure_plan,
+        ),
+    ),
+)
+
+
 def _context_from(link: _LinkFacts, row: Sequence[Any]) -> _Context:
     """``row``: the columns of :func:`_context_query` after the link's, in that order."""
+    values = iter(row)
+    client, appointment, episode, practice = (
+        kind(*islice(values, len(columns))) for kind, columns in _RECORDS
+    )
     (
-        client_id,
-        client_practice_id,
-        display_name,
-        pseudonym,
-        appointment_id,
-        number,
-        starts_at,
-        episode_id,
-        episode_practice_id,
-        therapist_id,
-        kind,
-        practice_id,
-        name,
-        locale,
-        timezone,
-        crisis_lines,
-        professional_body,
-        feedback_measures,
-        measure_plan,
         schedule_key,
         adaptive,
         stable_every,
@@ -308,22 +315,13 @@ def _context_from(link: _LinkFacts, row: Sequence[Any]) -> _Context:
         progress_ok,
         shares_ok,
         wording_ok,
-    ) = row
+    ) = values
     return _Context(
         link,
-        _Client(client_id, client_practice_id, display_name, pseudonym),
-        _Appointment(appointment_id, number, starts_at),
-        _Episode(episode_id, episode_practice_id, therapist_id, kind),
-        _Practice(
-            practice_id,
-            name,
-            locale,
-            timezone,
-            crisis_lines,
-            professional_body,
-            feedback_measures,
-            measure_plan,
-        ),
+        client,
+        appointment,
+        episode,
+        practice,
         bool(feedback_ok),
         bool(progress_ok),
         # As policy_from reads a stored schedule; none stored: the defaults.
@@ -344,25 +342,7 @@ def _context_query(by_token: bool) -> Select[Any]:
     ``by_token``: the link too, found by its token's hash; else by the link's own ids.
     Columns, not ORM entities: only what the form and a submission read (``_context_from``)."""
     columns = (
-        ClientRow.id,
-        ClientRow.practice_id,
-        ClientRow.display_name,
-        ClientRow.pseudonym,
-        AppointmentRow.id,
-        AppointmentRow.number,
-        AppointmentRow.starts_at,
-        EpisodeRow.id,
-        EpisodeRow.practice_id,
-        EpisodeRow.therapist_id,
-        EpisodeRow.kind,
-        PracticeRow.id,
-        PracticeRow.name,
-        PracticeRow.locale,
-        PracticeRow.timezone,
-        PracticeRow.crisis_lines,
-        PracticeRow.professional_body,
-        PracticeRow.feedback_measures,
-        PracticeRow.measure_plan,
+        *(column for _, group in _RECORDS for column in group),
         MeasurementScheduleRow.practice_id,
         MeasurementScheduleRow.adaptive,
         MeasurementScheduleRow.stable_every,

@@ -682,3 +682,12 @@ def test_a_fault_in_the_signal_recompute_never_costs_the_client_their_submission
     db.rollback()
     assert db.get(SubmissionRow, result.submission_id) is not None
     assert count(db, AdministrationRow) == 1
+
+
+def test_each_plain_record_of_the_context_reads_the_columns_named_as_its_fields() -> None:
+    from dataclasses import fields
+
+    from bordin.services.feedback import _RECORDS
+
+    for kind, columns in _RECORDS:
+        assert [f.name for f in fields(kind)] == [c.key for c in columns], kind.__name__

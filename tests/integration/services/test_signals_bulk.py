@@ -392,6 +392,19 @@ def _stored_in_order(db: Session) -> list[tuple[object, ...]]:
     ]
 
 
+def _calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[tuple[object, ...]]:
+    """The calls made to ``signals_bulk.<name>`` from now on (it still runs)."""
+    calls: list[tuple[object, ...]] = []
+    original = getattr(signals_bulk, name)
+
+    def recorded(*args: object) -> object:
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(signals_bulk, name, recorded)
+    return calls
+
+
 #: The recompute works in two processes on PostgreSQL only.
 ON_POSTGRES = pytest.mark.parametrize(
     "demo", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
@@ -408,18 +421,11 @@ def test_two_processes_store_what_one_process_stores_row_for_row(
     one = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
     in_one = _stored_in_order(db)
     demo.as_loaded()
-    forked: list[bool] = []
-    started = signals_bulk._in_second_process
-
-    def counted(work):  # type: ignore[no-untyped-def]
-        forked.append(True)
-        return started(work)
-
+    forked = _calls(monkeypatch, "_in_second_process")
     monkeypatch.setattr(signals_bulk, "PARALLEL_MIN_RATINGS", 1)
-    monkeypatch.setattr(signals_bulk, "_in_second_process", counted)
     two = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
 
-    assert forked == [True]
+    assert len(forked) == 1
     assert two.signals == one.signals > 100 and two.per_episode == one.per_episode >= 3
     assert _stored_in_order(db) == in_one
 
@@ -448,18 +454,11 @@ def test_a_failure_in_the_second_process_is_raised_and_nothing_is_stored(
 def test_the_small_reads_run_beside_the_ratings_and_see_what_the_transaction_sees(
     demo_postgres_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    beside: list[bool] = []
-    read_beside = signals_bulk._read_beside
-
-    def counted(*args):  # type: ignore[no-untyped-def]
-        beside.append(True)
-        return read_beside(*args)
-
-    monkeypatch.setattr(signals_bulk, "_read_beside", counted)
+    beside = _calls(monkeypatch, "_read_beside")
     with Session(demo_postgres_engine) as db:
         practice_id = db.scalars(select(PracticeRow.id)).one()
         together = signals_bulk._read(db, practice_id, TODAY)
-        assert beside == [True]
+        assert len(beside) == 1
         stored = signals_bulk._stored_digests(lambda sql: db.execute(text(sql)), practice_id)
         db.rollback()
         # An uncommitted write is not visible to another connection: read on this one alone.
@@ -468,7 +467,7 @@ def test_the_small_reads_run_beside_the_ratings_and_see_what_the_transaction_see
         alone = signals_bulk._read(db, practice_id, TODAY)
         db.rollback()
 
-    assert beside == [True]
+    assert len(beside) == 1
     assert together.special == alone.special and len(together.special) >= 1
     assert together.attendance.equals(alone.attendance)
     assert together.ratings.equals(alone.ratings) and len(together.ratings) > 1000

@@ -34,6 +34,7 @@ import io
 import json
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -568,6 +569,12 @@ def _in_second_process(
         receiver.close()
 
 
+def _can_fork() -> bool:
+    """A second process is worth starting: two cores or more, and Linux (forking a process
+    that has loaded numpy and pyarrow is not safe on macOS, and Windows cannot fork)."""
+    return sys.platform == "linux" and (os.cpu_count() or 1) > 1
+
+
 def _split(ratings: pd.DataFrame) -> tuple[tuple[int, int], tuple[int, int]]:
     """Two inclusive ranges of episode ids holding about half the ratings each."""
     ids = ratings["episode_id"].to_numpy()
@@ -604,7 +611,7 @@ def _compute(
 
     if data.ratings.empty:
         return per_episode()
-    if not (stage and len(data.ratings) >= PARALLEL_MIN_RATINGS and (os.cpu_count() or 1) > 1):
+    if not (stage and len(data.ratings) >= PARALLEL_MIN_RATINGS and _can_fork()):
         return _bulk_part(data, None, models, today, stage) + per_episode()
     first, second = _split(data.ratings)
     with _in_second_process(lambda: _bulk_part(data, second, models, today, stage)) as later:

@@ -71,7 +71,7 @@ from bordin.services.feedback_links import (
     send_links,
     usable_link,
 )
-from bordin.services.measurement_plan import record_risk_screens, screen_risks
+from bordin.services.measurement_plan import policy_from, record_risk_screens, screen_risks
 from bordin.services.practice import has_consent
 from bordin.services.responsiveness import alert_if_concern
 from bordin.services.runtime import Runtime
@@ -273,9 +273,34 @@ def _link_and_context(db: Session, token: str) -> _Context:
     ).one_or_none()
     if row is None:
         return _context(db, find_link(db, token))  # raises "unknown"
-    link_id, client_id, appointment_id, expires_at, used_at, *rest = row
-    return _context_from(_Link(link_id, client_id, appointment_id, expires_at, used_at), rest)
+    values = iter(row)
+    link = _Link(*islice(values, len(_LINK_COLUMNS)))
+    return _context_from(link, tuple(values))
 
+
+@dataclass(frozen=True, slots=True)
+class _Schedule:
+    adaptive: bool
+    stable_every: int
+    risk_screen_every_session: bool
+
+
+#: The link's columns, in the order of :class:`_Link`'s fields (read with the context when the
+#: link is found by its token).
+_LINK_COLUMNS = (
+    FeedbackLinkRow.id,
+    FeedbackLinkRow.client_id,
+    FeedbackLinkRow.appointment_id,
+    FeedbackLinkRow.expires_at,
+    FeedbackLinkRow.used_at,
+)
+#: The practice's stored schedule, in the order of :class:`_Schedule`'s fields, after its key
+#: (``None`` when the practice has none).
+_SCHEDULE_COLUMNS = (
+    MeasurementScheduleRow.adaptive,
+    MeasurementScheduleRow.stable_every,
+    MeasurementScheduleRow.risk_screen_every_session,
+)
 
 #: The context query's columns for each plain record, in the order of the record's fields.
 _RECORDS: tuple[tuple[type[Any], tuple[Any, ...]], ...] = (
@@ -304,18 +329,9 @@ def _context_from(link: _LinkFacts, row: Sequence[Any]) -> _Context:
     client, appointment, episode, practice = (
         kind(*islice(values, len(columns))) for kind, columns in _RECORDS
     )
-    (
-        schedule_key,
-        adaptive,
-        stable_every,
-        risk_screen,
-        model_id,
-        model_digest,
-        feedback_ok,
-        progress_ok,
-        shares_ok,
-        wording_ok,
-    ) = values
+    schedule_key = next(values)
+    schedule = _Schedule(*islice(values, len(_SCHEDULE_COLUMNS)))
+    model_id, model_digest, feedback_ok, progress_ok, shares_ok, wording_ok = values
     return _Context(
         link,
         client,
@@ -324,12 +340,7 @@ def _context_from(link: _LinkFacts, row: Sequence[Any]) -> _Context:
         practice,
         bool(feedback_ok),
         bool(progress_ok),
-        # As policy_from reads a stored schedule; none stored: the defaults.
-        MeasurementPolicy()
-        if schedule_key is None
-        else MeasurementPolicy(
-            adaptive=adaptive, stable_every=stable_every, risk_screen=risk_screen
-        ),
+        policy_from(None if schedule_key is None else schedule),
         None if model_id is None or model_digest is None else (model_id, model_digest),
         bool(shares_ok),
         bool(wording_ok),
@@ -344,9 +355,7 @@ def _context_query(by_token: bool) -> Select[Any]:
     columns = (
         *(column for _, group in _RECORDS for column in group),
         MeasurementScheduleRow.practice_id,
-        MeasurementScheduleRow.adaptive,
-        MeasurementScheduleRow.stable_every,
-        MeasurementScheduleRow.risk_screen_every_session,
+        *_SCHEDULE_COLUMNS,
         TriageModelRow.id,
         TriageModelRow.sha256,
         _consent("session_feedback"),
@@ -358,14 +367,7 @@ def _context_query(by_token: bool) -> Select[Any]:
     )
     if by_token:
         query = (
-            select(
-                FeedbackLinkRow.id,
-                FeedbackLinkRow.client_id,
-                FeedbackLinkRow.appointment_id,
-                FeedbackLinkRow.expires_at,
-                FeedbackLinkRow.used_at,
-                *columns,
-            )
+            select(*_LINK_COLUMNS, *columns)
             .select_from(FeedbackLinkRow)
             .join(ClientRow, ClientRow.id == FeedbackLinkRow.client_id)
             .join(AppointmentRow, AppointmentRow.id == FeedbackLinkRow.appointment_id)

@@ -59,7 +59,19 @@ def policy_for(db: Session, practice_id: int) -> MeasurementPolicy:
     return policy_from(db.get(MeasurementScheduleRow, practice_id))
 
 
-def policy_from(row: MeasurementScheduleRow | None) -> MeasurementPolicy:
+class StoredSchedule(Protocol):
+    """What :func:`policy_from` reads of a practice's stored schedule (``MeasurementScheduleRow``
+    has it, as does a plain record read with the feedback form's context)."""
+
+    @property
+    def adaptive(self) -> bool: ...
+    @property
+    def stable_every(self) -> int: ...
+    @property
+    def risk_screen_every_session(self) -> bool: ...
+
+
+def policy_from(row: StoredSchedule | None) -> MeasurementPolicy:
     """The policy a practice's stored schedule says (the defaults when it has none)."""
     if row is None:
         return MeasurementPolicy()

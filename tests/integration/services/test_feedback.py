@@ -687,7 +687,13 @@ def test_a_fault_in_the_signal_recompute_never_costs_the_client_their_submission
 def test_each_plain_record_of_the_context_reads_the_columns_named_as_its_fields() -> None:
     from dataclasses import fields
 
-    from bordin.services.feedback import _RECORDS
+    from bordin.services.feedback import (
+        _LINK_COLUMNS,
+        _RECORDS,
+        _SCHEDULE_COLUMNS,
+        _Link,
+        _Schedule,
+    )
 
-    for kind, columns in _RECORDS:
+    for kind, columns in (*_RECORDS, (_Link, _LINK_COLUMNS), (_Schedule, _SCHEDULE_COLUMNS)):
         assert [f.name for f in fields(kind)] == [c.key for c in columns], kind.__name__

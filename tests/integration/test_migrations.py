@@ -19,5 +19,5 @@ def test_the_migrated_schema_matches_the_table_definitions(engine: Engine) -> No
 
 
 def test_the_database_is_at_the_head_revision(engine: Engine) -> None:
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())

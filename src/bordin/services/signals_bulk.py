@@ -36,6 +36,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from bordin.analytics.signals import bulk_signals, explain_rows
+from bordin.analytics.signals.digest import episode_digests
 from bordin.domain.alliance import (
     ExpectedRecoveryModel,
     Explanation,
@@ -134,8 +136,24 @@ class _Practice:
     ratings: pd.DataFrame
     attendance: pd.DataFrame
     special: set[int]
-    #: On PostgreSQL, each episode's stored signals as compared (see :func:`_stored_digests`).
-    stored: dict[int, list[tuple[Any, ...]]] | None = None
+    #: On PostgreSQL: each episode's stored signals in brief (see :func:`_stored_brief`).
+    stored: dict[int, tuple[str | None, int]] | None = None
+
+
+@dataclass
+class _Computed:
+    """The signals worked out: the rows of those that need storing (staged on PostgreSQL), the
+    episodes whose stored signals are known to be what they would be (left as they are), and
+    how many signals of each type the practice has in all."""
+
+    rows: list[tuple[Any, ...]]
+    unchanged: set[int] = field(default_factory=set)
+    by_type: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: _Computed) -> None:
+        self.rows.extend(other.rows)
+        self.unchanged |= other.unchanged
+        self.by_type.update(other.by_type)
 
 
 # --------------------------------------------------------------------------------------------
@@ -408,8 +426,8 @@ def _second_reader(db: Session) -> Iterator[Any | None]:
 
 def _read_beside(
     connection: Any, attendance_sql: str, practice_id: int
-) -> tuple[pd.DataFrame, set[int], dict[int, list[tuple[Any, ...]]]]:
-    """The attendance candidates, the per-episode episodes and the stored signals' digests, on
+) -> tuple[pd.DataFrame, set[int], dict[int, tuple[str | None, int]]]:
+    """The attendance candidates, the per-episode episodes and the stored signals in brief, on
     the second connection."""
     attendance = _copy_frame(connection, attendance_sql)
 
@@ -419,13 +437,13 @@ def _read_beside(
     return (
         attendance,
         _special_episodes(rows, True, practice_id),
-        _stored_digests(rows, practice_id),
+        _stored_brief(rows, practice_id),
     )
 
 
 def _read(db: Session, practice_id: int, today: date) -> _Practice:
     """Everything the recompute reads. On PostgreSQL the small reads (attendance candidates,
-    per-episode episodes, the stored signals' digests) run on a second connection while the
+    per-episode episodes, the stored signals in brief) run on a second connection while the
     ratings stream in on this one:
     the ratings ``COPY`` keeps one core busy in PostgreSQL, and the other core was idle."""
     postgres = _is_postgres(db)
@@ -438,12 +456,14 @@ def _read(db: Session, practice_id: int, today: date) -> _Practice:
     )
     ratings_sql = _ratings_sql(postgres, practice_id, today)
     attendance_sql = _attendance_sql(postgres, practice_id, today, SignalConfig())
-    stored: dict[int, list[tuple[Any, ...]]] | None = None
+    stored: dict[int, tuple[str | None, int]] | None = None
     with _second_reader(db) as second:
         if second is None:
             ratings = _fetch(db, ratings_sql, _CATEGORIES)
             attendance = _fetch(db, attendance_sql)
             special = _special_episodes(_rows_of(db), postgres, pid)
+            if postgres:
+                stored = _stored_brief(_rows_of(db), pid)
         else:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 beside = pool.submit(_read_beside, second, attendance_sql, pid)
@@ -510,9 +530,14 @@ def _bulk_part(
     models: Mapping[str, ExpectedRecoveryModel],
     today: date,
     stage: bool,
-) -> list[tuple[Any, ...]]:
+) -> _Computed:
     """The vectorised signals of the episodes whose ids are in ``episodes`` (an inclusive
-    range; ``None``: all), worded, and staged for writing when ``stage``."""
+    range; ``None``: all), worded, and staged for writing when ``stage``.
+
+    When staging (on PostgreSQL, against the stored signals in brief: ``data.stored``), the
+    episodes whose stored signals carry the digest of their new rows (:func:`episode_digests`),
+    and are as many, are left out: their words would come out the same.
+    """
     ratings, attendance = data.ratings, data.attendance
     if episodes is not None:
         low, high = episodes
@@ -527,14 +552,20 @@ def _bulk_part(
     )
     if data.special and not signals.empty:
         signals = signals[~signals["episode_id"].isin(data.special)].reset_index(drop=True)
-    rows = _bulk_rows(signals, explain_rows(signals))
-    return _staged(rows) if stage else rows
+    by_type = Counter(signals["type"].tolist()) if not signals.empty else Counter[str]()
+    if not stage:
+        return _Computed(_bulk_rows(signals, explain_rows(signals)), by_type=by_type)
+    digests = episode_digests(signals)
+    stored = data.stored or {}
+    unchanged = {e for e, digest in digests.items() if stored.get(e) == digest}
+    if unchanged:
+        signals = signals[~signals["episode_id"].isin(unchanged)].reset_index(drop=True)
+    rows = _staged(_bulk_rows(signals, explain_rows(signals)), digests)
+    return _Computed(rows, unchanged, by_type)
 
 
 @contextmanager
-def _in_second_process(
-    work: Callable[[], list[tuple[Any, ...]]],
-) -> Iterator[Callable[[], list[tuple[Any, ...]]]]:
+def _in_second_process(work: Callable[[], _Computed]) -> Iterator[Callable[[], _Computed]]:
     """Run ``work`` in a forked copy of this process; yields a function that waits for its
     result. The copy shares the parent's memory as it was (nothing is sent to it), touches no
     connection, and sends back only its rows; it is stopped if the parent fails first."""
@@ -551,14 +582,15 @@ def _in_second_process(
     process.start()
     sender.close()
 
-    def result() -> list[tuple[Any, ...]]:
+    def result() -> _Computed:
         try:
             outcome, value = receiver.recv()
         except EOFError:
             raise RuntimeError("the recompute's second process ended without its result") from None
         if outcome != "done":
             raise RuntimeError(f"the recompute's second process failed: {value}")
-        return list(value)
+        assert isinstance(value, _Computed)
+        return value
 
     try:
         yield result
@@ -589,9 +621,10 @@ def _compute(
     now: datetime,
     *,
     stage: bool,
-) -> list[tuple[Any, ...]]:
+) -> _Computed:
     """Every signal of the practice, in episode order, the per-episode ones last; staged for
-    writing (see :func:`_staged`) when ``stage``.
+    writing (see :func:`_staged`) when ``stage``, where the episodes known to be unchanged are
+    left out (see :func:`_bulk_part`).
 
     A large practice on PostgreSQL is worked out in two processes: a forked copy takes the
     episodes with the higher ids while this one takes the rest and the per-episode episodes
@@ -599,26 +632,29 @@ def _compute(
     the two halves, joined, are what one pass gives, row for row.
     """
     today = now.date()
-    rows: list[tuple[Any, ...]] = []
     special = sorted(data.special)
 
-    def per_episode() -> list[tuple[Any, ...]]:
+    def per_episode() -> _Computed:
         found: list[tuple[Any, ...]] = []
         for episode_id, history in sorted(load_histories(db, special, now=now).items()):
             signals = evaluate_episode(history, now=now, recovery_models=models)
             found.extend(_pure_rows(episode_id, signals))
-        return _staged(found) if stage else found
+        by_type = Counter(row[3] for row in found)
+        return _Computed(_staged(found, {}) if stage else found, by_type=by_type)
 
     if data.ratings.empty:
         return per_episode()
     if not (stage and len(data.ratings) >= PARALLEL_MIN_RATINGS and _can_fork()):
-        return _bulk_part(data, None, models, today, stage) + per_episode()
+        computed = _bulk_part(data, None, models, today, stage)
+        computed.add(per_episode())
+        return computed
     first, second = _split(data.ratings)
     with _in_second_process(lambda: _bulk_part(data, second, models, today, stage)) as later:
-        rows.extend(_bulk_part(data, first, models, today, stage))
+        computed = _bulk_part(data, first, models, today, stage)
         tail = per_episode()
-        rows.extend(later())
-    return rows + tail
+        computed.add(later())
+    computed.add(tail)
+    return computed
 
 
 # --------------------------------------------------------------------------------------------
@@ -659,6 +695,7 @@ _STAGE_COLUMNS = (
     "summary",
     "explanation",
     "key",
+    "inputs_digest",
 )
 
 # The columns that make two stored signals the same, besides the words (compared by digest)
@@ -679,12 +716,15 @@ def _md5(value: str) -> str:
     return hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()
 
 
-def _staged(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def _staged(
+    rows: Sequence[tuple[Any, ...]], digests: Mapping[int, tuple[str, int]]
+) -> list[tuple[Any, ...]]:
     """Per new signal: (episode, client, session, type, severity, status, rule, summary,
-    explanation text, key, MD5 of the summary, MD5 of the explanation text), in the order the
-    rows come."""
+    explanation text, key, the episode's inputs digest from ``digests`` or None, MD5 of the
+    summary, MD5 of the explanation text), in the order the rows come."""
     out: list[tuple[Any, ...]] = []
     for episode_id, client_id, session, kind, severity, status, instrument, x in rows:
+        inputs = digests.get(episode_id)
         summary = summary_of(x.sentence)
         explanation = _json_text(x, instrument)
         out.append(
@@ -701,6 +741,7 @@ def _staged(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
                 key_for(
                     kind, None if client_id is None else str(client_id), instrument, session, x.rule
                 ),
+                None if inputs is None else inputs[0],
                 _md5(summary),
                 _md5(explanation),
             )
@@ -708,22 +749,38 @@ def _staged(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return out
 
 
-def _stored_digests_sql(practice_id: int) -> str:
-    """Each stored signal of the practice as compared: the columns that make two signals the
-    same, and MD5 digests of its words (taken by PostgreSQL as it reads them), in id order."""
-    return (
-        f"SELECT s.episode_id, {', '.join('s.' + c for c in _SAME)}, md5(s.summary), "
-        "md5(s.explanation::text) FROM signals s JOIN episodes e ON e.id = s.episode_id "
-        f"WHERE e.practice_id = {int(practice_id)} ORDER BY s.episode_id, s.id"
-    )
+def _stored_brief(
+    run: Callable[[str], Iterable[Sequence[Any]]], practice_id: int
+) -> dict[int, tuple[str | None, int]]:
+    """Episode id -> (the inputs digest its stored signals share, or None when one has none or
+    they differ; how many it has), for every episode of the practice with stored signals."""
+    brief: dict[int, tuple[str | None, int]] = {}
+    for episode_id, count, low, high, digested in run(
+        "SELECT s.episode_id, count(*), min(s.inputs_digest), max(s.inputs_digest), "
+        "count(s.inputs_digest) FROM signals s JOIN episodes e ON e.id = s.episode_id "
+        f"WHERE e.practice_id = {int(practice_id)} GROUP BY s.episode_id"
+    ):
+        shared = low if low == high and digested == count else None
+        brief[int(episode_id)] = (shared, int(count))
+    return brief
 
 
 def _stored_digests(
-    run: Callable[[str], Iterable[Sequence[Any]]], practice_id: int
+    db: Session, practice_id: int, episodes: Iterable[int]
 ) -> dict[int, list[tuple[Any, ...]]]:
-    """Episode id -> its stored signals as compared, in id order (see :func:`_changed`)."""
+    """Episode id -> its stored signals as compared (see :func:`_changed`), in id order, for
+    the given episodes: the columns that make two signals the same, and MD5 digests of their
+    words (taken by PostgreSQL as it reads them)."""
     stored: dict[int, list[tuple[Any, ...]]] = {}
-    for row in run(_stored_digests_sql(practice_id)):
+    for row in db.execute(
+        text(
+            f"SELECT s.episode_id, {', '.join('s.' + c for c in _SAME)}, md5(s.summary), "
+            "md5(s.explanation::text) FROM signals s JOIN episodes e ON e.id = s.episode_id "
+            f"WHERE e.practice_id = {int(practice_id)} AND s.episode_id = ANY(:episodes) "
+            "ORDER BY s.episode_id, s.id"
+        ),
+        {"episodes": sorted(episodes)},
+    ):
         stored.setdefault(int(row[0]), []).append(tuple(row[1:]))
     return stored
 
@@ -734,24 +791,38 @@ def _changed(
     """The episodes whose new signals, in order, differ from their stored ones: in any column
     that makes two signals the same, or in their words (by digest), or in number."""
     new: dict[int, list[tuple[Any, ...]]] = {}
-    for e, c, s, t, sev, st, rule, _summary, _explanation, key, summary_md5, words_md5 in staged:
+    for e, c, s, t, sev, st, rule, _summary, _words, key, _inputs, summary_md5, words_md5 in staged:
         new.setdefault(e, []).append((c, s, t, sev, st, rule, key, summary_md5, words_md5))
     return {e for e in new.keys() | stored.keys() if new.get(e) != list(stored.get(e, ()))}
+
+
+def _new_digests(
+    staged: Sequence[tuple[Any, ...]],
+    brief: Mapping[int, tuple[str | None, int]],
+    changed: set[int],
+) -> dict[int, str | None]:
+    """The episodes kept as they are whose stored inputs digest is not their new one (after a
+    per-episode recompute, say), with the digest to store."""
+    new = {row[0]: row[10] for row in staged if row[0] not in changed}
+    return {e: digest for e, digest in new.items() if brief.get(e, (None, 0))[0] != digest}
 
 
 def _write_postgres(
     db: Session,
     practice_id: int,
-    staged: Sequence[tuple[Any, ...]],
+    computed: _Computed,
     now: datetime,
-    stored: Mapping[int, Sequence[tuple[Any, ...]]] | None = None,
+    brief: Mapping[int, tuple[str | None, int]],
 ) -> int:
     """Rewrite only the episodes whose signals changed; leave the others' rows untouched.
 
-    An episode is unchanged when its stored signals, in id order, equal its new ones in order
-    (every column but the times and acknowledgement, which an unchanged signal keeps anyway;
-    the words by MD5 digest): :func:`_changed`, against the stored digests read with the
-    ratings (``stored``; read here when not given). In the steady state nothing is written.
+    The episodes the compute step found unchanged by their inputs digest were not staged and
+    are left as they are. Every other episode with new or stored signals is compared: it is
+    unchanged when its stored signals, in id order, equal its new ones in order (every column
+    but the times and acknowledgement, which an unchanged signal keeps anyway; the words by MD5
+    digest): :func:`_changed`. Its inputs digest is brought up to date if need be, so that the
+    next recompute need not compare it again. In the steady state nothing is written.
+
     The changed episodes' new signals go by ``COPY`` into a temporary table (no indexes, no
     foreign keys to check); their stored rows are deleted and the new ones inserted in order,
     each keeping the acknowledgement (and, while its status is unchanged, the time it was first
@@ -759,52 +830,82 @@ def _write_postgres(
     would store, without rewriting the ones that did not change.
     """
     db.flush()
-    if stored is None:
-        stored = _stored_digests(_rows_of(db), practice_id)
-    changed = _changed(staged, stored)
-    if not changed:
+    staged = computed.rows
+    candidates = ({row[0] for row in staged} | brief.keys()) - computed.unchanged
+    if not candidates:
         return 0
+    changed = _changed(staged, _stored_digests(db, practice_id, candidates))
+    digests = _new_digests(staged, brief, changed)
     raw = db.connection().connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
-        # (Dropped at commit; dropped here too in case the caller's transaction is still open
-        # after an earlier recompute, as inside a savepoint.)
-        cursor.execute("DROP TABLE IF EXISTS bulk_signals_new, bulk_signals_changed")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bulk_signals_new (seq integer, episode_id integer, "
-            "client_id integer, session_number integer, type text, severity text, status text, "
-            "rule text, summary text, explanation text, key text) ON COMMIT DROP"
-        )
-        with cursor.copy(f"COPY bulk_signals_new ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
-            for seq, (e, c, s, t, sev, st, rule, summary, words, key, *_) in enumerate(staged):
-                if e in changed:
-                    copy.write_row((seq, e, c, s, t, sev, st, rule, summary, words, key))
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bulk_signals_changed (episode_id integer) ON COMMIT DROP"
-        )
-        with cursor.copy("COPY bulk_signals_changed (episode_id) FROM STDIN") as copy:
-            for episode_id in sorted(changed):
-                copy.write_row((episode_id,))
-        cursor.execute(
-            "WITH gone AS (DELETE FROM signals s USING bulk_signals_changed c "
-            "WHERE s.episode_id = c.episode_id RETURNING s.id, s.episode_id, s.key, s.status, "
-            "s.computed_at, s.acknowledged_at, s.acknowledged_by_user_id), "
-            "before AS (SELECT DISTINCT ON (episode_id, key) * FROM gone "
-            "ORDER BY episode_id, key, id DESC), "
-            f"added AS (INSERT INTO signals ({', '.join(_SIGNAL_COLUMNS)}, acknowledged_at, "
-            "acknowledged_by_user_id) "
-            "SELECT n.episode_id, n.client_id, n.session_number, n.type, n.severity, n.status, "
-            "n.rule, n.summary, n.explanation::json, n.key, "
-            "CASE WHEN b.status = n.status THEN b.computed_at ELSE %(now)s END, "
-            "b.acknowledged_at, b.acknowledged_by_user_id "
-            "FROM bulk_signals_new n "
-            "LEFT JOIN before b ON b.episode_id = n.episode_id AND b.key = n.key "
-            "ORDER BY n.seq RETURNING 1) "
-            "SELECT (SELECT count(*) FROM added), count(*) FROM bulk_signals_new n "
-            "WHERE NOT EXISTS (SELECT 1 FROM before b "
-            "WHERE b.episode_id = n.episode_id AND b.key = n.key)",
-            {"now": now},
-        )
-        counted = cursor.fetchone()
+        if digests:
+            _store_digests(cursor, digests)
+        if changed:
+            return _rewrite(cursor, staged, changed, now)
+    return 0
+
+
+def _store_digests(cursor: Any, digests: Mapping[int, str | None]) -> None:
+    """Set the inputs digest of every stored signal of the given episodes."""
+    cursor.execute("DROP TABLE IF EXISTS bulk_signals_digests")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE bulk_signals_digests (episode_id integer, digest text) "
+        "ON COMMIT DROP"
+    )
+    with cursor.copy("COPY bulk_signals_digests (episode_id, digest) FROM STDIN") as copy:
+        for row in sorted(digests.items()):
+            copy.write_row(row)
+    cursor.execute(
+        "UPDATE signals s SET inputs_digest = d.digest FROM bulk_signals_digests d "
+        "WHERE s.episode_id = d.episode_id"
+    )
+
+
+def _rewrite(
+    cursor: Any, staged: Sequence[tuple[Any, ...]], changed: set[int], now: datetime
+) -> int:
+    """Replace the stored signals of the ``changed`` episodes with their staged ones; returns
+    how many are new (no stored signal had their key)."""
+    # (Dropped at commit; dropped here too in case the caller's transaction is still open
+    # after an earlier recompute, as inside a savepoint.)
+    cursor.execute("DROP TABLE IF EXISTS bulk_signals_new, bulk_signals_changed")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE bulk_signals_new (seq integer, episode_id integer, "
+        "client_id integer, session_number integer, type text, severity text, status text, "
+        "rule text, summary text, explanation text, key text, inputs_digest text) "
+        "ON COMMIT DROP"
+    )
+    with cursor.copy(f"COPY bulk_signals_new ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
+        for seq, row in enumerate(staged):
+            if row[0] in changed:
+                copy.write_row((seq, *row[:11]))
+    cursor.execute(
+        "CREATE TEMPORARY TABLE bulk_signals_changed (episode_id integer) ON COMMIT DROP"
+    )
+    with cursor.copy("COPY bulk_signals_changed (episode_id) FROM STDIN") as copy:
+        for episode_id in sorted(changed):
+            copy.write_row((episode_id,))
+    cursor.execute(
+        "WITH gone AS (DELETE FROM signals s USING bulk_signals_changed c "
+        "WHERE s.episode_id = c.episode_id RETURNING s.id, s.episode_id, s.key, s.status, "
+        "s.computed_at, s.acknowledged_at, s.acknowledged_by_user_id), "
+        "before AS (SELECT DISTINCT ON (episode_id, key) * FROM gone "
+        "ORDER BY episode_id, key, id DESC), "
+        f"added AS (INSERT INTO signals ({', '.join(_SIGNAL_COLUMNS)}, acknowledged_at, "
+        "acknowledged_by_user_id, inputs_digest) "
+        "SELECT n.episode_id, n.client_id, n.session_number, n.type, n.severity, n.status, "
+        "n.rule, n.summary, n.explanation::json, n.key, "
+        "CASE WHEN b.status = n.status THEN b.computed_at ELSE %(now)s END, "
+        "b.acknowledged_at, b.acknowledged_by_user_id, n.inputs_digest "
+        "FROM bulk_signals_new n "
+        "LEFT JOIN before b ON b.episode_id = n.episode_id AND b.key = n.key "
+        "ORDER BY n.seq RETURNING 1) "
+        "SELECT (SELECT count(*) FROM added), count(*) FROM bulk_signals_new n "
+        "WHERE NOT EXISTS (SELECT 1 FROM before b "
+        "WHERE b.episode_id = n.episode_id AND b.key = n.key)",
+        {"now": now},
+    )
+    counted = cursor.fetchone()
     return int(counted[1]) if counted else 0
 
 
@@ -923,23 +1024,22 @@ def _recompute(
     )
     t2 = time.perf_counter()
     postgres = _is_postgres(db)
-    rows = _compute(db, data, models, now, stage=postgres)
+    computed = _compute(db, data, models, now, stage=postgres)
     t3 = time.perf_counter()
     if postgres:
-        new = _write_postgres(db, practice_id, rows, now, data.stored)
+        assert data.stored is not None  # read on PostgreSQL
+        new = _write_postgres(db, practice_id, computed, now, data.stored)
     else:
-        new = _write_generic(db, practice_id, rows, now)
+        new = _write_generic(db, practice_id, computed.rows, now)
     db.commit()
     db.expire_all()
     t4 = time.perf_counter()
-    by_type: dict[str, int] = {}
-    for r in rows:
-        by_type[r[3]] = by_type.get(r[3], 0) + 1
+    by_type = {str(kind): count for kind, count in computed.by_type.items()}
     return RecomputeSummary(
         practice_id=practice_id,
         episodes=data.episodes,
         ratings=len(data.ratings),
-        signals=len(rows),
+        signals=sum(by_type.values()),
         new_signals=new,
         per_episode=len(data.special),
         fitted_models={k: m.n_episodes for k, m in sorted(models.items())},

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from bordin.analytics.signals import bulk_signals, explain_rows, frame_from_histories
+from bordin.analytics.signals import bulk_signals, digest, explain_rows, frame_from_histories
 from bordin.domain.alliance import evaluate_episode
 from bordin.domain.errors import NotFound
 from bordin.services import signals_bulk
@@ -459,7 +459,7 @@ def test_the_small_reads_run_beside_the_ratings_and_see_what_the_transaction_see
         practice_id = db.scalars(select(PracticeRow.id)).one()
         together = signals_bulk._read(db, practice_id, TODAY)
         assert len(beside) == 1
-        stored = signals_bulk._stored_digests(lambda sql: db.execute(text(sql)), practice_id)
+        stored = signals_bulk._stored_brief(lambda sql: db.execute(text(sql)), practice_id)
         db.rollback()
         # An uncommitted write is not visible to another connection: read on this one alone.
         episode_id = int(together.ratings["episode_id"].max())
@@ -471,6 +471,126 @@ def test_the_small_reads_run_beside_the_ratings_and_see_what_the_transaction_see
     assert together.special == alone.special and len(together.special) >= 1
     assert together.attendance.equals(alone.attendance)
     assert together.ratings.equals(alone.ratings) and len(together.ratings) > 1000
-    # The stored signals' digests come with the small reads (else the write reads them).
-    assert together.stored == stored and len(stored) > 50
-    assert alone.stored is None
+    # The stored signals in brief come with the small reads, or are read on this connection.
+    assert together.stored == alone.stored == stored and len(stored) > 50
+
+
+def _words_by_id(db: Session) -> dict[int, tuple[object, ...]]:
+    return {
+        r.id: (r.episode_id, r.key, r.summary, r.explanation, r.inputs_digest)
+        for r in db.scalars(select(SignalRow))
+    }
+
+
+def _worded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The episodes whose signals ``explain_rows`` words from now on, one entry per signal."""
+    worded: list[int] = []
+    original = signals_bulk.explain_rows
+
+    def recorded(frame, **kwargs):  # type: ignore[no-untyped-def]
+        worded.extend(frame["episode_id"].tolist())
+        return original(frame, **kwargs)
+
+    monkeypatch.setattr(signals_bulk, "explain_rows", recorded)
+    return worded
+
+
+@ON_POSTGRES
+def test_a_recompute_with_nothing_new_words_no_signal_and_writes_nothing(
+    demo: DemoDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
+    first = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    stored = _words_by_id(db)
+    worded = _worded(monkeypatch)
+    rewritten = _calls(monkeypatch, "_rewrite")
+    digested = _calls(monkeypatch, "_store_digests")
+
+    again = recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+
+    assert worded == [] and rewritten == [] and digested == []
+    assert _words_by_id(db) == stored
+    assert again.signals == first.signals > 100 and again.by_type == first.by_type
+    # The bulk rules' signals carry their digest; the per-episode episodes' have none.
+    assert sum(digest is not None for *_, digest in stored.values()) > 100
+    assert any(digest is None for *_, digest in stored.values())
+
+
+@ON_POSTGRES
+def test_signals_the_per_episode_recompute_rewrote_are_compared_kept_and_digested_again(
+    demo: DemoDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
+    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    digested = {
+        r.episode_id: r.inputs_digest
+        for r in db.scalars(select(SignalRow).where(SignalRow.inputs_digest.is_not(None)))
+    }
+    episode_id = next(iter(sorted(digested)))
+    recompute_episode(db, rt, episode_id=episode_id, alert=False)
+    rewritten_by_episode = _words_by_id(db)
+    assert {v[4] for v in rewritten_by_episode.values() if v[0] == episode_id} == {None}
+    worded = _worded(monkeypatch)
+    rewritten = _calls(monkeypatch, "_rewrite")
+
+    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+
+    assert set(worded) == {episode_id}
+    # Only that episode is compared (and rewritten if the two paths stored its signals in
+    # another order); it has the digest again, and says what it said.
+    assert all(changed == {episode_id} for _, _, changed, _ in rewritten)
+    after = _words_by_id(db)
+    assert {i: v for i, v in after.items() if v[0] != episode_id} == {
+        i: v for i, v in rewritten_by_episode.items() if v[0] != episode_id
+    }
+    assert sorted(v[1:4] for v in after.values() if v[0] == episode_id) == sorted(
+        v[1:4] for v in rewritten_by_episode.values() if v[0] == episode_id
+    )
+    assert {v[4] for v in after.values() if v[0] == episode_id} == {digested[episode_id]}
+
+
+@ON_POSTGRES
+def test_new_code_words_every_episode_again_and_rewrites_only_what_changed(
+    demo: DemoDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
+    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    before = _words_by_id(db)
+    monkeypatch.setattr(digest, "code_fingerprint", lambda: b"the next release")
+    worded = _worded(monkeypatch)
+    rewritten = _calls(monkeypatch, "_rewrite")
+
+    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+
+    after = _words_by_id(db)
+    assert len(worded) == sum(1 for *_, d in before.values() if d is not None) > 100
+    assert rewritten == [] and after.keys() == before.keys()
+    assert {i: v[:4] for i, v in after.items()} == {i: v[:4] for i, v in before.items()}
+    changed_digests = {
+        i for i in before if before[i][4] is not None and after[i][4] != before[i][4]
+    }
+    assert changed_digests == {i for i in before if before[i][4] is not None}
+
+
+def test_changing_what_a_signal_says_forgets_its_digest_and_acknowledging_it_does_not(
+    demo: DemoDatabase,
+) -> None:
+    db, rt = demo.db, demo.rt
+    demo.as_loaded()
+    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    db.execute(text("UPDATE signals SET inputs_digest = 'a digest'"))
+    db.commit()
+    first, second = db.scalars(select(SignalRow).order_by(SignalRow.id).limit(2)).all()
+    episode = db.get(EpisodeRow, first.episode_id)
+    assert episode is not None
+    therapist = db.get(UserRow, episode.therapist_id)
+    assert therapist is not None
+    acknowledge_signal(db, rt, actor=actor_for_user(therapist), signal_id=first.id)
+    second.summary = "other words"
+    db.commit()
+
+    assert db.get(SignalRow, first.id).inputs_digest == "a digest"  # type: ignore[union-attr]
+    assert db.get(SignalRow, second.id).inputs_digest is None  # type: ignore[union-attr]

@@ -15,6 +15,8 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,6 +45,34 @@ class SignalRow(Base):
     acknowledged_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id"), default=None
     )
+    #: Set by the whole-practice recompute: a digest of what the episode's signals were worked
+    #: out from (its rows of the vectorised rules, in order, and the code that words them), the
+    #: same on every signal of the episode. While it matches, the next recompute does not word
+    #: the episode's signals again. Empty when anything else wrote the signal; any change to
+    #: what a signal says, made through the ORM, empties it (:func:`_content_changed`).
+    inputs_digest: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+#: The columns that say what a signal is and says (not when it was acknowledged, or by whom).
+SIGNAL_CONTENT = (
+    "client_id",
+    "session_number",
+    "type",
+    "severity",
+    "status",
+    "rule",
+    "summary",
+    "explanation",
+    "key",
+)
+
+
+@event.listens_for(SignalRow, "before_update")
+def _content_changed(_mapper: object, _connection: object, row: SignalRow) -> None:
+    """A signal whose content changes is no longer what its inputs digest describes."""
+    state = inspect(row)
+    if any(state.attrs[name].history.has_changes() for name in SIGNAL_CONTENT):
+        row.inputs_digest = None
 
 
 class RecoveryModelRow(Base):

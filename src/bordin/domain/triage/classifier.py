@@ -20,8 +20,7 @@ learned model.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,8 +35,10 @@ from bordin.domain.triage.patterns import (
     PRECEDENCE,
     THIRD_PARTY,
     Category,
+    Guard,
     Rule,
 )
+from bordin.domain.triage.prefilter import Prefilter
 from bordin.domain.triage.repair import prompts_for
 from bordin.domain.triage.routing import (
     SEVERITY,
@@ -48,8 +49,6 @@ from bordin.domain.triage.routing import (
 )
 
 MAX_LENGTH = 20_000
-#: Rules tested together by one combined pattern before any of them is run on its own.
-BUCKET_SIZE = 8
 
 #: Within a category, which subcategory names the text when several match.
 SUBCATEGORY_ORDER: dict[Category, tuple[str, ...]] = {
@@ -177,57 +176,48 @@ def find_hits(canon: Canonical) -> tuple[Hit, ...]:
     """Every rule and guard match in ``canon``, with what each counts as."""
     guarded: list[tuple[int, int, tuple[Category, ...], str]] = []
     hits: list[Hit] = []
-    for guard in GUARDS:
-        for match in guard.compiled.finditer(canon.text):
-            if match.end() <= match.start():
-                continue
-            guarded.append((match.start(), match.end(), guard.categories, guard.id))
-            if guard.counts_as is not None:
-                first, last = canon.word_range(match.start(), match.end())
-                start, end = canon.original_span(first, last)
-                hits.append(
-                    Hit(
-                        f"guard.{guard.id}",
-                        canon.phrase(first, last),
-                        start,
-                        end,
-                        "counts",
-                        negation.AS_WRITTEN,
-                        guard.counts_as[0],
-                        guard.counts_as[1],
-                    )
-                )
-    for search, bucket in _BUCKETS:
-        if search(canon.text) is None:
-            continue  # no rule of this bucket matches anywhere in the text
-        for rule in bucket:
-            for match in rule.compiled.finditer(canon.text):
-                if match.end() <= match.start():
-                    continue
-                hits.append(_judge(canon, rule, match.start(), match.end(), guarded))
+    # Guards come first in the prefilter's order, so every guard is known before any rule.
+    for item in _PREFILTER.candidates(canon.text):
+        if isinstance(item, Guard):
+            _guard_hits(canon, item, guarded, hits)
+            continue
+        for match in item.compiled.finditer(canon.text):
+            if match.end() > match.start():
+                hits.append(_judge(canon, item, match.start(), match.end(), guarded))
     hits.sort(key=lambda hit: (hit.start, hit.end, hit.rule))
     return tuple(hits)
 
 
-def _buckets(
-    rules: Sequence[Rule], size: int
-) -> tuple[tuple[Callable[[str], re.Match[str] | None], tuple[Rule, ...]], ...]:
-    """The rules in groups of ``size``, each group with one pattern that matches where any does.
+def _guard_hits(
+    canon: Canonical,
+    guard: Guard,
+    guarded: list[tuple[int, int, tuple[Category, ...], str]],
+    hits: list[Hit],
+) -> None:
+    """Note where ``guard`` matches, and add a hit where the guarded phrase counts itself."""
+    for match in guard.compiled.finditer(canon.text):
+        if match.end() <= match.start():
+            continue
+        guarded.append((match.start(), match.end(), guard.categories, guard.id))
+        if guard.counts_as is not None:
+            first, last = canon.word_range(match.start(), match.end())
+            start, end = canon.original_span(first, last)
+            hits.append(
+                Hit(
+                    f"guard.{guard.id}",
+                    canon.phrase(first, last),
+                    start,
+                    end,
+                    "counts",
+                    negation.AS_WRITTEN,
+                    guard.counts_as[0],
+                    guard.counts_as[1],
+                )
+            )
 
-    A regular expression of alternatives finds a match if and only if one of its alternatives
-    matches somewhere, so a text in which the group's pattern finds nothing cannot match any
-    rule of the group: the rules are then skipped, and the hits are exactly those of running
-    every rule. One scan of the text per group instead of one per rule is most of the speed.
-    """
-    groups = []
-    for start in range(0, len(rules), size):
-        group = tuple(rules[start : start + size])
-        either = "|".join(rf"(?:{rule.pattern})(?![\w'])" for rule in group)
-        groups.append((re.compile(rf"(?<![\w'])(?:{either})").search, group))
-    return tuple(groups)
 
-
-_BUCKETS = _buckets(RULES, BUCKET_SIZE)
+#: Every guard, then every rule; only those whose literals are in a text are run on it.
+_PREFILTER: Prefilter[Guard | Rule] = Prefilter.of((*GUARDS, *RULES))
 
 
 def _judge(

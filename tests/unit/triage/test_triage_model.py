@@ -217,3 +217,38 @@ def test_scoring_each_sentence_from_shared_sums_equals_scoring_each_bag_on_its_o
 
     assert checked > 1000
     assert worst < 1e-12
+
+
+def test_a_one_sentence_text_scores_as_its_bag_of_features() -> None:
+    from bordin.analytics.triage_model import labelled_texts
+    from bordin.domain.triage.model import score
+
+    model = shipped_model()
+    worst = 0.0
+    checked = 0
+    for item in labelled_texts():
+        canon = canonical(item.text)
+        parts = sentences(canon)
+        if len(parts) != 1:
+            continue
+        checked += 1
+        got = score(model, canon)
+        alone = model.probabilities(
+            Counter(word_features(parts[0].words)), Counter(char_features(parts[0].words))
+        )
+        assert got.sentences[0][1] is got.text
+        worst = max(worst, *(abs(got.text[c] - alone[c]) for c in PRECEDENCE))
+
+    assert checked > 500
+    assert worst < 1e-12
+
+
+def test_a_block_keeps_at_most_so_many_words_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bordin.domain.triage import model as module
+
+    block = module.Block("chars", dict(shipped_model().chars.weights))
+    monkeypatch.setattr(module, "WORD_PARTS", 3)
+    for word in ("one", "two", "three", "four", "five", "one"):
+        part = block.word_part(word)
+        assert len(block._parts) <= 3
+        assert part.grams == tuple(char_features([word]))

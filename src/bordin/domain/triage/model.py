@@ -25,7 +25,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import chain, compress, pairwise, repeat
 from operator import gt
-from typing import Any
+from typing import Any, NamedTuple
 
 from bordin.domain.triage.normalisation import Canonical, canonical
 from bordin.domain.triage.patterns import PRECEDENCE, Category
@@ -115,6 +115,18 @@ def analyse_chars(text: str) -> list[str]:
     return [g for words in text_words(text) for g in char_features(words)]
 
 
+#: How many words' character parts a block keeps (see :meth:`Block.word_part`); about half a
+#: KiB each, so at most about 8 MiB.
+WORD_PARTS = 16_384
+
+
+class WordPart(NamedTuple):
+    """One word's share of the character block: its n-grams and their rows summed."""
+
+    grams: tuple[str, ...]
+    sums: tuple[float, ...]
+
+
 @dataclass(frozen=True)
 class Block:
     """One feature block: for each term, idf times each class's coefficient, then idf squared.
@@ -126,6 +138,24 @@ class Block:
 
     name: str
     weights: dict[str, tuple[float, ...]] = field(repr=False)
+    _parts: dict[str, WordPart] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def word_part(self, word: str) -> WordPart:
+        """A word's character n-grams (repeats kept) and the sum of their rows, kept per word.
+
+        For the character block (:data:`CHAR_NGRAMS`); the block's only state that changes.
+
+        Character n-grams never cross a word, so a sentence's linear sums are its words' sums
+        added up: words repeat far more than sentences do, and each is worked out once.
+        """
+        part = self._parts.get(word)
+        if part is None:
+            if len(self._parts) >= WORD_PARTS:
+                self._parts.clear()
+            grams = _word_grams(word)
+            part = WordPart(grams, tuple(_linear_sums(self, grams)))
+            self._parts[word] = part
+        return part
 
 
 @dataclass(frozen=True)
@@ -151,18 +181,28 @@ class Model:
         return self._softmax(logits)
 
     def sentence_probabilities(
-        self, words: Sequence[Sequence[str]], chars: Sequence[Sequence[str]]
+        self, sentence_words: Sequence[Sequence[str]]
     ) -> tuple[dict[Category, float], tuple[dict[Category, float], ...]]:
-        """The probabilities of the whole text and of each sentence, from their features.
+        """The probabilities of the whole text and of each sentence, from their words.
 
         The same numbers as :meth:`probabilities` on each bag, but each feature is looked up
         once: a sentence's sums are taken over its features as they come (repeats included,
-        as if tf were the count), then the few repeated terms are corrected to
+        as if tf were the count; the character block's a word at a time, see
+        :meth:`Block.word_part`), then the few repeated terms are corrected to
         ``1 + log(count)``; the whole text's sums are the sentences' sums added up, corrected
-        for the terms repeated in the whole text.
+        for the terms repeated in the whole text. A text of one sentence is scored once.
         """
+        words = [word_features(each) for each in sentence_words]
+        parts = [[self.chars.word_part(word) for word in each] for each in sentence_words]
+        chars = [list(chain.from_iterable(part.grams for part in each)) for each in parts]
         word_sums = [_linear_sums(self.words, grams) for grams in words]
-        char_sums = [_linear_sums(self.chars, grams) for grams in chars]
+        char_sums = [_added([part.sums for part in each]) for each in parts]
+        if len(sentence_words) == 1:
+            whole = self._from_sums(
+                _sublinear(self.words, Counter(words[0]), word_sums[0]),
+                _sublinear(self.chars, Counter(chars[0]), char_sums[0]),
+            )
+            return whole, (whole,)
         each = tuple(
             self._from_sums(
                 _sublinear(self.words, Counter(w), ws), _sublinear(self.chars, Counter(c), cs)
@@ -203,23 +243,46 @@ def _linear_sums(block: Block, grams: Sequence[str]) -> list[float]:
     return [sum(column) for column in zip(*rows, strict=True)]
 
 
-def _added(parts: Sequence[list[float]]) -> list[float]:
+def _added(parts: Sequence[Sequence[float]]) -> list[float]:
+    if not parts:
+        return list(_ZERO)
     return [sum(column) for column in zip(*parts, strict=True)]
 
 
+def _shifts(count: int) -> tuple[float, float]:
+    """How much the linear sums over-count a term seen ``count`` times.
+
+    Its weights were added ``count`` times instead of tf = 1 + log(count) times, and its idf
+    squared ``count`` times instead of tf squared times.
+    """
+    tf = 1.0 + math.log(count)
+    return count - tf, count - tf * tf
+
+
+#: :func:`_shifts` of the small counts, worked out once.
+_SHIFTS = tuple(_shifts(count) if count else (0.0, 0.0) for count in range(64))
+
+
 def _sublinear(block: Block, counts: Counter[str], linear: list[float]) -> list[float]:
-    """Linear sums corrected for repeated terms: tf = 1 + log(count), not count."""
-    sums = list(linear)
+    """Linear sums corrected for repeated terms: tf = 1 + log(count), not count.
+
+    Written out for the five classes (the artifact is checked to have them): this loop runs
+    for every repeated term of every sentence, and indexing a list in a loop costs more.
+    """
+    s0, s1, s2, s3, s4, square = linear
     weights = block.weights
     for term in compress(counts.keys(), map(gt, counts.values(), repeat(1))):
         row = weights.get(term)
         if row is not None:
             count = counts[term]
-            tf = 1.0 + math.log(count)
-            for k in range(_CLASSES):
-                sums[k] -= (count - tf) * row[k]
-            sums[_CLASSES] -= (count - tf * tf) * row[_CLASSES]
-    return sums
+            shift, shift_squared = _SHIFTS[count] if count < len(_SHIFTS) else _shifts(count)
+            s0 -= shift * row[0]
+            s1 -= shift * row[1]
+            s2 -= shift * row[2]
+            s3 -= shift * row[3]
+            s4 -= shift * row[4]
+            square -= shift_squared * row[5]
+    return [s0, s1, s2, s3, s4, square]
 
 
 def _add_block(block: Block, counts: Counter[str], logits: list[float]) -> None:
@@ -267,13 +330,7 @@ class Scores:
 def score(model: Model, canon: Canonical) -> Scores:
     """Score a canonical text, and each of its sentences when it has more than one."""
     parts = sentences(canon)
-    words = [word_features(s.words) for s in parts]
-    chars = [char_features(s.words) for s in parts]
-    if len(parts) < 2:
-        # Counting a flat list runs in C; a text's counts are the sum of its sentences'.
-        whole = model.probabilities(Counter(chain(*words)), Counter(chain(*chars)))
-        return Scores(whole, tuple((s, whole) for s in parts))
-    whole, each = model.sentence_probabilities(words, chars)
+    whole, each = model.sentence_probabilities([s.words for s in parts])
     return Scores(whole, tuple(zip(parts, each, strict=True)))
 
 

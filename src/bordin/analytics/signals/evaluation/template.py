@@ -34,6 +34,10 @@ dropped; ask about it", and every threshold below is configurable.
   transaction: one read of every rating (`COPY ... TO STDOUT` on PostgreSQL), the vectorised
   rules, the per-episode rules only for the few episodes with a logged rupture, crisis feedback
   or a risk item the item values do not carry, and one bulk write that keeps acknowledgements.
+  Each stored signal carries a digest of what it was worked out from (its episode's rows of
+  the vectorised rules and the code that words them; `bordin.analytics.signals.digest`): on
+  PostgreSQL, an episode whose digest still matches is neither worded nor compared again, so
+  a recompute with nothing new writes nothing (ADR 0016).
   After each submission, `recompute_episode` re-evaluates that one episode with the pure
   function; a test checks both store the same signals on the demo practice.
 - `bordin.analytics.expected_recovery.fit_expected_recovery(df, instrument_id, min_episodes)` —

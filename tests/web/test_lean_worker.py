@@ -1,5 +1,5 @@
 """A web worker starts without the analytics libraries (issue 15): they load where they are used
-(reports, fitting, bulk jobs), not at start-up."""
+(reports, fitting, bulk jobs), not at start-up; nor with the libraries of occasional requests."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+
+import pytest
 
 HEAVY = ("pandas", "scipy", "statsmodels", "matplotlib", "sklearn")
+#: Libraries for one kind of request each (a subject access archive, a calendar, an SMS), loaded
+#: by the first such request.
+OCCASIONAL = ("fhir", "fhir_core", "icalendar", "httpx")
 
 START_A_WORKER = """
 import json, sys
@@ -27,15 +31,27 @@ print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
 
-def test_it_starts_a_web_worker_without_loading_the_analytics_libraries(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """The top-level packages a freshly started web worker has imported."""
     result = subprocess.run(
-        [sys.executable, "-c", START_A_WORKER, str(tmp_path)],
+        [sys.executable, "-c", START_A_WORKER, str(tmp_path_factory.mktemp("worker"))],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         check=True,
         timeout=120,
     )
-    loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
-    assert "fastapi" in loaded and "bordin" in loaded
+    modules = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert "fastapi" in modules and "bordin" in modules
+    return modules
+
+
+def test_it_starts_a_web_worker_without_loading_the_analytics_libraries(loaded: set[str]) -> None:
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_it_starts_a_web_worker_without_the_libraries_of_occasional_requests(
+    loaded: set[str],
+) -> None:
+    assert loaded.isdisjoint(OCCASIONAL), sorted(loaded & set(OCCASIONAL))

@@ -16,8 +16,8 @@ and the time, nothing clinical.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,12 +39,18 @@ from bordin.storage.tables import (
     PracticeRow,
 )
 
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
+
 PRODID = "-//Bordin//Sessions//EN"
 FEED_DAYS_BACK = 30
 FEED_DAYS_AHEAD = 180
 
 
 def _calendar(method: str | None = None) -> Calendar:
+    # icalendar loads with the first feed or invite, not when a web worker starts (issue 15).
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -59,6 +65,8 @@ def _uid(rt: Runtime, appointment_id: int) -> str:
 
 
 def _event(rt: Runtime, appointment: AppointmentRow, summary: str, *, sequence: int) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", _uid(rt, appointment.id))
     event.add("dtstamp", rt.now())

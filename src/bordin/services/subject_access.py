@@ -29,7 +29,6 @@ from bordin.domain.access import Actor, may_answer_subject_access
 from bordin.domain.errors import BordinError, InvalidInput, NotFound
 from bordin.domain.instruments import get_instrument
 from bordin.domain.instruments.administration import administer
-from bordin.interop.fhir.subject_access import Measured, PatientFacts, subject_access_bundle
 from bordin.reports.subject_access import (
     Names,
     build_summary,
@@ -185,6 +184,10 @@ def data_json(holdings: Holdings, *, practice_name: str, at: datetime) -> dict[s
 
 def fhir_bundle(rt: Runtime, holdings: Holdings, *, at: datetime) -> dict[str, Any]:
     """The FHIR R4B Bundle (validated): Patient, and a response and score per measure."""
+    # FHIR's models (fhir.resources, with pydantic and YAML) load with the first archive, not
+    # when a web worker starts (issue 15: a lean worker).
+    from bordin.interop.fhir.subject_access import Measured, PatientFacts, subject_access_bundle
+
     client = holdings.one("clients")
     measures = []
     for row in holdings.rows("administrations"):

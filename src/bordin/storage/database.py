@@ -12,6 +12,9 @@ How transactions begin on SQLite (ADR 0005):
   requests) begins a plain deferred ``BEGIN``: in WAL mode it reads a snapshot without any lock,
   beside a writer. Its audit rows wait until it commits: the read transaction ends, then the
   rows go in with one ``executemany`` in a short write transaction of their own.
+* Within a process, writers queue at a gate (a lock per engine, :func:`write_gate`) before
+  ``BEGIN IMMEDIATE``, so that each is woken the moment the writer before it is done, instead
+  of sleeping in SQLite's busy handler (see :func:`_sqlite_begin`).
 
 Rows that only get inserted and never read back by the code that wrote them (the audit trail)
 are queued with :func:`insert_later` and go in with one ``executemany`` per table: before the
@@ -26,6 +29,7 @@ name, their words, an email address, a password hash).
 from __future__ import annotations
 
 import functools
+import threading
 import time
 import weakref
 from collections.abc import Iterator
@@ -47,7 +51,10 @@ SQLITE_BUSY_SECONDS = 10
 _READING = "bordin.reading"
 _CHECKED_IN = "bordin.checked_in"
 _PENDING = "bordin.pending_rows"
+_WRITER = "bordin.writer"
+_GATE = "bordin.write_gate"
 _READ_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_WRITE_GATES: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
@@ -61,7 +68,12 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_S
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, decide where transactions begin (so BEGIN is real).
-        event.listen(engine, "begin", _sqlite_begin)
+        gate = _WRITE_GATES[engine] = threading.Lock()
+        event.listen(engine, "begin", functools.partial(_sqlite_begin, gate))
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, _transaction_done)
+        for name in ("checkin", "invalidate", "close", "detach"):
+            event.listen(engine.pool, name, _connection_done)
         return engine
     # Connections kept open for reuse, and a few more for a burst (those are closed when given
     # back). Too few kept open, and a busy web worker opens and closes a PostgreSQL connection
@@ -112,9 +124,49 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    reading = conn.get_execution_options().get(_READING, False)
-    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+def _sqlite_begin(gate: threading.Lock, conn: Any) -> None:
+    """Begin a transaction: deferred for a reading session, else ``BEGIN IMMEDIATE`` after
+    passing this process's write gate.
+
+    The gate queues this process's writers in Python, where a writer is woken the moment the
+    one before it is done. Left to SQLite, a writer that finds the lock taken sleeps and tries
+    again (1, 2, 5, 10 ... then 100 ms at a time), however soon the lock is free: under eight
+    busy clients those sleeps, not the writes, made the slowest requests. The connection holds
+    the gate until its transaction ends (:func:`_transaction_done`, or when the connection is
+    done with: :func:`_connection_done`). Other processes (the job worker, a second web worker)
+    still meet SQLite's own lock and busy timeout; a writer that cannot pass the gate within
+    that timeout goes on to SQLite's lock as before.
+    """
+    if conn.get_execution_options().get(_READING, False):
+        conn.exec_driver_sql("BEGIN")
+        return
+    info = conn.connection.info
+    if _GATE not in info and gate.acquire(timeout=SQLITE_BUSY_SECONDS):
+        info[_GATE] = gate
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def write_gate(engine: Engine) -> threading.Lock | None:
+    """The write gate of an SQLite engine made by :func:`make_engine` (None for others): held
+    while one of the process's connections is in a transaction that writes."""
+    return _WRITE_GATES.get(engine)
+
+
+def _transaction_done(conn: Any) -> None:
+    """Pass the write gate on as the transaction that holds it commits or rolls back."""
+    _open_gate(conn.connection.info)
+
+
+def _connection_done(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+    """Pass the write gate on if a connection is done with while it holds it (back in the pool,
+    invalidated, closed or detached): a safeguard, as its transaction has ended already."""
+    _open_gate(getattr(record, "info", None))
+
+
+def _open_gate(info: dict[Any, Any] | None) -> None:
+    gate = info.pop(_GATE, None) if info is not None else None
+    if gate is not None:
+        gate.release()
 
 
 class BordinSession(Session):
@@ -126,8 +178,13 @@ class BordinSession(Session):
             return
         pending = self.info.pop(_PENDING)
         super().commit()  # ends the read snapshot; nothing of ours was written in it
-        _insert(self, pending)  # the first statement writes, so it waits for the lock
-        super().commit()
+        reader = self.bind
+        self.bind = self.info[_WRITER]  # a short write: through the gate, BEGIN IMMEDIATE
+        try:
+            _insert(self, pending)
+            super().commit()
+        finally:
+            self.bind = reader
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -148,6 +205,7 @@ def reading(session: Session) -> Session:
             _READ_ENGINES[bind] = read_engine
         session.bind = read_engine
         session.info[_READING] = True
+        session.info[_WRITER] = bind
     return session
 
 

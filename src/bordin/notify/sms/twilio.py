@@ -29,9 +29,12 @@ message (which can repeat the number).
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
 
 from bordin.notify.base import DeliveryError, Message
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class TwilioTransport:
@@ -66,6 +69,8 @@ class TwilioTransport:
         """Deliver ``message`` (an SMS) or raise :class:`DeliveryError`."""
         if message.channel != "sms":
             raise DeliveryError("the Twilio transport sends SMS only", permanent=True)
+        import httpx  # loaded with the first SMS, not when a web worker starts (issue 15)
+
         try:
             reply = httpx.post(
                 self.url,

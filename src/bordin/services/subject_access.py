@@ -77,7 +77,8 @@ def exportable_clients(
         raise NotFound("not found")
     query = select(ClientRow).where(ClientRow.practice_id == actor.practice_id)
     if name.strip():
-        query = query.where(ClientRow.display_name.ilike(f"%{name.strip()}%"))
+        # Escaped: a "%" or "_" typed in a name means itself, not any text or any letter.
+        query = query.where(ClientRow.display_name.icontains(name.strip(), autoescape=True))
     rows = db.scalars(query.order_by(ClientRow.display_name, ClientRow.id))
     found = [ExportableClient(c.id, c.display_name, c.email) for c in rows]
     audit.record_page_view(

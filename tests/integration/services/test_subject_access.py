@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bordin.domain.errors import InvalidInput, NotFound
 from bordin.services import alerts, feedback
 from bordin.services import subject_access as sar
+from bordin.services.practice import add_client
 from bordin.services.runtime import Runtime
 from bordin.services.ruptures import log_rupture, record_repair
 from bordin.services.users import actor_for_client
@@ -233,3 +234,18 @@ def test_the_archive_holds_the_therapists_rupture_and_repair_notes_opened(
     assert "Went quiet after the homework review." in files["summary.html"]
     assert "the strain was worked through" in files["summary.html"]
     assert "We named the quiet together." in files["summary.html"]
+
+
+def test_finding_a_client_by_name_matches_what_was_typed_percent_and_underscore_included(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    for name in ("Rowan O_Neill", "Rowan ORNeill", "Sam 100% Sure", "Sam 1000 Sure"):
+        add_client(db, rt, practice_id=cast.practice.id, display_name=name)
+    admin = cast.actor(cast.adam)
+
+    def found(typed: str) -> list[str]:
+        return [c.name for c in sar.exportable_clients(db, rt, admin, name=typed)]
+
+    assert found("o_n") == ["Rowan O_Neill"]
+    assert found("100%") == ["Sam 100% Sure"]
+    assert set(found("ROWAN")) == {"Rowan O_Neill", "Rowan ORNeill"}

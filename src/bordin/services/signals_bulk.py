@@ -75,20 +75,10 @@ from bordin.services.signals import (
     uncarried_risk_items,
 )
 from bordin.storage.tables import PracticeRow, SignalRow
+from bordin.storage.tables.signals import SIGNAL_CONTENT
 
-_SIGNAL_COLUMNS = (
-    "episode_id",
-    "client_id",
-    "session_number",
-    "type",
-    "severity",
-    "status",
-    "rule",
-    "summary",
-    "explanation",
-    "key",
-    "computed_at",
-)
+#: The columns a recompute writes, in order.
+_SIGNAL_COLUMNS = ("episode_id", *SIGNAL_CONTENT, "computed_at")
 
 
 @dataclass(frozen=True)
@@ -683,32 +673,11 @@ def _json_text(explanation: Explanation, instrument_id: str | None) -> str:
 
 
 #: The columns of the temporary table that holds the changed episodes' new signals, in order.
-_STAGE_COLUMNS = (
-    "seq",
-    "episode_id",
-    "client_id",
-    "session_number",
-    "type",
-    "severity",
-    "status",
-    "rule",
-    "summary",
-    "explanation",
-    "key",
-    "inputs_digest",
-)
+_STAGE_COLUMNS = ("seq", "episode_id", *SIGNAL_CONTENT, "inputs_digest")
 
-# The columns that make two stored signals the same, besides the words (compared by digest)
-# and the times and acknowledgement (which carry over by key).
-_SAME = (
-    "client_id",
-    "session_number",
-    "type",
-    "severity",
-    "status",
-    "rule",
-    "key",
-)
+#: The columns that make two stored signals the same, besides the words (compared by digest)
+#: and the times and acknowledgement (which carry over by key).
+_SAME = tuple(c for c in SIGNAL_CONTENT if c not in ("summary", "explanation"))
 
 
 def _md5(value: str) -> str:

@@ -57,6 +57,13 @@ def _per_episode(db: Session, rt: Runtime, practice_id: int) -> set[Stored]:
     return _stored(db)
 
 
+def _recomputed(demo: DemoDatabase) -> tuple[Session, Runtime]:
+    """The demo practice as loaded, then recomputed once by the bulk recompute."""
+    demo.as_loaded()
+    recompute_practice_bulk(demo.db, demo.rt, practice_id=demo.practice_id)
+    return demo.db, demo.rt
+
+
 def _log_ruptures(db: Session, rt: Runtime, practice_id: int) -> None:
     """Two logged ruptures: one in an individual episode, one for a couple as a whole."""
     for kind in ("individual", "couple"):
@@ -116,9 +123,7 @@ def test_stored_signals_explain_themselves(demo: DemoDatabase) -> None:
 
 
 def test_acknowledgements_survive_a_bulk_recompute(demo: DemoDatabase) -> None:
-    db, rt = demo.db, demo.rt
-    demo.as_loaded()
-    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    db, rt = _recomputed(demo)
     signal = db.scalars(select(SignalRow).where(SignalRow.type == "rupture")).first()
     assert signal is not None
     episode = db.get(EpisodeRow, signal.episode_id)
@@ -141,9 +146,7 @@ def test_acknowledgements_survive_a_bulk_recompute(demo: DemoDatabase) -> None:
 def test_a_second_bulk_recompute_rewrites_only_the_episodes_whose_signals_changed(
     demo: DemoDatabase,
 ) -> None:
-    db, rt = demo.db, demo.rt
-    demo.as_loaded()
-    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    db, rt = _recomputed(demo)
     expected = _stored(db)
     rows = db.scalars(select(SignalRow).order_by(SignalRow.episode_id, SignalRow.id)).all()
     by_episode: dict[int, list[SignalRow]] = {}
@@ -199,9 +202,7 @@ def test_a_second_bulk_recompute_rewrites_only_the_episodes_whose_signals_change
 def test_a_signal_whose_stored_explanation_alone_differs_is_rewritten_and_the_others_kept(
     demo: DemoDatabase,
 ) -> None:
-    db, rt = demo.db, demo.rt
-    demo.as_loaded()
-    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    db, rt = _recomputed(demo)
     postgres = db.get_bind().dialect.name == "postgresql"
     words = "explanation::text" if postgres else "explanation"
     stored_text = dict(db.execute(text(f"SELECT id, {words} FROM signals")).all())
@@ -485,7 +486,7 @@ def _words_by_id(db: Session) -> dict[int, tuple[object, ...]]:
 def _worded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The episodes whose signals ``explain_rows`` words from now on, one entry per signal."""
     worded: list[int] = []
-    original = signals_bulk.explain_rows
+    original = getattr(signals_bulk, "explain_rows")  # noqa: B009 (the name monkeypatched below)
 
     def recorded(frame, **kwargs):  # type: ignore[no-untyped-def]
         worded.extend(frame["episode_id"].tolist())
@@ -521,9 +522,7 @@ def test_a_recompute_with_nothing_new_words_no_signal_and_writes_nothing(
 def test_signals_the_per_episode_recompute_rewrote_are_compared_kept_and_digested_again(
     demo: DemoDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db, rt = demo.db, demo.rt
-    demo.as_loaded()
-    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    db, rt = _recomputed(demo)
     digested = {
         r.episode_id: r.inputs_digest
         for r in db.scalars(select(SignalRow).where(SignalRow.inputs_digest.is_not(None)))
@@ -555,9 +554,7 @@ def test_signals_the_per_episode_recompute_rewrote_are_compared_kept_and_digeste
 def test_new_code_words_every_episode_again_and_rewrites_only_what_changed(
     demo: DemoDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db, rt = demo.db, demo.rt
-    demo.as_loaded()
-    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    db, rt = _recomputed(demo)
     before = _words_by_id(db)
     monkeypatch.setattr(digest, "code_fingerprint", lambda: b"the next release")
     worded = _worded(monkeypatch)
@@ -578,9 +575,7 @@ def test_new_code_words_every_episode_again_and_rewrites_only_what_changed(
 def test_changing_what_a_signal_says_forgets_its_digest_and_acknowledging_it_does_not(
     demo: DemoDatabase,
 ) -> None:
-    db, rt = demo.db, demo.rt
-    demo.as_loaded()
-    recompute_practice_bulk(db, rt, practice_id=demo.practice_id)
+    db, rt = _recomputed(demo)
     db.execute(text("UPDATE signals SET inputs_digest = 'a digest'"))
     db.commit()
     first, second = db.scalars(select(SignalRow).order_by(SignalRow.id).limit(2)).all()

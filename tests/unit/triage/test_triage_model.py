@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
 
 from bordin.domain.triage import CLINICAL_LEAD, THERAPIST, rules_triage, triage
 from bordin.domain.triage.model import (
+    Sentence,
     analyse_chars,
     analyse_words,
     artifact_text,
@@ -20,7 +22,7 @@ from bordin.domain.triage.model import (
     shipped_model,
     word_features,
 )
-from bordin.domain.triage.normalisation import canonical
+from bordin.domain.triage.normalisation import Canonical, canonical
 from bordin.domain.triage.patterns import PRECEDENCE
 
 
@@ -191,18 +193,25 @@ def test_a_conduct_concern_written_to_the_therapist_goes_to_the_clinical_lead_on
     assert result.route == (CLINICAL_LEAD,)
 
 
-def test_scoring_each_sentence_from_shared_sums_equals_scoring_each_bag_on_its_own() -> None:
+def _labelled_sentences(keep: Callable[[int], bool]) -> Iterator[tuple[Canonical, list[Sentence]]]:
+    """Each labelled text's canonical form and sentences, for the texts whose number of
+    sentences ``keep`` accepts."""
     from bordin.analytics.triage_model import labelled_texts
+
+    for item in labelled_texts():
+        canon = canonical(item.text)
+        parts = list(sentences(canon))
+        if keep(len(parts)):
+            yield canon, parts
+
+
+def test_scoring_each_sentence_from_shared_sums_equals_scoring_each_bag_on_its_own() -> None:
     from bordin.domain.triage.model import score
 
     model = shipped_model()
     worst = 0.0
     checked = 0
-    for item in labelled_texts():
-        canon = canonical(item.text)
-        parts = sentences(canon)
-        if len(parts) < 2:
-            continue
+    for canon, parts in _labelled_sentences(lambda count: count >= 2):
         checked += 1
         words = [word_features(s.words) for s in parts]
         chars = [char_features(s.words) for s in parts]
@@ -220,17 +229,12 @@ def test_scoring_each_sentence_from_shared_sums_equals_scoring_each_bag_on_its_o
 
 
 def test_a_one_sentence_text_scores_as_its_bag_of_features() -> None:
-    from bordin.analytics.triage_model import labelled_texts
     from bordin.domain.triage.model import score
 
     model = shipped_model()
     worst = 0.0
     checked = 0
-    for item in labelled_texts():
-        canon = canonical(item.text)
-        parts = sentences(canon)
-        if len(parts) != 1:
-            continue
+    for canon, parts in _labelled_sentences(lambda count: count == 1):
         checked += 1
         got = score(model, canon)
         alone = model.probabilities(

@@ -18,11 +18,12 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from bordin.notify.memory import MemoryTransport
+from bordin.services.practice import add_client
 from bordin.services.runtime import Runtime
 from bordin.settings import Settings
 from bordin.storage.database import make_engine, make_session_factory
 from bordin.storage.migrate import upgrade
-from bordin.storage.tables import AuditEventRow, UserRow
+from bordin.storage.tables import AuditEventRow, PracticeRow, UserRow
 from bordin.testing.clock import FakeClock
 from bordin.testing.server import free_port, serve_in_thread
 from bordin.web.app import create_app
@@ -36,6 +37,7 @@ WORDS = "I have been struggling to sleep since the move and I worry all the time
 class EmptyPractice:
     base_url: str
     outbox: MemoryTransport
+    runtime: Runtime
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -63,7 +65,7 @@ def empty_practice(tmp_path: Path) -> Iterator[tuple[EmptyPractice, Callable[...
     app = create_app(settings, runtime=runtime, sessions=sessions)
     try:
         with serve_in_thread(app, port=port) as base_url:
-            yield EmptyPractice(base_url, outbox), sessions
+            yield EmptyPractice(base_url, outbox, runtime), sessions
     finally:
         engine.dispose()
 
@@ -160,3 +162,41 @@ def test_a_client_downloads_everything_held_about_them_from_their_own_page(
         ).all()
         assert exports == ["archive", "html"]
         assert not any(db.scalars(select(UserRow.is_demo)))
+
+
+def test_the_admin_pages_through_a_search_on_a_phone_and_no_name_enters_the_address(
+    empty_practice: tuple[EmptyPractice, Callable[..., object]],
+    new_page: Callable[..., Page],
+) -> None:
+    server, sessions = empty_practice
+    admin = new_page(width=1280, height=900)
+    _start_practice(admin, server)
+    with sessions() as db:  # type: ignore[operator]
+        practice_id = db.scalars(select(PracticeRow.id)).one()
+        for number in range(55):
+            add_client(
+                db,
+                server.runtime,
+                practice_id=practice_id,
+                display_name=f"Rowan Pupil {number:02d}",
+            )
+
+    phone = new_page()
+    phone.goto(server.url("/data-requests"))
+    phone.get_by_label("Username").fill("ada")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.get_by_label("Client's name").fill("Pupil")
+    phone.get_by_role("button", name="Find").click()
+    expect(phone.get_by_text("Showing 1–50 of 55 clients")).to_be_visible()
+    fits(phone, 390)
+    phone.get_by_role("navigation", name="Pages of clients").get_by_role(
+        "button", name="Next page"
+    ).click()
+
+    expect(phone.get_by_text("Showing 51–55 of 55 clients")).to_be_visible()
+    expect(phone.get_by_role("row").filter(has_text="Rowan Pupil 54")).to_contain_text("Archive")
+    expect(phone.get_by_role("row").filter(has_text="Rowan Pupil 00")).to_have_count(0)
+    assert "Pupil" not in phone.url
+    fits(phone, 390)
+    screenshot(phone, "data-requests-second-page-phone")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bordin.services import users as user_service
 from bordin.services.audit import Origin
+from bordin.services.practice import add_client
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import AuditEventRow, ClientRow
 from bordin.web.deps import SESSION_COOKIE
@@ -141,3 +142,37 @@ def test_exports_leave_no_client_data_in_the_logs(
     assert "/data-requests/clients/{client_id}/record.{ending}" in logged
     for secret in (cast.ash.display_name, "Ash", "Sample", str(cast.ash.email)):
         assert secret not in logged
+
+
+def test_the_list_comes_a_page_at_a_time_and_a_searched_name_never_enters_an_address(
+    web: TestClient, db: Session, rt: Runtime, cast: Cast
+) -> None:
+    for number in range(60):
+        add_client(
+            db, rt, practice_id=cast.practice.id, display_name=f"Quill Pagewell {number:02d}"
+        )
+    sign_in(web, "adam")
+    first = web.get("/data-requests")
+    assert first.status_code == 200
+    assert "Showing 1–50 of" in first.text and 'href="/data-requests?page=2"' in first.text
+    second = web.get("/data-requests?page=2")
+    assert "Showing 51–" in second.text and 'href="/data-requests?page=1"' in second.text
+
+    token = csrf_from(first.text)
+    found = web.post("/data-requests", data={"name": "Pagewell", "csrf_token": token})
+    assert "Showing 1–50 of 60 clients whose name contains “Pagewell”" in found.text
+    assert "?page=" not in found.text  # the next page is asked for in a posted form
+    assert 'name="name" value="Pagewell"' in found.text and 'name="page" value="2"' in found.text
+    more = web.post("/data-requests", data={"name": "Pagewell", "page": "2", "csrf_token": token})
+    assert "Showing 51–60 of 60" in more.text and "Quill Pagewell 59" in more.text
+    assert "Quill Pagewell 00" not in more.text
+
+
+@pytest.mark.parametrize("number", ["0", "two", "-1"])
+def test_a_page_that_is_not_a_whole_number_from_one_is_named_as_the_problem(
+    web: TestClient, cast: Cast, number: str
+) -> None:
+    sign_in(web, "adam")
+    response = web.get(f"/data-requests?page={number}")
+    assert response.status_code == 400
+    assert "must be a whole number from 1" in response.text and "Page" in response.text

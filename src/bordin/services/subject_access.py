@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor, may_answer_subject_access
@@ -68,18 +68,57 @@ class ExportableClient:
     email: str | None
 
 
+#: How many clients the Data requests page lists at a time.
+CLIENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    """One page of the clients a request can be answered for, by name: ``page`` of ``pages``
+    (1-based), clients ``first`` to ``last`` of ``total``."""
+
+    clients: list[ExportableClient]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * CLIENTS_PER_PAGE + 1 if self.clients else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.clients) - 1 if self.clients else 0
+
+
 def exportable_clients(
-    db: Session, rt: Runtime, actor: Actor, *, name: str = "", origin: Origin | None = None
-) -> list[ExportableClient]:
-    """The practice's clients (those whose name contains ``name``), for the admin or clinical
-    lead answering a request. The list names clients, so the view is audited."""
+    db: Session,
+    rt: Runtime,
+    actor: Actor,
+    *,
+    name: str = "",
+    page: int = 1,
+    origin: Origin | None = None,
+) -> ClientPage:
+    """One page of the practice's clients (those whose name contains ``name``), in name order,
+    for the admin or clinical lead answering a request; a page past the end gives the last.
+    The page names clients, so the view is audited, for the clients it shows."""
     if not may_answer_subject_access(actor):
         raise NotFound("not found")
+    if page < 1:
+        raise InvalidInput("must be a whole number from 1", field="page")
     query = select(ClientRow).where(ClientRow.practice_id == actor.practice_id)
     if name.strip():
         # Escaped: a "%" or "_" typed in a name means itself, not any text or any letter.
         query = query.where(ClientRow.display_name.icontains(name.strip(), autoescape=True))
-    rows = db.scalars(query.order_by(ClientRow.display_name, ClientRow.id))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // CLIENTS_PER_PAGE))
+    page = min(page, pages)
+    rows = db.scalars(
+        query.order_by(ClientRow.display_name, ClientRow.id)
+        .offset((page - 1) * CLIENTS_PER_PAGE)
+        .limit(CLIENTS_PER_PAGE)
+    )
     found = [ExportableClient(c.id, c.display_name, c.email) for c in rows]
     audit.record_page_view(
         db,
@@ -90,7 +129,7 @@ def exportable_clients(
         at=rt.now(),
     )
     db.commit()
-    return found
+    return ClientPage(found, page, pages, total)
 
 
 def export_client(

@@ -18,6 +18,7 @@ from typing import Annotated
 from fastapi import Form, Path, Query
 from pydantic import AfterValidator
 
+from bordin.domain.errors import FieldError
 from bordin.domain.text import (
     MAX_EMAIL,
     MAX_FREE_TEXT,
@@ -38,3 +39,14 @@ UsernameField = Annotated[str, Form(max_length=MAX_USERNAME), AfterValidator(cle
 #: A choice from a list (a role, a status, an id picked in a select): short, one line.
 ChoiceField = Annotated[str, Form(max_length=MAX_NAME), AfterValidator(clean_line)]
 PasswordField = Annotated[str, Form(max_length=MAX_PASSWORD)]
+
+
+def whole_number(field: str, value: str, errors: list[FieldError], message: str) -> int | None:
+    """A query's whole number from 1 (None when left empty); anything else adds ``message``
+    for ``field`` to ``errors``."""
+    if not value.strip():
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        errors.append(FieldError(field, message))
+        return None
+    return int(value)

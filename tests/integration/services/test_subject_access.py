@@ -244,8 +244,40 @@ def test_finding_a_client_by_name_matches_what_was_typed_percent_and_underscore_
     admin = cast.actor(cast.adam)
 
     def found(typed: str) -> list[str]:
-        return [c.name for c in sar.exportable_clients(db, rt, admin, name=typed)]
+        return [c.name for c in sar.exportable_clients(db, rt, admin, name=typed).clients]
 
     assert found("o_n") == ["Rowan O_Neill"]
     assert found("100%") == ["Sam 100% Sure"]
     assert set(found("ROWAN")) == {"Rowan O_Neill", "Rowan ORNeill"}
+
+
+def test_the_clients_come_fifty_at_a_time_by_name_and_only_those_shown_are_audited(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    for number in range(120):
+        add_client(db, rt, practice_id=cast.practice.id, display_name=f"Page Test {number:03d}")
+    admin = cast.actor(cast.adam)
+    on_the_last_page = len(sar.exportable_clients(db, rt, admin, page=99).clients)  # past the end
+    everyone = sar.exportable_clients(db, rt, admin)
+    assert everyone.total > 120 and len(everyone.clients) == sar.CLIENTS_PER_PAGE
+    assert (everyone.page, everyone.first, everyone.last) == (1, 1, 50)
+
+    found = sar.exportable_clients(db, rt, admin, name="page test", page=3)
+
+    assert (found.page, found.pages, found.total) == (3, 3, 120)
+    assert [c.name for c in found.clients] == [f"Page Test {n:03d}" for n in range(100, 120)]
+    assert (found.first, found.last) == (101, 120)
+    assert on_the_last_page == everyone.total - (everyone.pages - 1) * sar.CLIENTS_PER_PAGE
+    viewed = db.scalars(
+        select(AuditEventRow)
+        .where(AuditEventRow.entity == "data_requests")
+        .order_by(AuditEventRow.id.desc())
+    ).first()
+    assert viewed is not None and viewed.detail is not None
+    assert sorted(viewed.detail["client_ids"]) == sorted(c.client_id for c in found.clients)
+
+
+def test_a_page_below_one_is_refused_naming_the_field(db: Session, rt: Runtime, cast: Cast) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        sar.exportable_clients(db, rt, cast.actor(cast.adam), page=0)
+    assert refused.value.errors[0].field == "page"

@@ -26,6 +26,7 @@ from bordin.web.params import (
     QueryRecordId,
     RecordId,
     UsernameField,
+    whole_number,
 )
 from bordin.web.templating import render
 
@@ -184,15 +185,6 @@ def _day_field(field: str, value: str, errors: list[FieldError]) -> date | None:
         return None
 
 
-def _number_field(field: str, value: str, errors: list[FieldError], message: str) -> int | None:
-    if not value.strip():
-        return None
-    if not value.strip().isdigit() or int(value) < 1:
-        errors.append(FieldError(field, message))
-        return None
-    return int(value)
-
-
 def _audit_filter(
     since: str, until: str, user: str, client_id: int | None, page: str, staff: dict[int, str]
 ) -> tuple[AuditFilter, list[FieldError]]:
@@ -201,11 +193,11 @@ def _audit_filter(
     last = _day_field("until", until, errors)
     if first and last and last < first:
         errors.append(FieldError("until", "must be the same day as 'since' or later"))
-    user_id = _number_field("user", user, errors, "choose someone from the list")
+    user_id = whole_number("user", user, errors, "choose someone from the list")
     if user_id is not None and user_id not in staff:
         errors.append(FieldError("user", "choose someone from the list"))
     client = client_id
-    number = _number_field("page", page, errors, "must be a whole number from 1") or 1
+    number = whole_number("page", page, errors, "must be a whole number from 1") or 1
     return AuditFilter(first, last, user_id, client, number), errors
 
 

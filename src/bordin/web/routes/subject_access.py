@@ -4,11 +4,12 @@ checks who may export and audits every export)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from bordin.domain.errors import FieldError
 from bordin.services import subject_access as sar
 from bordin.services.crisis import lines_for_practice
 from bordin.storage.tables import PracticeRow
@@ -22,7 +23,8 @@ from bordin.web.deps import (
     RequestOrigin,
     Rt,
 )
-from bordin.web.params import RecordId
+from bordin.web.field_labels import labelled
+from bordin.web.params import RecordId, whole_number
 from bordin.web.templating import render
 
 router = APIRouter()
@@ -44,16 +46,45 @@ def _send(export: sar.Export) -> Response:
     )
 
 
-@router.get("/data-requests")
-def data_requests(
-    request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin
+def _data_requests(
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
+    origin: RequestOrigin,
+    *,
+    name: str,
+    page: str,
 ) -> Response:
-    clients = sar.exportable_clients(db, rt, viewer.actor, origin=origin)
+    errors: list[FieldError] = []
+    number = whole_number("page", page, errors, "must be a whole number from 1") or 1
+    found = sar.exportable_clients(db, rt, viewer.actor, name=name, page=number, origin=origin)
     return render(
         request,
         "data_requests.html",
-        {"viewer": viewer, "clients": clients, "name": "", "csrf_token": viewer.csrf_token},
+        {
+            "viewer": viewer,
+            "found": found,
+            "clients": found.clients,
+            "name": name,
+            "errors": labelled(errors),
+            "csrf_token": viewer.csrf_token,
+        },
+        status_code=400 if errors else 200,
     )
+
+
+@router.get("/data-requests")
+def data_requests(
+    request: Request,
+    db: DbSession,
+    rt: Rt,
+    viewer: CurrentStaff,
+    origin: RequestOrigin,
+    page: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
+    """The practice's clients, a page at a time (``?page=2``: a number, never a name)."""
+    return _data_requests(request, db, rt, viewer, origin, name="", page=page)
 
 
 @router.post("/data-requests", dependencies=[Csrf])
@@ -65,15 +96,11 @@ def find_client(
     origin: RequestOrigin,
     posted: PostedForm,
 ) -> Response:
-    """Find a client by name. Posted, not in the address, so that a client's name never
-    lands in browser history or a proxy's log."""
+    """Find a client by name, a page at a time. Posted, not in the address, so that a client's
+    name never lands in browser history or a proxy's log."""
     name = str(posted.get("name", ""))[:200]
-    clients = sar.exportable_clients(db, rt, viewer.actor, name=name, origin=origin)
-    return render(
-        request,
-        "data_requests.html",
-        {"viewer": viewer, "clients": clients, "name": name, "csrf_token": viewer.csrf_token},
-    )
+    page = str(posted.get("page", ""))[:12]
+    return _data_requests(request, db, rt, viewer, origin, name=name, page=page)
 
 
 @router.get("/data-requests/clients/{client_id}/record.{ending}")

@@ -65,7 +65,6 @@ def _data_requests(
         {
             "viewer": viewer,
             "found": found,
-            "clients": found.clients,
             "name": name,
             "errors": labelled(errors),
             "csrf_token": viewer.csrf_token,

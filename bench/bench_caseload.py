@@ -122,8 +122,9 @@ def postgres_database(admin_url: str, prefix: str) -> Iterator[str]:
 
 
 @contextmanager
-def served(database_url: str, data_dir: Path, *, demo: bool) -> Iterator[str]:
-    """Bordin served by uvicorn in a subprocess (one worker); yields its base URL."""
+def served(database_url: str, data_dir: Path, *, demo: bool, workers: int = 1) -> Iterator[str]:
+    """Bordin served by uvicorn in a subprocess (``workers`` worker processes); yields its base
+    URL."""
     port = _free_port()
     env = dict(os.environ)
     env.update(
@@ -152,6 +153,7 @@ def served(database_url: str, data_dir: Path, *, demo: bool) -> Iterator[str]:
         "--log-level",
         "warning",
         "--no-access-log",
+        *(["--workers", str(workers)] if workers > 1 else []),
     ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

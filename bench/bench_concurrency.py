@@ -1,14 +1,15 @@
 """Benchmark: eight staff at once on SQLite, mixing page views and writes (issues 9 and 15).
 
 The demo practice (``bordin demo``, seed 7, loaded through the services) in an SQLite file,
-served by uvicorn in a subprocess (one worker). ``--clients`` httpx clients (default 8), each
-signed in as the demo therapist with the largest caseload, loop for ``--seconds``: half of them
-view ``/caseload`` and a client's page in turn (reads that write audit rows), the other half
-mark their alerts read (``POST /alerts/read``, a write) and view ``/caseload``. Each client
-page is viewed once before the clock starts (the first view of a worker loads matplotlib and
-draws the chart; later views of an unchanged episode reuse it). Reported:
-requests, failures (any status other than 200/303), p50/p95/p99 and the slowest request, per
-kind and overall.
+served by uvicorn in a subprocess with ``--workers`` worker processes (by default one per core,
+as ``bordin serve`` does). ``--clients`` httpx clients (default 8), each signed in as the demo
+therapist with the largest caseload, loop for ``--seconds``: half of them view ``/caseload``
+and a client's page in turn (reads that write audit rows), the other half mark their alerts
+read (``POST /alerts/read``, a write) and view ``/caseload``. Before the clock starts, every
+client views every client's page once, over its own connection: the first view in a worker
+process loads matplotlib and draws the chart, later views of an unchanged episode reuse it, and
+eight connections reach every worker. Reported: requests, failures (any status other than
+200/303), p50/p95/p99 and the slowest request, per kind and overall.
 
 The raw limit, measured in the same run on the same file: the same number of threads doing the
 bare SQLite work of that mix with the standard library's ``sqlite3`` and no web stack: a read
@@ -98,8 +99,9 @@ def web_mix(
         if page.status_code != 200 or token is None:
             raise RuntimeError(f"the caseload page did not load ({page.status_code})")
         sessions.append((client, token.group(1)))
-    for client_id in client_ids:  # warm up: matplotlib loaded, each client's chart drawn once
-        sessions[0][0].get(f"/clients/{client_id}")
+    for client, _ in sessions:  # warm up every worker: matplotlib loaded, each chart drawn
+        for client_id in client_ids:
+            client.get(f"/clients/{client_id}")
     stop = time.perf_counter() + seconds
 
     def worker(index: int) -> None:
@@ -190,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a shorter run")
     parser.add_argument("--clients", type=int, default=8, help="clients at once")
     parser.add_argument("--seconds", type=float, default=None, help="length of the run")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="uvicorn worker processes"
+    )
     args = parser.parse_args(argv)
     seconds = args.seconds or (5.0 if args.quick else 10.0)
     report: dict[str, Any] = {
@@ -200,14 +205,15 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "load_average": [round(x, 1) for x in os.getloadavg()],
         },
-        "server": "uvicorn, 1 worker, in a subprocess; clients are threads in this process",
+        "server": f"uvicorn, {args.workers} worker(s), in a subprocess;"
+        " clients are threads in this process",
     }
     with tempfile.TemporaryDirectory(prefix="bordin-bench-") as folder:
         data_dir = Path(folder)
         path = data_dir / "demo.sqlite3"
         url = f"sqlite:///{path}"
         user_id, client_ids = load_demo(url, data_dir)
-        with served(url, data_dir, demo=True) as base:
+        with served(url, data_dir, demo=True, workers=args.workers) as base:
             report["bordin"] = web_mix(
                 base, user_id, client_ids, clients=args.clients, seconds=seconds
             )

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import BindParameter, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bordin.domain.alliance import (
@@ -76,12 +76,13 @@ def load_histories(
     return out
 
 
-def early_cancellation(appointment: AppointmentRow) -> bool:
+def early_cancellation(appointment: Any) -> bool:
     """Cancelled with the practice's notice (booking recorded when, and it was not late).
 
     Such a session is left out of the attendance the signals read: only no-shows and late
     cancellations count towards disengagement. Cancellations without a recorded time (older
-    data, or marked by hand) still count, as they always did.
+    data, or marked by hand) still count, as they always did. ``appointment`` is an
+    appointment row or any row with its ``status``, ``cancelled_at`` and ``late_cancellation``.
     """
     return (
         appointment.status == "cancelled"
@@ -95,35 +96,82 @@ EARLY_CANCELLATION_SQL = (
     "(ap.status = 'cancelled' AND ap.cancelled_at IS NOT NULL AND NOT ap.late_cancellation)"
 )
 
+# What a history is read from: only the columns it uses, as Core rows, the statements built once
+# per process with the episode ids bound at each call (ORM objects and statements built per call
+# cost a client page more than SQLite took to answer).
+_EPISODES: BindParameter[list[int]] = bindparam("episodes", expanding=True)
+_HISTORY_EPISODES = select(
+    EpisodeRow.id, EpisodeRow.kind, EpisodeRow.status, EpisodeRow.ended_on
+).where(EpisodeRow.id.in_(_EPISODES))
+_HISTORY_CLIENTS = (
+    select(ParticipantRow.episode_id, ParticipantRow.client_id)
+    .where(ParticipantRow.episode_id.in_(_EPISODES))
+    .order_by(ParticipantRow.id)
+)
+_HISTORY_APPOINTMENTS = select(
+    AppointmentRow.id,
+    AppointmentRow.episode_id,
+    AppointmentRow.number,
+    AppointmentRow.starts_at,
+    AppointmentRow.status,
+    AppointmentRow.cancelled_at,
+    AppointmentRow.late_cancellation,
+).where(AppointmentRow.episode_id.in_(_EPISODES))
+_HISTORY_SCORES = (
+    select(
+        AdministrationRow.episode_id,
+        AdministrationRow.appointment_id,
+        AdministrationRow.client_id,
+        AdministrationRow.instrument_id,
+        AdministrationRow.total,
+        AdministrationRow.answers,
+        AdministrationRow.risk_items,
+    )
+    .where(AdministrationRow.episode_id.in_(_EPISODES), AdministrationRow.total.is_not(None))
+    .order_by(AdministrationRow.id)
+)
+_HISTORY_CRISES = (
+    select(SubmissionRow.appointment_id, SubmissionRow.client_id)
+    .join(AppointmentRow, AppointmentRow.id == SubmissionRow.appointment_id)
+    .where(AppointmentRow.episode_id.in_(_EPISODES), SubmissionRow.triage_category == "crisis")
+    .order_by(SubmissionRow.id)
+)
+_HISTORY_RUPTURES = (
+    select(
+        RuptureLogRow.id,
+        RuptureLogRow.episode_id,
+        RuptureLogRow.appointment_id,
+        RuptureLogRow.client_id,
+        RuptureLogRow.rupture_type,
+        RuptureLogRow.markers,
+        RuptureLogRow.strategies,
+        RuptureLogRow.resolved,
+    )
+    .where(RuptureLogRow.episode_id.in_(_EPISODES))
+    .order_by(RuptureLogRow.id)
+)
+
 
 def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, EpisodeHistory]:
-    episodes = {e.id: e for e in db.scalars(select(EpisodeRow).where(EpisodeRow.id.in_(ids)))}
+    db.flush()  # what this session has added but not yet written is part of the history
+    conn = db.connection()
+    within = {"episodes": ids}
+    episodes = {e.id: e for e in conn.execute(_HISTORY_EPISODES, within).all()}
     clients: dict[int, list[str]] = defaultdict(list)
-    for episode_id, client_id in db.execute(
-        select(ParticipantRow.episode_id, ParticipantRow.client_id)
-        .where(ParticipantRow.episode_id.in_(ids))
-        .order_by(ParticipantRow.id)
-    ):
+    for episode_id, client_id in conn.execute(_HISTORY_CLIENTS, within).all():
         clients[episode_id].append(str(client_id))
-    appointments = {
-        a.id: a
-        for a in db.scalars(select(AppointmentRow).where(AppointmentRow.episode_id.in_(ids)))
-    }
+    appointments = {a.id: a for a in conn.execute(_HISTORY_APPOINTMENTS, within).all()}
     attendance: dict[int, list[Attendance]] = defaultdict(list)
     for a in sorted(appointments.values(), key=lambda a: (a.episode_id, a.number)):
         if early_cancellation(a):
             continue  # cancelled in good time: not a missed session (disengagement)
         if a.status != "scheduled" or a.starts_at <= now:
             attendance[a.episode_id].append(
-                Attendance(session_number=a.number, date=a.starts_at.date(), status=a.status)  # type: ignore[arg-type]
+                Attendance(session_number=a.number, date=a.starts_at.date(), status=a.status)
             )
     ratings: dict[int, list[Rating]] = defaultdict(list)
     risks: dict[int, list[RiskFlag]] = defaultdict(list)
-    for admin in db.scalars(
-        select(AdministrationRow)
-        .where(AdministrationRow.episode_id.in_(ids), AdministrationRow.total.is_not(None))
-        .order_by(AdministrationRow.id)
-    ):
+    for admin in conn.execute(_HISTORY_SCORES, within).all():
         appointment = appointments.get(admin.appointment_id or -1)
         if appointment is None or appointment.episode_id != admin.episode_id:
             continue
@@ -151,15 +199,8 @@ def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, Episode
                     detail=f"{admin.instrument_id}: {', '.join(uncarried)}",
                 )
             )
-    for submission in db.scalars(
-        select(SubmissionRow)
-        .where(
-            SubmissionRow.appointment_id.in_(list(appointments)),
-            SubmissionRow.triage_category == "crisis",
-        )
-        .order_by(SubmissionRow.id)
-    ):
-        appointment = appointments[submission.appointment_id or -1]
+    for submission in conn.execute(_HISTORY_CRISES, within).all():
+        appointment = appointments[submission.appointment_id]
         risks[appointment.episode_id].append(
             RiskFlag(
                 client_id=str(submission.client_id),
@@ -170,9 +211,7 @@ def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, Episode
             )
         )
     logged: dict[int, list[TherapistRupture]] = defaultdict(list)
-    for r in db.scalars(
-        select(RuptureLogRow).where(RuptureLogRow.episode_id.in_(ids)).order_by(RuptureLogRow.id)
-    ):
+    for r in conn.execute(_HISTORY_RUPTURES, within).all():
         appointment = appointments.get(r.appointment_id)
         if appointment is None or appointment.episode_id != r.episode_id:
             continue
@@ -180,7 +219,7 @@ def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, Episode
             TherapistRupture(
                 session_number=appointment.number,
                 date=appointment.starts_at.date(),
-                rupture_type=r.rupture_type,  # type: ignore[arg-type]
+                rupture_type=r.rupture_type,
                 client_id=str(r.client_id) if r.client_id else None,
                 markers=tuple(r.markers or ()),
                 strategies=tuple(r.strategies or ()),
@@ -191,7 +230,7 @@ def _load_batch(db: Session, ids: list[int], now: datetime) -> dict[int, Episode
     return {
         episode_id: EpisodeHistory(
             episode_id=str(episode_id),
-            kind=episode.kind,  # type: ignore[arg-type]
+            kind=episode.kind,
             client_ids=tuple(clients[episode_id]),
             ratings=tuple(ratings[episode_id]),
             attendance=tuple(attendance[episode_id]),

@@ -9,7 +9,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
@@ -301,20 +301,47 @@ class Session_:
     csrf_token: str
 
 
+#: The sign-in behind a cookie with its person, in one statement (every request runs it).
+_SIGNED_IN = (
+    select(
+        AuthSessionRow.revoked_at,
+        AuthSessionRow.expires_at,
+        AuthSessionRow.csrf_token,
+        UserRow.id.label("user_id"),
+        UserRow.practice_id.label("user_practice_id"),
+        UserRow.role,
+        UserRow.is_clinical_lead,
+        UserRow.display_name,
+        UserRow.is_active,
+        ClientRow.id.label("client_id"),
+        ClientRow.practice_id.label("client_practice_id"),
+    )
+    .outerjoin(UserRow, UserRow.id == AuthSessionRow.user_id)
+    .outerjoin(ClientRow, ClientRow.id == AuthSessionRow.client_id)
+    .where(AuthSessionRow.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_session(db: Session, rt: Runtime, token: str) -> Session_ | None:
     """The signed-in person behind a cookie value, or None if it is unknown, expired or revoked."""
-    row = db.scalar(select(AuthSessionRow).where(AuthSessionRow.token_hash == token_hash(token)))
+    row = db.connection().execute(_SIGNED_IN, {"token_hash": token_hash(token)}).first()
     if row is None or row.revoked_at is not None or row.expires_at <= rt.now():
         return None
     if row.user_id is not None:
-        user = db.get(UserRow, row.user_id)
-        if user is None or not user.is_active:
+        if not row.is_active:
             return None
-        return Session_(actor=actor_for_user(user), csrf_token=row.csrf_token)
-    client = db.get(ClientRow, row.client_id)
-    if client is None:
+        actor = Actor(
+            practice_id=row.user_practice_id,
+            role=Role(row.role),
+            user_id=row.user_id,
+            is_clinical_lead=row.is_clinical_lead,
+            label=row.display_name,
+        )
+        return Session_(actor=actor, csrf_token=row.csrf_token)
+    if row.client_id is None:
         return None
-    return Session_(actor=actor_for_client(client), csrf_token=row.csrf_token)
+    actor = Actor(practice_id=row.client_practice_id, role=Role.CLIENT, client_id=row.client_id)
+    return Session_(actor=actor, csrf_token=row.csrf_token)
 
 
 def sign_out(db: Session, rt: Runtime, token: str) -> None:

@@ -12,9 +12,10 @@ How transactions begin on SQLite (ADR 0005):
   requests) begins a plain deferred ``BEGIN``: in WAL mode it reads a snapshot without any lock,
   beside a writer. Its audit rows wait until it commits: the read transaction ends, then the
   rows go in with one ``executemany`` in a short write transaction of their own.
-* Within a process, writers queue at a gate (a lock per engine, :func:`write_gate`) before
-  ``BEGIN IMMEDIATE``, so that each is woken the moment the writer before it is done, instead
-  of sleeping in SQLite's busy handler (see :func:`_sqlite_begin`).
+* Writers queue at a gate (:func:`write_gate`, one per engine) before ``BEGIN IMMEDIATE``: a
+  lock for the process's threads and a file lock beside the database for other processes, so
+  that each is woken about when the writer before it is done, instead of sleeping in SQLite's
+  busy handler (:mod:`bordin.storage.write_gate`).
 
 Rows that only get inserted and never read back by the code that wrote them (the audit trail)
 are queued with :func:`insert_later` and go in with one ``executemany`` per table: before the
@@ -29,7 +30,6 @@ name, their words, an email address, a password hash).
 from __future__ import annotations
 
 import functools
-import threading
 import time
 import weakref
 from collections.abc import Iterator
@@ -43,6 +43,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
 from bordin.settings import DEFAULT_POOL_SIZE
+from bordin.storage.write_gate import WriteGate
 
 #: Seconds a writer waits for SQLite's write lock before giving up with "database is locked".
 #: Writes are short (milliseconds), so a wait this long means something is wrong.
@@ -54,7 +55,7 @@ _PENDING = "bordin.pending_rows"
 _WRITER = "bordin.writer"
 _GATE = "bordin.write_gate"
 _READ_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-_WRITE_GATES: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITE_GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
@@ -62,13 +63,14 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_S
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        on_disk = Path(parsed.database) if parsed.database not in (None, "", ":memory:") else None
+        if on_disk is not None:
+            on_disk.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, decide where transactions begin (so BEGIN is real).
-        gate = _WRITE_GATES[engine] = threading.Lock()
+        gate = _WRITE_GATES[engine] = WriteGate(on_disk)
         event.listen(engine, "begin", functools.partial(_sqlite_begin, gate))
         for name in ("commit", "rollback"):
             event.listen(engine, name, _transaction_done)
@@ -124,18 +126,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(gate: threading.Lock, conn: Any) -> None:
+def _sqlite_begin(gate: WriteGate, conn: Any) -> None:
     """Begin a transaction: deferred for a reading session, else ``BEGIN IMMEDIATE`` after
-    passing this process's write gate.
+    passing the write gate.
 
-    The gate queues this process's writers in Python, where a writer is woken the moment the
-    one before it is done. Left to SQLite, a writer that finds the lock taken sleeps and tries
-    again (1, 2, 5, 10 ... then 100 ms at a time), however soon the lock is free: under eight
-    busy clients those sleeps, not the writes, made the slowest requests. The connection holds
-    the gate until its transaction ends (:func:`_transaction_done`, or when the connection is
-    done with: :func:`_connection_done`). Other processes (the job worker, a second web worker)
-    still meet SQLite's own lock and busy timeout; a writer that cannot pass the gate within
-    that timeout goes on to SQLite's lock as before.
+    The connection holds the gate until its transaction ends (:func:`_transaction_done`, or
+    when the connection is done with: :func:`_connection_done`). A writer that cannot pass the
+    gate within SQLite's busy timeout goes on to SQLite's lock as before.
     """
     if conn.get_execution_options().get(_READING, False):
         conn.exec_driver_sql("BEGIN")
@@ -146,7 +143,7 @@ def _sqlite_begin(gate: threading.Lock, conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def write_gate(engine: Engine) -> threading.Lock | None:
+def write_gate(engine: Engine) -> WriteGate | None:
     """The write gate of an SQLite engine made by :func:`make_engine` (None for others): held
     while one of the process's connections is in a transaction that writes."""
     return _WRITE_GATES.get(engine)

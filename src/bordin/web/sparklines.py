@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 
 from bordin.domain.errors import InstrumentNotFound
@@ -10,6 +12,13 @@ from bordin.reports.charts import render_sparkline_svg
 
 
 def sparkline(values: list[float], instrument_id: str | None, what: str) -> Markup:
+    return _sparkline(tuple(values), instrument_id, what)
+
+
+@lru_cache(maxsize=2048)
+def _sparkline(values: tuple[float, ...], instrument_id: str | None, what: str) -> Markup:
+    """Drawn once per process for the same scores: a caseload shows the same lines on every
+    view until a new rating comes in."""
     if not values or instrument_id is None:
         return Markup('<span class="muted">no ratings yet</span>')
     name = "the measure"

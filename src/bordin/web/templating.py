@@ -51,6 +51,7 @@ def make_templates() -> Jinja2Templates:
     first time any app renders it (a test run makes an app per test; a server makes one)."""
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
+    env.auto_reload = False  # templates ship with the release: no file checks on every page
     env.filters["when"] = _when
     env.filters["signal_groups"] = grouped
     env.filters["signal_heading"] = signal_heading

@@ -2,8 +2,8 @@
 
 Six queries whatever the caseload size: episodes, their clients, next and last sessions,
 recent scores for sparklines, and the open signals. Each selects only the columns the page
-shows, as plain rows (no ORM objects to build and track): the page is most of the cost of a
-large caseload, not its SQL.
+shows and runs on the session's connection as plain Core rows (no ORM objects to build and
+track, no ORM compilation): the page is most of the cost of a large caseload, not its SQL.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bordin.reports.read.measures import SEVERITY_ORDER, is_alliance
@@ -75,6 +75,62 @@ class CaseloadFilter:
     signal: str = "all"  # all | a signal type
 
 
+_EPISODES: BindParameter[list[int]] = bindparam("episodes", expanding=True)
+
+# Built once per process, with the episode ids bound at each call: building a statement cost
+# more CPU than SQLite took to run it.
+_CLIENTS = (
+    select(
+        ParticipantRow.episode_id,
+        ClientRow.id,
+        ParticipantRow.label,
+        ClientRow.display_name,
+        ClientRow.pseudonym,
+    )
+    .join(ClientRow, ClientRow.id == ParticipantRow.client_id)
+    .where(ParticipantRow.episode_id.in_(_EPISODES))
+    .order_by(ParticipantRow.id)
+)
+_NEXT_SESSIONS = (
+    select(AppointmentRow.episode_id, AppointmentRow.starts_at, AppointmentRow.id)
+    .where(
+        AppointmentRow.episode_id.in_(_EPISODES),
+        AppointmentRow.status == "scheduled",
+        AppointmentRow.starts_at >= bindparam("since", type_=AppointmentRow.starts_at.type),
+    )
+    .order_by(AppointmentRow.starts_at.desc())
+)
+_ATTENDED = (
+    select(AppointmentRow.episode_id, func.max(AppointmentRow.starts_at), func.count())
+    .where(AppointmentRow.episode_id.in_(_EPISODES), AppointmentRow.status == "attended")
+    .group_by(AppointmentRow.episode_id)
+)
+#: Scores in time order (the times themselves are not shown).
+_SCORES = (
+    select(AdministrationRow.client_id, AdministrationRow.instrument_id, AdministrationRow.total)
+    .where(AdministrationRow.episode_id.in_(_EPISODES), AdministrationRow.total.is_not(None))
+    .order_by(AdministrationRow.answered_at)
+)
+_OPEN_SIGNALS = (
+    select(
+        SignalRow.episode_id,
+        SignalRow.client_id,
+        SignalRow.session_number,
+        SignalRow.type,
+        SignalRow.status,
+        SignalRow.severity,
+        SignalRow.summary,
+        SignalRow.explanation,
+    )
+    .where(
+        SignalRow.episode_id.in_(_EPISODES),
+        SignalRow.status.in_(OPEN_STATUSES),
+        SignalRow.acknowledged_at.is_(None),
+    )
+    .order_by(SignalRow.episode_id, SignalRow.id)
+)
+
+
 def caseload(
     db: Session,
     *,
@@ -101,8 +157,11 @@ def caseload(
         query = query.where(EpisodeRow.status != "active")
     if filters.kind in ("individual", "couple"):
         query = query.where(EpisodeRow.kind == filters.kind)
+    conn = db.connection()  # the session's transaction and bind, Core rows
     rows: dict[int, CaseloadRow] = {}
-    for episode_id, kind, status, therapist_id, problem, therapist_name in db.execute(query):
+    for episode_id, kind, status, therapist_id, problem, therapist_name in conn.execute(
+        query
+    ).all():
         rows[episode_id] = CaseloadRow(
             episode_id=episode_id,
             kind=kind,
@@ -114,51 +173,26 @@ def caseload(
         )
     if not rows:
         return []
-    episode_ids = list(rows)
     by_client: dict[int, CaseClient] = {}
-    for episode_id, client_id, label, display_name, pseudonym in db.execute(
-        select(
-            ParticipantRow.episode_id,
-            ClientRow.id,
-            ParticipantRow.label,
-            ClientRow.display_name,
-            ClientRow.pseudonym,
-        )
-        .join(ClientRow, ClientRow.id == ParticipantRow.client_id)
-        .where(ParticipantRow.episode_id.in_(episode_ids))
-        .order_by(ParticipantRow.id)
-    ):
+    within = {"episodes": list(rows)}
+    for episode_id, client_id, label, display_name, pseudonym in conn.execute(
+        _CLIENTS, within
+    ).all():
         case_client = CaseClient(client_id, label, display_name, pseudonym)
         rows[episode_id].clients.append(case_client)
         by_client[client_id] = case_client
 
-    for episode_id, next_at, next_id in db.execute(
-        select(AppointmentRow.episode_id, AppointmentRow.starts_at, AppointmentRow.id)
-        .where(
-            AppointmentRow.episode_id.in_(episode_ids),
-            AppointmentRow.status == "scheduled",
-            AppointmentRow.starts_at >= now - timedelta(hours=1),
-        )
-        .order_by(AppointmentRow.starts_at.desc())
-    ):  # latest first, so the earliest upcoming session is written last
+    for episode_id, next_at, next_id in conn.execute(
+        _NEXT_SESSIONS, {**within, "since": now - timedelta(hours=1)}
+    ).all():  # latest first, so the earliest upcoming session is written last
         rows[episode_id].next_session = next_at
         rows[episode_id].next_appointment_id = next_id
-    for episode_id, last_at, attended in db.execute(
-        select(AppointmentRow.episode_id, func.max(AppointmentRow.starts_at), func.count())
-        .where(AppointmentRow.episode_id.in_(episode_ids), AppointmentRow.status == "attended")
-        .group_by(AppointmentRow.episode_id)
-    ):
+    for episode_id, last_at, attended in conn.execute(_ATTENDED, within).all():
         rows[episode_id].last_session = last_at
         rows[episode_id].sessions_attended = attended
 
     series: dict[tuple[int, str], list[float]] = defaultdict(list)
-    for client_id, instrument_id, total in db.execute(
-        select(
-            AdministrationRow.client_id, AdministrationRow.instrument_id, AdministrationRow.total
-        )
-        .where(AdministrationRow.episode_id.in_(episode_ids), AdministrationRow.total.is_not(None))
-        .order_by(AdministrationRow.answered_at)
-    ):  # in time order; the times themselves are not shown
+    for client_id, instrument_id, total in conn.execute(_SCORES, within).all():
         series[(client_id, instrument_id)].append(float(total or 0.0))
     for (client_id, instrument_id), points in series.items():
         found = by_client.get(client_id)
@@ -172,15 +206,7 @@ def caseload(
         elif case_client.outcome_instrument is None or len(values) > len(case_client.outcome):
             case_client.outcome, case_client.outcome_instrument = values, instrument_id
 
-    open_signals = db.scalars(
-        select(SignalRow)
-        .where(
-            SignalRow.episode_id.in_(episode_ids),
-            SignalRow.status.in_(OPEN_STATUSES),
-            SignalRow.acknowledged_at.is_(None),
-        )
-        .order_by(SignalRow.episode_id, SignalRow.id)
-    ).all()
+    open_signals = conn.execute(_OPEN_SIGNALS, within).all()
     shown = {id(s) for s in one_item_each(open_signals)}  # one problem, one line
     for signal in open_signals:
         row = rows[signal.episode_id]

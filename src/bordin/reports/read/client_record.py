@@ -67,6 +67,7 @@ def client_record(db: Session, cipher: TextCipher, client_id: int) -> ClientReco
         db.scalars(select(ParticipantRow.episode_id).where(ParticipantRow.client_id == client_id))
     )
     views: list[EpisodeView] = []
+    shares_words: dict[int, bool] = {}  # each client's consent, asked once per record
     for episode, therapist_name in db.execute(
         select(EpisodeRow, UserRow.display_name)
         .join(UserRow, UserRow.id == EpisodeRow.therapist_id)
@@ -109,9 +110,10 @@ def client_record(db: Session, cipher: TextCipher, client_id: int) -> ClientReco
             )
         ):
             urgent = submission.triage_category == "crisis" or submission.triage_risk_review
-            if not urgent and not has_consent(
-                db, submission.client_id, "share_free_text_with_therapist"
-            ):
+            author = submission.client_id
+            if author not in shares_words:
+                shares_words[author] = has_consent(db, author, "share_free_text_with_therapist")
+            if not urgent and not shares_words[author]:
                 # The client chose not to share their words (crisis and possible-risk words,
                 # which the therapist is asked to read today, always show).
                 continue

@@ -36,9 +36,14 @@ DIMENSION_LABELS = {"goals": "Goals", "tasks": "Tasks", "bond": "Bond", "overall
 
 def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str) -> Trajectory:
     history = load_history(db, episode_id, now=rt.now())
+    conn = db.connection()  # Core rows of the columns used: the session's transaction
     labels = {
-        str(p.client_id): p.label
-        for p in db.scalars(select(ParticipantRow).where(ParticipantRow.episode_id == episode_id))
+        str(client_id): label
+        for client_id, label in conn.execute(
+            select(ParticipantRow.client_id, ParticipantRow.label).where(
+                ParticipantRow.episode_id == episode_id
+            )
+        ).all()
     }
     couple = history.kind == "couple"
     grouped: dict[tuple[str, str], list[Rating]] = defaultdict(list)
@@ -94,7 +99,11 @@ def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str)
                 cutoffs[instrument_id] = float(instrument.cutoff)
 
     markers: list[Marker] = []
-    for signal in db.scalars(select(SignalRow).where(SignalRow.episode_id == episode_id)):
+    for signal in conn.execute(
+        select(
+            SignalRow.client_id, SignalRow.type, SignalRow.session_number, SignalRow.explanation
+        ).where(SignalRow.episode_id == episode_id)
+    ).all():
         who = labels.get(str(signal.client_id)) if couple and signal.client_id else None
         if signal.type == "rupture" and signal.session_number:
             markers.append(Marker(signal.session_number, "rupture_detected", client_label=who))
@@ -102,13 +111,17 @@ def episode_trajectory(db: Session, rt: Runtime, *, episode_id: int, title: str)
             sessions = signal.explanation.get("sessions") or [signal.session_number]
             markers.append(Marker(int(sessions[-1]), "repair", client_label=who))
     numbers = dict(
-        db.execute(
+        conn.execute(
             select(AppointmentRow.id, AppointmentRow.number).where(
                 AppointmentRow.episode_id == episode_id
             )
         ).all()
     )
-    for log in db.scalars(select(RuptureLogRow).where(RuptureLogRow.episode_id == episode_id)):
+    for log in conn.execute(
+        select(RuptureLogRow.appointment_id, RuptureLogRow.rupture_type).where(
+            RuptureLogRow.episode_id == episode_id
+        )
+    ).all():
         if log.appointment_id in numbers:
             markers.append(
                 Marker(numbers[log.appointment_id], "rupture_logged", label=log.rupture_type)

@@ -1,15 +1,17 @@
 """Benchmark: eight staff at once on SQLite, mixing page views and writes (issues 9 and 15).
 
 The demo practice (``bordin demo``, seed 7, loaded through the services) in an SQLite file,
-served by uvicorn in a subprocess with ``--workers`` worker processes (by default one per core,
-as ``bordin serve`` does). ``--clients`` httpx clients (default 8), each signed in as the demo
-therapist with the largest caseload, loop for ``--seconds``: half of them view ``/caseload``
-and a client's page in turn (reads that write audit rows), the other half mark their alerts
-read (``POST /alerts/read``, a write) and view ``/caseload``. Before the clock starts, every
-client views every client's page once, over its own connection: the first view in a worker
-process loads matplotlib and draws the chart, later views of an unchanged episode reuse it, and
-eight connections reach every worker. Reported: requests, failures (any status other than
-200/303), p50/p95/p99 and the slowest request, per kind and overall.
+served by uvicorn in a subprocess with ``--workers`` worker processes (by default as many as
+``bordin serve`` starts: one per core, at most four). ``--clients`` httpx clients (default 8),
+each signed in as the demo therapist with the largest caseload, loop for ``--seconds``: half of
+them view ``/caseload`` and a client's page in turn (reads that write audit rows), the other
+half mark their alerts read (``POST /alerts/read``, a write) and view ``/caseload``. Before the
+clock starts, every client views every client's page once, over its own connection: the first
+view in a worker process loads matplotlib and draws the chart, later views of an unchanged
+episode reuse it. Which worker takes a connection is the kernel's choice, and a connection
+stays with its worker, so with several workers the load is shared as the connections fell.
+Reported: requests, failures (any status other than 200/303), p50/p95/p99 and the slowest
+request, per kind and overall.
 
 The raw limit, measured in the same run on the same file: the same number of threads doing the
 bare SQLite work of that mix with the standard library's ``sqlite3`` and no web stack: a read
@@ -17,7 +19,7 @@ transaction (one indexed ``SELECT``) and a one-row ``BEGIN IMMEDIATE`` write, in
 
 Usage::
 
-    .venv/bin/python bench/bench_concurrency.py [--quick] [--clients 8] [--seconds 10]
+    .venv/bin/python bench/bench_concurrency.py [--quick] [--clients 8] [--seconds 10] [--workers N]
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_caseload import _demo_cookies, _ms, _percentile, _runtime, served
+
+from bordin.cli.server import default_workers
 
 
 def _figures(latencies: list[float], failures: int) -> dict[str, Any]:
@@ -193,7 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="clients at once")
     parser.add_argument("--seconds", type=float, default=None, help="length of the run")
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="uvicorn worker processes"
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="uvicorn worker processes (default: as many as `bordin serve` starts)",
     )
     args = parser.parse_args(argv)
     seconds = args.seconds or (5.0 if args.quick else 10.0)

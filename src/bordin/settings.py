@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,8 @@ TransportKind = Literal["log", "smtp", "memory"]
 CrisisLocale = Literal["UK", "EU", "US", "AU"]
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev"})
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class Settings(BaseSettings):
@@ -245,3 +248,8 @@ def _secret_value(secret: SecretStr | None, file: Path | None) -> str:
     if file is not None:
         return file.read_text().strip()
     return ""
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log at the configured level, in one format, from every Bordin process."""
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)

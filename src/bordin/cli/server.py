@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import logging
+import os
 from typing import Annotated
 
 import typer
 
 from bordin.cli.context import engine_for, load_settings
+from bordin.domain.errors import InvalidInput
+from bordin.settings import Settings, configure_logging
 from bordin.storage.migrate import upgrade
+
+#: The most web workers ``bordin serve`` starts unless told (``--workers``).
+MOST_WORKERS_BY_DEFAULT = 4
 
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 
@@ -33,16 +38,24 @@ def serve(
             "this process; Ctrl-C stops both.",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Web worker processes. Default: one per CPU core, at most "
+            f"{MOST_WORKERS_BY_DEFAULT}. Each keeps its own pool of database connections.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the Bordin web app (migrating the database first)."""
     import uvicorn
 
     from bordin.web.app import create_app
 
+    processes = default_workers() if workers is None else workers
+    if processes < 1:
+        raise InvalidInput("must be at least 1", field="--workers")
     settings = load_settings(demo_mode=True) if demo else load_settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings)
     engine = engine_for(settings)
     upgrade(engine)
     if demo:
@@ -51,7 +64,8 @@ def serve(
         seed_if_empty(settings, engine)
     engine.dispose()
     where = f"http://{host}:{port}"
-    typer.echo(f"Bordin is serving on {where}")
+    plural = "s" if processes > 1 else ""
+    typer.echo(f"Bordin is serving on {where} ({processes} web worker{plural})")
     if demo:
         typer.echo(
             "Demo mode: open the address above and pick a demo person to sign in as "
@@ -66,9 +80,21 @@ def serve(
         thread, stop = start_worker_thread(settings)
         typer.echo("The job worker runs alongside (reminders, feedback links, digest, signals).")
     try:
-        uvicorn.run(
-            create_app(settings), host=host, port=port, log_level="warning", access_log=False
-        )
+        if processes == 1:
+            uvicorn.run(
+                create_app(settings), host=host, port=port, log_level="warning", access_log=False
+            )
+        else:
+            _hand_settings_to_workers(settings, demo=demo)
+            uvicorn.run(
+                "bordin.web.app:app_from_environment",
+                factory=True,
+                workers=processes,
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+            )
     finally:
         if stop is not None:
             stop.set()
@@ -88,3 +114,19 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     db_app.command("upgrade")(db_upgrade)
     app.add_typer(db_app, name="db")
+
+
+def default_workers() -> int:
+    """One web worker per core (the work is CPU-bound; more only add switching), at most
+    :data:`MOST_WORKERS_BY_DEFAULT` so that a large machine does not open more PostgreSQL
+    connections than the server allows."""
+    return max(1, min(os.cpu_count() or 1, MOST_WORKERS_BY_DEFAULT))
+
+
+def _hand_settings_to_workers(settings: Settings, *, demo: bool) -> None:
+    """Worker processes read the environment afresh: pass on what the command line said, and
+    make the development keys now, once, so that every worker reads the same ones."""
+    if demo:
+        os.environ["BORDIN_DEMO_MODE"] = "true"
+    settings.signing_key()
+    settings.fernet_key()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 from typing import Annotated
@@ -10,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bordin.cli.context import engine_for, load_settings
-from bordin.settings import Settings
+from bordin.settings import Settings, configure_logging
 
 
 def start_worker_thread(settings: Settings) -> tuple[threading.Thread, threading.Event]:
@@ -49,9 +48,7 @@ def worker(
     from bordin.storage.migrate import upgrade
 
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings)
     engine = engine_for(settings)
     upgrade(engine)
     if once:

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from bordin.services.runtime import Runtime, build_runtime
-from bordin.settings import Settings
+from bordin.settings import Settings, configure_logging
 from bordin.storage.database import make_engine, make_session_factory
 from bordin.web.deps import ANON_CSRF_COOKIE, CsrfRejected
 from bordin.web.errors import error_response, install_error_handlers
@@ -20,6 +20,14 @@ from bordin.web.templating import make_templates
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("bordin.web")
+
+
+def app_from_environment() -> FastAPI:
+    """The app as each worker process of ``bordin serve --workers N`` builds it, from the
+    ``BORDIN_*`` environment its parent checked (uvicorn starts the processes afresh)."""
+    settings = Settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 def create_app(

@@ -59,12 +59,15 @@ def _web_workers(pid: int) -> list[int]:
     """The processes uvicorn started to serve (not multiprocessing's resource tracker)."""
     found = Path(f"/proc/{pid}/task/{pid}/children")
     children = [int(child) for child in found.read_text().split()] if found.exists() else []
-    return [
-        child
-        for child in children
-        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
-        and b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes()
-    ]
+    serving = []
+    for child in children:
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:  # it ended since it was listed
+            continue
+        if b"spawn_main" in command and b"resource_tracker" not in command:
+            serving.append(child)
+    return serving
 
 
 def test_two_web_workers_serve_one_practice_and_share_its_sign_ins(tmp_path: Path) -> None:

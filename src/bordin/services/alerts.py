@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, Table, func, select, update
+from sqlalchemy import CursorResult, Result, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor
@@ -525,17 +525,19 @@ def alerts_for(
     ]
 
 
+#: Counted for the page header of every staff request, so built once.
+_UNREAD = (
+    select(func.count())
+    .select_from(AlertRow)
+    .where(AlertRow.recipient_user_id == bindparam("user_id"), AlertRow.read_at.is_(None))
+)
+
+
 def unread_count(db: Session, *, actor: Actor) -> int:
     if actor.user_id is None:
         return 0
-    return (
-        db.scalar(
-            select(func.count())
-            .select_from(AlertRow)
-            .where(AlertRow.recipient_user_id == actor.user_id, AlertRow.read_at.is_(None))
-        )
-        or 0
-    )
+    db.flush()  # an alert this session has just added counts
+    return db.connection().execute(_UNREAD, {"user_id": actor.user_id}).scalar() or 0
 
 
 def mark_read(

@@ -79,7 +79,9 @@ _EPISODES: BindParameter[list[int]] = bindparam("episodes", expanding=True)
 
 # Built once per process, with the episode ids bound at each call: building a statement cost
 # more CPU than SQLite took to run it.
-_CLIENTS = (
+#: The clients of the given episodes with their names, in the order they joined each episode
+#: (the supervision report reads them too).
+EPISODE_CLIENTS = (
     select(
         ParticipantRow.episode_id,
         ClientRow.id,
@@ -176,7 +178,7 @@ def caseload(
     by_client: dict[int, CaseClient] = {}
     within = {"episodes": list(rows)}
     for episode_id, client_id, label, display_name, pseudonym in conn.execute(
-        _CLIENTS, within
+        EPISODE_CLIENTS, within
     ).all():
         case_client = CaseClient(client_id, label, display_name, pseudonym)
         rows[episode_id].clients.append(case_client)

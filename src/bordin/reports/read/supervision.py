@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from bordin.domain.access import Actor, Role, may_read_concerns
 from bordin.domain.errors import NotFound
 from bordin.domain.text import excerpt
+from bordin.reports.read.caseload import EPISODE_CLIENTS, NOT_ATTENTION, OPEN_STATUSES
 from bordin.reports.read.measures import SEVERITY_ORDER
 from bordin.services.runtime import TextCipher
 from bordin.storage.tables import (
@@ -43,15 +44,10 @@ from bordin.storage.tables import (
     ClientRow,
     ConcernRow,
     EpisodeRow,
-    ParticipantRow,
     SignalRow,
     UserRow,
 )
 
-#: Signal statuses that mean "still needs thinking about".
-OPEN_STATUSES = ("open", "active", "unrepaired")
-#: Good news: shown on the client page, never a reason for attention.
-NOT_ATTENTION = ("reliable_improvement", "recovery", "rupture_repaired")
 SPLIT_TYPES = ("split_alliance", "split_widening")
 EXCERPT_CHARS = 160
 
@@ -227,17 +223,8 @@ def supervision_overview(
     next_session: dict[int, tuple[datetime, int]] = {}
     attended: dict[int, int] = {}
     if ids:
-        for episode_id, client_id, name, pseudonym, label in db.execute(
-            select(
-                ParticipantRow.episode_id,
-                ClientRow.id,
-                ClientRow.display_name,
-                ClientRow.pseudonym,
-                ParticipantRow.label,
-            )
-            .join(ClientRow, ClientRow.id == ParticipantRow.client_id)
-            .where(ParticipantRow.episode_id.in_(ids))
-            .order_by(ParticipantRow.id)
+        for episode_id, client_id, label, name, pseudonym in db.execute(
+            EPISODE_CLIENTS, {"episodes": ids}
         ):
             clients[episode_id].append(SupervisedClient(client_id, name, pseudonym, label))
         for signal in db.scalars(

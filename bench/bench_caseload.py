@@ -62,18 +62,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_PG = os.environ.get("BORDIN_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = "bench-secret-key-not-for-production"
 CIPHER = "bench-encryption-passphrase"
-
-
-def app_factory() -> Any:
-    """The app the uvicorn subprocess serves, configured from ``BORDIN_*`` variables."""
-    from bordin.settings import Settings
-    from bordin.web.app import create_app
-
-    return create_app(Settings())
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -142,10 +133,8 @@ def served(database_url: str, data_dir: Path, *, demo: bool, workers: int = 1) -
         sys.executable,
         "-m",
         "uvicorn",
-        "bench_caseload:app_factory",
+        "bordin.web.app:app_from_environment",  # as `bordin serve` builds each worker
         "--factory",
-        "--app-dir",
-        str(BENCH_DIR),
         "--host",
         "127.0.0.1",
         "--port",

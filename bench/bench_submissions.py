@@ -76,15 +76,6 @@ TEXTS = (
     "I'd like more time on the work stuff next week.",
 )
 
-APP_MODULE = """
-from bordin.settings import Settings
-from bordin.web.app import create_app
-
-
-def app():
-    return create_app(Settings())
-"""
-
 PGBENCH_SCRIPT = r"""
 \set r random(0, {clients_minus_1})
 \set k random(0, {sessions_minus_1})
@@ -435,7 +426,6 @@ def main() -> None:
         random.Random(3).shuffle(tokens)
         with tempfile.TemporaryDirectory() as folder_name:
             folder = Path(folder_name)
-            (folder / "bench_app.py").write_text(APP_MODULE)
             port = free_port()
             env = {
                 **os.environ,
@@ -446,6 +436,7 @@ def main() -> None:
                 "BORDIN_NOTIFY_TRANSPORT": "log",
                 "BORDIN_DATA_DIR": str(folder),
                 "BORDIN_BASE_URL": f"http://127.0.0.1:{port}",
+                "BORDIN_LOG_LEVEL": "WARNING",  # no log line a request in the measured CPU
             }
             server = subprocess.Popen(
                 [
@@ -453,9 +444,7 @@ def main() -> None:
                     "-m",
                     "uvicorn",
                     "--factory",
-                    "bench_app:app",
-                    "--app-dir",
-                    str(folder),
+                    "bordin.web.app:app_from_environment",  # as `bordin serve` builds workers
                     "--host",
                     "127.0.0.1",
                     "--port",

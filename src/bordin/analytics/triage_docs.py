@@ -114,14 +114,17 @@ def model_section() -> str:
         "",
         "### How a decision is made with the model",
         "",
-        "1. The model reads the whole text and each sentence on its own; a text's crisis score "
-        "is the highest of these, so a cheerful frame cannot hide one sentence.",
+        "1. The model reads the whole text and each sentence on its own; a text's **crisis "
+        "score** is the highest of these, so a cheerful frame cannot hide one sentence. It also "
+        "reads each two neighbouring sentences together; a text's **review score** is the "
+        "highest of these and the whole text's (for a text of one or two sentences, the whole "
+        "text's).",
         f"2. **Crisis** if the rules find one or the crisis score is at least "
         f"**{model.crisis_threshold:.2f}**.",
         "3. Else **conduct** if the rules find a conduct concern; else the rules' misalignment "
         f"or positive reading if the model gives it at least {RULES_SUPPORT:.1f} (the rules "
         "understand negation); else the model's most likely class of the other four.",
-        f"4. **Risk review** if the text is not a crisis but its crisis score is at least "
+        f"4. **Risk review** if the text is not a crisis but its review score is at least "
         f"**{model.review_threshold:.2f}**, or the rules find a warning sign of suicide in "
         "it (below): it keeps its class, also goes to the clinical lead "
         '(and the therapist, unless it is a conduct concern) as an urgent alert "possible '
@@ -258,7 +261,7 @@ def _mistakes(result: Evaluation) -> list[str]:
         f"**Crisis texts neither flagged nor sent for review** ({len(missed)} of "
         f"{pooled.score('crisis').support}). Nearly all are indirect in a way no training text "
         "was: a method named only by an object or a place (a razor, scissors, a car park, a "
-        "lorry), a farewell or a timeframe with no word of death, slang spelling. The model "
+        "lorry, a river), a farewell or a timeframe with no word of death. The model "
         "weighs words it has seen with crisis texts; these share too few of them, and neither "
         "the crisis rules nor the warning signs (which come from public lists, not from these "
         "texts) have a phrase for them.",
@@ -283,15 +286,18 @@ def _mistakes(result: Evaluation) -> list[str]:
 
 
 def _table(rows: Sequence[tuple[Scored, Triage]]) -> list[str]:
-    lines = ["| id | text | label | given | crisis score |", "|---|---|---|---|---:|"]
+    lines = [
+        "| id | text | label | given | crisis score | review score |",
+        "|---|---|---|---|---:|---:|",
+    ]
     for scored, decision in rows:
         given = decision.category + (" + review" if decision.risk_review else "")
         lines.append(
             f"| {scored.item.id} | {_cell(scored.item.text)} | {scored.item.label} | {given} | "
-            f"{scored.scores.crisis:.2f} |"
+            f"{scored.scores.crisis:.2f} | {scored.scores.review:.2f} |"
         )
     if not rows:
-        lines.append("| — | none | | | |")
+        lines.append("| — | none | | | | |")
     return lines
 
 
@@ -511,6 +517,135 @@ VARIANT_ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "0.310",
         "no: 1 fewer crisis text reached, lower conduct recall",
     ),
+    (
+        "model 2026.12-3 as shipped, with the warning signs (as rebuilt by the script)",
+        "0.745",
+        "0.985",
+        "0.386",
+        "0.77",
+        "0.307",
+        "was shipped",
+    ),
+    (
+        "**review score from each two neighbouring sentences read together** (and the whole text);"
+        " the crisis score stays per sentence",
+        "0.745",
+        "0.985",
+        "0.357",
+        "0.77",
+        "0.308",
+        "**yes**: as many crisis texts reached, though not the same ones (c0197, three "
+        "sentences of text-speak, is now reached; c0078, two sentences whose second scores "
+        "0.14 alone and the two together 0.05, no longer is), and fewer false alarms for every "
+        "writer of the shared corpus (a 0.362 → 0.332, b 0.493 → 0.454, c 0.656 → 0.634, "
+        "d 0.318 → 0.279; p unchanged at 0.095)",
+    ),
+    (
+        "review score from each three neighbouring sentences",
+        "0.745",
+        "0.982",
+        "0.339",
+        "0.77",
+        "0.291",
+        "no: 2 fewer crisis texts reached",
+    ),
+    (
+        "review score the mean of the crisis score and the two-neighbour score",
+        "0.745",
+        "0.987",
+        "0.376",
+        "0.77",
+        "0.310",
+        "no: 1 more crisis text reached for 0.019 more false alarms, a higher expected cost by the"
+        " rule above (0.42 against 0.41 needless reviews a text)",
+    ),
+    (
+        "crisis and review scores from the whole text only",
+        "0.748",
+        "0.980",
+        "0.351",
+        "0.78",
+        "0.301",
+        "no: 3 fewer crisis texts reached, and a cheerful frame could hide one sentence",
+    ),
+    (
+        "the rules' verdicts (each rule, its class, and whether it counted, was denied or "
+        "discounted) as a third block of features",
+        "0.732",
+        "0.987",
+        "0.477",
+        "0.70",
+        "0.403",
+        "no: far more false alarms. The model learns how far to trust the rules from writer p, on "
+        "whose texts they were written: p's macro-F1 rises from 0.84 to 0.90, every other writer's"
+        " falls",
+    ),
+    (
+        "the same, that block at half weight",
+        "0.735",
+        "0.984",
+        "0.417",
+        "0.73",
+        "0.372",
+        "no: the same, less so",
+    ),
+    (
+        "only terms used by at least 2 of the training writers (a writer's own habits dropped)",
+        "0.736",
+        "0.984",
+        "0.358",
+        "0.74",
+        "0.289",
+        "no: ranks crisis texts better at 97% reach, but 1 fewer reached at the chosen thresholds,"
+        " and lower macro-F1 and conduct recall",
+    ),
+    (
+        "only terms used by at least 3 of the training writers",
+        "0.729",
+        "0.985",
+        "0.388",
+        "0.73",
+        "0.319",
+        "no: worse on every measure but reach",
+    ),
+    (
+        "each training crisis text's most crisis-like sentence also taught as a crisis (weight 1)",
+        "0.744",
+        "0.980",
+        "0.380",
+        "0.76",
+        "0.316",
+        "no: 3 fewer crisis texts reached",
+    ),
+    (
+        "the same at weight 0.5",
+        "0.746",
+        "0.982",
+        "0.367",
+        "0.76",
+        "0.310",
+        "no: 2 fewer crisis texts reached",
+    ),
+    (
+        "clients' turns from recorded counselling sessions (AnnoMI, 1,904 turns of six words or "
+        "more that the rules do not read as a crisis) taught as other, weight 0.3",
+        "0.747",
+        "0.966",
+        "0.347",
+        "0.75",
+        "0.377",
+        "no: 11 fewer crisis texts reached; another source's everyday talk of drink, drugs and "
+        "offending teaches the model that such words are ordinary",
+    ),
+    (
+        "the same at weight 1",
+        "0.733",
+        "0.967",
+        "0.366",
+        "0.74",
+        "0.395",
+        "no: worse still",
+    ),
 )
 
 VARIANTS_AFTER = """
@@ -542,6 +677,46 @@ c's false alarms fell from 0.656 to 0.608 and macro-F1 rose from 0.46 to 0.49) a
 crisis texts better at 97% reach, but every variant reached fewer crisis texts at the
 thresholds the rule chooses, so none was kept and the model is unchanged. Not tried for lack of
 time: a nested choice of C.
+
+The rows from "model 2026.12-3 as shipped" on (7 December 2026, later) were measured by
+`scripts/triage_experiments.py`, which is in the repository (it needs the development extra,
+and the shared AnnoMI transcripts for the AnnoMI rows). It refits each held-out writer's model
+with scikit-learn, as `make triage-model` does, and runs the same rules and threshold rule; its
+solver stops a little sooner, so its figures can differ from this page's in the third decimal.
+Below the review rows, every row keeps the review score of model 2026.12-3 (the crisis score),
+so compare it with the first of these rows. One change was kept (model 2026.12-4, this page):
+**the review tier reads each two neighbouring sentences together.** Far below the crisis
+threshold, one short sentence read alone is a noisy witness: "and he didn't hit her", at the
+end of a story about a child's calmer week, reads like a threat once its context is gone. Read
+with its neighbour, a sentence keeps the context that says what it means and is still not lost
+in a long cheerful frame; the crisis score, compared with the higher crisis threshold, stays
+the highest of the whole text and each sentence alone, so one sentence can still make a text a
+crisis. Windows of three sentences cut false alarms further but reached fewer crisis texts.
+
+### Would more writers close the gap?
+
+To see how much each writer's texts add, each writer was held out and read by models fitted on
+every set of one, two, three and four of the other writers (*writers*; the command is
+`scripts/triage_experiments.py learning-curve`; thresholds chosen by the rule above for each
+number of writers; the figures
+are means over held-out writers and training sets, so the last row differs a little from the
+pooled figures below).
+
+| writers | fits | macro-F1 | crisis reach | false alarms | thresholds (crisis / review) |
+|---:|---:|---:|---:|---:|---|
+| 1 | 20 | 0.565 | 0.994 | 0.763 | 0.55 / 0.02 |
+| 2 | 30 | 0.663 | 0.983 | 0.515 | 0.55 / 0.06 |
+| 3 | 20 | 0.709 | 0.988 | 0.418 | 0.55 / 0.08 |
+| 4 | 5 | 0.734 | 0.994 | 0.359 | 0.60 / 0.09 |
+
+Each writer added helps about half as much as the one before (macro-F1 +0.098, +0.046, +0.025;
+false alarms −0.25, −0.10, −0.06). If that goes on, a fifth writer adds about 0.01 and the
+recipe levels off near 0.75 on a writer it has never read: more texts of the same kind, the
+practice's corrections included, make it better for that practice but will not by themselves
+reach the targets below. What the model misses (a method named only by an object, a goodbye
+with no word of death, a conduct concern told as a complaint about the session) needs a reader
+of meaning, not of words; the one such reader measured so far (ADR 0013) gained a few
+hundredths.
 """
 
 

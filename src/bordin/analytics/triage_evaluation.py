@@ -79,16 +79,22 @@ def _cross_validate(items: tuple[LabelledText, ...]) -> tuple[Scored, ...]:
     return tuple(found)
 
 
-def reach_and_alarms(scored: Sequence[Scored], review: float) -> tuple[float, float]:
-    """Crisis reach and false-alarm rate when review starts at ``review`` (rules floor kept, and
-    the rules' warning signs, which send a text for review whatever its score)."""
+def reach_and_alarms(
+    scored: Sequence[Scored], review: float, *, crisis: float
+) -> tuple[float, float]:
+    """Crisis reach and false-alarm rate when crisis starts at ``crisis`` and review at
+    ``review`` (rules floor kept, and the rules' warning signs, which send a text for review
+    whatever its score)."""
     flagged = [
-        s.rules.category == "crisis" or s.rules.risk_review or s.scores.crisis >= review
+        s.rules.category == "crisis"
+        or s.rules.risk_review
+        or s.scores.crisis >= crisis
+        or s.scores.review >= review
         for s in scored
     ]
-    crisis = [f for s, f in zip(scored, flagged, strict=True) if s.item.label == "crisis"]
+    crises = [f for s, f in zip(scored, flagged, strict=True) if s.item.label == "crisis"]
     other = [f for s, f in zip(scored, flagged, strict=True) if s.item.label != "crisis"]
-    return (sum(crisis) / len(crisis) if crisis else 1.0, sum(other) / len(other) if other else 0.0)
+    return (sum(crises) / len(crises) if crises else 1.0, sum(other) / len(other) if other else 0.0)
 
 
 def review_cost(reach: float, alarms: float) -> float:
@@ -96,7 +102,7 @@ def review_cost(reach: float, alarms: float) -> float:
     return CRISIS_RATE * MISS_COST * (1.0 - reach) + (1.0 - CRISIS_RATE) * alarms
 
 
-def cost_error(scored: Sequence[Scored], review: float) -> float:
+def cost_error(scored: Sequence[Scored], review: float, *, crisis: float) -> float:
     """The standard error of :func:`review_cost` at ``review``, from the binomial variances of
     the crisis reach and the false-alarm rate over the texts behind them.
 
@@ -104,12 +110,12 @@ def cost_error(scored: Sequence[Scored], review: float) -> float:
     far as these texts can tell (the "one standard error" rule of Breiman, Friedman, Olshen and
     Stone, *Classification and Regression Trees*, 1984); the lowest of them is chosen.
     """
-    reach, alarms = reach_and_alarms(scored, review)
-    crisis = sum(s.item.label == "crisis" for s in scored)
-    other = len(scored) - crisis
+    reach, alarms = reach_and_alarms(scored, review, crisis=crisis)
+    crises = sum(s.item.label == "crisis" for s in scored)
+    other = len(scored) - crises
     variance = 0.0
-    if crisis:
-        variance += (CRISIS_RATE * MISS_COST) ** 2 * reach * (1.0 - reach) / crisis
+    if crises:
+        variance += (CRISIS_RATE * MISS_COST) ** 2 * reach * (1.0 - reach) / crises
     if other:
         variance += (1.0 - CRISIS_RATE) ** 2 * alarms * (1.0 - alarms) / other
     return float(variance**0.5)
@@ -128,7 +134,7 @@ def choose_thresholds(scored: Sequence[Scored]) -> tuple[float, float]:
     # Safety first among near-equals: the lowest threshold whose F1 is within F1_TOLERANCE.
     best_crisis = min(t for t, f1 in f1s if f1 >= best_f1 - F1_TOLERANCE - 1e-12)
     costs = [
-        (threshold, review_cost(*reach_and_alarms(scored, threshold)))
+        (threshold, review_cost(*reach_and_alarms(scored, threshold, crisis=best_crisis)))
         for threshold in REVIEW_GRID
         if threshold <= best_crisis
     ]
@@ -137,7 +143,7 @@ def choose_thresholds(scored: Sequence[Scored]) -> tuple[float, float]:
     cheapest, least = min(costs, key=lambda pair: (pair[1], pair[0]))
     # Safety first among near-equals: the lowest threshold (the highest reach) whose cost is
     # within one standard error of the least.
-    bound = least + cost_error(scored, cheapest) + 1e-12
+    bound = least + cost_error(scored, cheapest, crisis=best_crisis) + 1e-12
     best_review = min(t for t, cost in costs if cost <= bound)
     return best_crisis, best_review
 
@@ -218,7 +224,10 @@ def evaluate() -> Evaluation:
     pairs = [(s, s.decision(crisis, review)) for s in scored]
     authors = sorted({s.item.author for s in scored})
     per_author = tuple(figures(a, [p for p in pairs if p[0].item.author == a]) for a in authors)
-    curve = tuple((t, *reach_and_alarms(scored, t)) for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5))
+    curve = tuple(
+        (t, *reach_and_alarms(scored, t, crisis=crisis))
+        for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
+    )
     return Evaluation(crisis, review, per_author, figures("all", pairs), curve)
 
 

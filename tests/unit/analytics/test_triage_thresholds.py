@@ -12,7 +12,7 @@ from bordin.analytics.triage_evaluation import (
 )
 from bordin.analytics.triage_model import LabelledText, balanced_weights, most_frequent
 from bordin.domain.triage.classifier import checked_canonical, decide, find_hits
-from bordin.domain.triage.model import Scores, shipped_model
+from bordin.domain.triage.model import Scores, sentences, shipped_model
 from bordin.domain.triage.patterns import PRECEDENCE
 
 
@@ -38,23 +38,23 @@ def _texts(near_misses: int) -> list[Scored]:
 
 def test_of_two_review_thresholds_that_cost_about_the_same_the_safer_is_chosen() -> None:
     scored = _texts(near_misses=41)
-    assert review_cost(*reach_and_alarms(scored, 0.10)) > review_cost(
-        *reach_and_alarms(scored, 0.11)
+    assert review_cost(*reach_and_alarms(scored, 0.10, crisis=1.0)) > review_cost(
+        *reach_and_alarms(scored, 0.11, crisis=1.0)
     )
 
-    _, review = choose_thresholds(scored)
+    crisis, review = choose_thresholds(scored)
 
-    assert reach_and_alarms(scored, review)[0] == 1.0
+    assert reach_and_alarms(scored, review, crisis=crisis)[0] == 1.0
 
 
 def test_a_review_threshold_that_costs_clearly_more_is_not_chosen_for_safety() -> None:
     # 300 false alarms cost far more than one standard error above the one missed crisis.
     scored = _texts(near_misses=300)
 
-    _, review = choose_thresholds(scored)
+    crisis, review = choose_thresholds(scored)
 
     assert review > 0.10
-    assert reach_and_alarms(scored, review) == (0.99, 0.0)
+    assert reach_and_alarms(scored, review, crisis=crisis) == (0.99, 0.0)
 
 
 def test_a_text_with_a_warning_sign_counts_as_reached_whatever_its_crisis_score() -> None:
@@ -63,8 +63,26 @@ def test_a_text_with_a_warning_sign_counts_as_reached_whatever_its_crisis_score(
     item = LabelledText("w1", "Good week. I wrote my will.", "crisis", "x")
     sign = Scored(item, canon, decide(find_hits(canon)), Scores(probabilities, ()), shipped_model())
 
-    assert reach_and_alarms([sign], 0.80) == (1.0, 0.0)
+    assert reach_and_alarms([sign], 0.80, crisis=0.9) == (1.0, 0.0)
     assert sign.decision(0.6, 0.8).risk_review
+
+
+def test_a_text_whose_one_sentence_reaches_the_crisis_threshold_counts_as_reached() -> None:
+    # Read with its neighbours the sentence is far below the review threshold; alone it is
+    # over the crisis threshold, and crisis comes before review.
+    text = "Good week. Then something happened. See you Tuesday."
+    canon = checked_canonical(text)
+    calm = {c: (0.01 if c == "crisis" else 0.2475) for c in PRECEDENCE}
+    alarming = {c: (0.7 if c == "crisis" else 0.075) for c in PRECEDENCE}
+    parts = sentences(canon)
+    scores = Scores(calm, tuple(zip(parts, (calm, alarming, calm), strict=True)), (calm, calm))
+    item = LabelledText("s1", text, "crisis", "x")
+    one = Scored(item, canon, decide(find_hits(canon)), scores, shipped_model())
+
+    assert scores.crisis == 0.7
+    assert scores.review == 0.01
+    assert reach_and_alarms([one], 0.5, crisis=0.6) == (1.0, 0.0)
+    assert reach_and_alarms([one], 0.5, crisis=0.8) == (0.0, 0.0)
 
 
 def test_balanced_weights_give_every_class_the_same_total_and_keep_the_sum() -> None:

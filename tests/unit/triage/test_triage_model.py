@@ -12,7 +12,10 @@ from dataclasses import replace
 import pytest
 
 from bordin.domain.triage import CLINICAL_LEAD, THERAPIST, rules_triage, triage
+from bordin.domain.triage.classifier import decide, find_hits
+from bordin.domain.triage.combination import combine
 from bordin.domain.triage.model import (
+    Scores,
     Sentence,
     analyse_chars,
     analyse_words,
@@ -23,7 +26,7 @@ from bordin.domain.triage.model import (
     word_features,
 )
 from bordin.domain.triage.normalisation import Canonical, canonical
-from bordin.domain.triage.patterns import PRECEDENCE
+from bordin.domain.triage.patterns import PRECEDENCE, Category
 
 
 def test_the_model_is_read_once_per_process() -> None:
@@ -147,6 +150,44 @@ def test_a_risk_review_of_a_conduct_text_still_never_reaches_the_therapist() -> 
     assert "not to your therapist" in result.client_message
 
 
+def _scores_of(text: str, *, sentence: float, neighbours: float) -> tuple[Canonical, Scores]:
+    """Made-up scores: the middle sentence alone at ``sentence``, all else at ``neighbours``."""
+    canon = canonical(text)
+    parts = sentences(canon)
+    assert len(parts) == 3
+
+    def crisis_at(value: float) -> dict[Category, float]:
+        return {c: (value if c == "crisis" else (1.0 - value) / 4) for c in PRECEDENCE}
+
+    rest = crisis_at(neighbours)
+    alone = (rest, crisis_at(sentence), rest)
+    return canon, Scores(rest, tuple(zip(parts, alone, strict=True)), (rest, rest))
+
+
+TEXT_OF_THREE = "We talked about the holiday. Then the thing with my brother. See you soon."
+
+
+def test_risk_review_reads_each_two_neighbouring_sentences_together_not_one_alone() -> None:
+    model = replace(shipped_model(), crisis_threshold=0.6, review_threshold=0.1)
+    canon, noisy = _scores_of(TEXT_OF_THREE, sentence=0.5, neighbours=0.02)
+    _, in_context = _scores_of(TEXT_OF_THREE, sentence=0.02, neighbours=0.3)
+    rules = decide(find_hits(canon))
+
+    assert rules.category != "crisis" and not rules.warning_signs
+    assert combine(canon, rules, noisy, model).risk_review is False
+    assert combine(canon, rules, in_context, model).risk_review is True
+
+
+def test_one_sentence_over_the_crisis_threshold_is_a_crisis_whatever_its_neighbours() -> None:
+    model = replace(shipped_model(), crisis_threshold=0.6, review_threshold=0.1)
+    canon, scores = _scores_of(TEXT_OF_THREE, sentence=0.7, neighbours=0.02)
+
+    result = combine(canon, decide(find_hits(canon)), scores, model)
+
+    assert result.category == "crisis"
+    assert result.confidence == 0.7
+
+
 def test_when_the_model_alone_decides_the_evidence_is_the_sentence_that_drove_it() -> None:
     text = "Lovely to see you. Started writing letters to people, just in case. Bye for now."
     model = replace(shipped_model(), crisis_threshold=0.0, review_threshold=0.0)
@@ -210,7 +251,7 @@ def test_scoring_each_sentence_from_shared_sums_equals_scoring_each_bag_on_its_o
 
     model = shipped_model()
     worst = 0.0
-    checked = 0
+    checked = paired = 0
     for canon, parts in _labelled_sentences(lambda count: count >= 2):
         checked += 1
         words = [word_features(s.words) for s in parts]
@@ -223,8 +264,16 @@ def test_scoring_each_sentence_from_shared_sums_equals_scoring_each_bag_on_its_o
         for (_, mine), w, c in zip(got.sentences, words, chars, strict=True):
             alone = model.probabilities(Counter(w), Counter(c))
             worst = max(worst, *(abs(mine[k] - alone[k]) for k in PRECEDENCE))
+        assert len(got.neighbours) == (len(parts) - 1 if len(parts) > 2 else 0)
+        for i, together in enumerate(got.neighbours):
+            pair = model.probabilities(
+                Counter(words[i] + words[i + 1]), Counter(chars[i] + chars[i + 1])
+            )
+            worst = max(worst, *(abs(together[k] - pair[k]) for k in PRECEDENCE))
+            paired += 1
 
     assert checked > 1000
+    assert paired > 1000
     assert worst < 1e-12
 
 

@@ -2,7 +2,7 @@
 
 1. The **rules** (:mod:`~bordin.domain.triage.classifier`) and the **model**
    (:mod:`~bordin.domain.triage.model`) both read the canonical text; the model reads the whole
-   text and each sentence on its own.
+   text, each sentence on its own, and each two neighbouring sentences together.
 2. **Crisis** if the rules find one, or if the model's crisis probability, of the whole text or
    of any one sentence, reaches the crisis threshold. The rules are a floor: the model can add a
    crisis, never remove one.
@@ -10,8 +10,9 @@
    reaches the therapist concerned); else the rules' misalignment or positive reading if the
    model gives it at least :data:`RULES_SUPPORT` (the rules understand negation); else the
    model's most likely class of the other four.
-4. **Risk review**: a text that is not a crisis but whose crisis probability reaches the review
-   threshold, or in which the rules find a warning sign of suicide
+4. **Risk review**: a text that is not a crisis but whose crisis probability, of the whole text
+   or of any two neighbouring sentences read together, reaches the review threshold, or in
+   which the rules find a warning sign of suicide
    (:mod:`~bordin.domain.triage.lexicon.warning_signs`), is flagged; it also goes to the
    clinical lead, and the client sees crisis help.
 5. **Evidence** is the client's own phrases that the rules matched for that class, or else the
@@ -78,7 +79,7 @@ def combine(canon: Canonical, rules: Triage, scores: Scores, model: Model | None
         category = model_choice
         decided_by = _who(rules.category == category and category != "other", True)
     signs = rules.warning_signs
-    review = category != "crisis" and (crisis_p >= chosen.review_threshold or bool(signs))
+    review = category != "crisis" and (scores.review >= chosen.review_threshold or bool(signs))
     also = _also(category, rules, model_choice)
     counting = [
         h for h in rules.hits if h.status == "counts" and h.category == category and h.subcategory

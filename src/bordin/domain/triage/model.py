@@ -182,15 +182,20 @@ class Model:
 
     def sentence_probabilities(
         self, sentence_words: Sequence[Sequence[str]]
-    ) -> tuple[dict[Category, float], tuple[dict[Category, float], ...]]:
-        """The probabilities of the whole text and of each sentence, from their words.
+    ) -> tuple[
+        dict[Category, float], tuple[dict[Category, float], ...], tuple[dict[Category, float], ...]
+    ]:
+        """The probabilities of the whole text, of each sentence and of each two neighbouring
+        sentences read together (only for texts of three sentences or more: in a shorter text,
+        two neighbours are the whole text), from their words.
 
         The same numbers as :meth:`probabilities` on each bag, but each feature is looked up
         once: a sentence's sums are taken over its features as they come (repeats included,
         as if tf were the count; the character block's a word at a time, see
         :meth:`Block.word_part`), then the few repeated terms are corrected to
-        ``1 + log(count)``; the whole text's sums are the sentences' sums added up, corrected
-        for the terms repeated in the whole text. A text of one sentence is scored once.
+        ``1 + log(count)``; the sums of two neighbours and of the whole text are the
+        sentences' sums added up, corrected for the terms they repeat. A text of one sentence
+        is scored once.
         """
         words = [word_features(each) for each in sentence_words]
         parts = [[self.chars.word_part(word) for word in each] for each in sentence_words]
@@ -202,18 +207,33 @@ class Model:
                 _sublinear(self.words, Counter(words[0]), word_sums[0]),
                 _sublinear(self.chars, Counter(chars[0]), char_sums[0]),
             )
-            return whole, (whole,)
+            return whole, (whole,), ()
         each = tuple(
             self._from_sums(
                 _sublinear(self.words, Counter(w), ws), _sublinear(self.chars, Counter(c), cs)
             )
             for w, c, ws, cs in zip(words, chars, word_sums, char_sums, strict=True)
         )
+        neighbours = (
+            tuple(
+                self._from_sums(
+                    _sublinear(
+                        self.words, Counter(chain(*words[i : i + 2])), _added(word_sums[i : i + 2])
+                    ),
+                    _sublinear(
+                        self.chars, Counter(chain(*chars[i : i + 2])), _added(char_sums[i : i + 2])
+                    ),
+                )
+                for i in range(len(sentence_words) - 1)
+            )
+            if len(sentence_words) > 2
+            else ()
+        )
         whole = self._from_sums(
             _sublinear(self.words, Counter(chain(*words)), _added(word_sums)),
             _sublinear(self.chars, Counter(chain(*chars)), _added(char_sums)),
         )
-        return whole, each
+        return whole, each, neighbours
 
     def _from_sums(self, *blocks: list[float]) -> dict[Category, float]:
         logits = list(self.intercept)
@@ -310,15 +330,31 @@ def _add_block(block: Block, counts: Counter[str], logits: list[float]) -> None:
 
 @dataclass(frozen=True)
 class Scores:
-    """The model's reading of one text: the whole text and each sentence."""
+    """The model's reading of one text: the whole text, each sentence, and each two
+    neighbouring sentences read together (texts of three sentences or more)."""
 
     text: dict[Category, float]
     sentences: tuple[tuple[Sentence, dict[Category, float]], ...]
+    neighbours: tuple[dict[Category, float], ...] = ()
 
     @property
     def crisis(self) -> float:
-        """The highest crisis probability, of the whole text or any one sentence."""
+        """The highest crisis probability, of the whole text or any one sentence: what the
+        crisis threshold is compared with, so that a cheerful frame cannot hide one sentence."""
         return max([self.text["crisis"], *(p["crisis"] for _, p in self.sentences)])
+
+    @property
+    def review(self) -> float:
+        """The highest crisis probability of the whole text or of any two neighbouring
+        sentences read together: what the lower, risk-review threshold is compared with.
+
+        Far below the crisis threshold, one short sentence read alone is a noisy witness
+        ("he didn't hit her" after a story about a child's calmer week); read with its
+        neighbour it keeps the context that says what it means, and is still not diluted by a
+        long cheerful frame. Measured on writers the model never read, this sends fewer
+        non-crisis texts for review and reaches as many crisis texts (docs/triage.md).
+        """
+        return max([self.text["crisis"], *(p["crisis"] for p in self.neighbours)])
 
     def driving_sentence(self, category: Category) -> Sentence | None:
         """The sentence most likely to be ``category`` (None for a one-sentence text)."""
@@ -328,10 +364,11 @@ class Scores:
 
 
 def score(model: Model, canon: Canonical) -> Scores:
-    """Score a canonical text, and each of its sentences when it has more than one."""
+    """Score a canonical text, each of its sentences when it has more than one, and each two
+    neighbouring sentences when it has more than two."""
     parts = sentences(canon)
-    whole, each = model.sentence_probabilities([s.words for s in parts])
-    return Scores(whole, tuple(zip(parts, each, strict=True)))
+    whole, each, neighbours = model.sentence_probabilities([s.words for s in parts])
+    return Scores(whole, tuple(zip(parts, each, strict=True)), neighbours)
 
 
 def model_from_json(text: str) -> Model:

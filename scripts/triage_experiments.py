@@ -1,0 +1,453 @@
+"""The experiments behind the variant rows of 7 December 2026 in docs/triage.md (afternoon).
+
+Not part of the product: it needs the development extra (scikit-learn, NumPy, SciPy) and, for
+``other-source``, the shared AnnoMI transcripts. Each experiment scores every labelled text by a
+model fitted without its writer (one writer held out at a time, as docs/triage.md does), with
+the rules as a floor, and chooses the thresholds by the page's rule from the pooled scores.
+
+Run from the repository root, one experiment at a time, for example::
+
+    .venv/bin/python scripts/triage_experiments.py review-windows
+    .venv/bin/python scripts/triage_experiments.py learning-curve
+
+The model here is refitted with scikit-learn and read with ``predict_proba``; each sentence,
+or each run of neighbouring sentences, is scored as its own text. The shipped recipe goes
+through the same arithmetic in pure Python (a test checks the two agree to 1e-9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import statistics
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from bordin.analytics import triage_evaluation as te
+from bordin.analytics import triage_model as tm
+from bordin.domain.triage.classifier import Triage, checked_canonical, decide, find_hits
+from bordin.domain.triage.model import (
+    Scores,
+    analyse_chars,
+    analyse_words,
+    sentences,
+    shipped_model,
+)
+from bordin.domain.triage.patterns import PRECEDENCE
+
+ANNOMI = Path(__file__).resolve().parents[2] / "shared" / "data" / "annomi"
+Analyser = Callable[[str], list[str]]
+#: (analyser, most features kept, scale of the block), as the shipped recipe.
+Blk = tuple[Analyser, int, float]
+BLOCKS: tuple[Blk, ...] = (
+    (analyse_words, tm.MAX_WORD_FEATURES, 1.0),
+    (analyse_chars, tm.MAX_CHAR_FEATURES, 1.0),
+)
+
+
+class Fitted:
+    """TF-IDF blocks and a class-balanced logistic regression, as ``make triage-model`` fits
+    them, with optional extra blocks and a vocabulary limited to terms several writers used."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        weights: Sequence[float],
+        *,
+        blocks: Sequence[tuple[Analyser, int, float]] = BLOCKS,
+        writers: Sequence[str] = (),
+        fewest_writers: int = 1,
+    ) -> None:
+        self.blocks = []
+        matrices = []
+        for analyser, limit, scale in blocks:
+            counter = CountVectorizer(analyzer=analyser, min_df=tm.MIN_DF, dtype=numpy.int64)
+            counts = counter.fit_transform(texts).tocsc()
+            names = [str(t) for t in counter.get_feature_names_out()]
+            totals = numpy.asarray(counts.sum(axis=0)).ravel().tolist()
+            allowed = range(len(names))
+            if fewest_writers > 1:
+                used = numpy.zeros(len(names), dtype=int)
+                for writer in set(writers):
+                    rows = numpy.array([w == writer for w in writers])
+                    used += (numpy.asarray(counts[rows].sum(axis=0)).ravel() > 0).astype(int)
+                allowed = [i for i in allowed if used[i] >= fewest_writers]
+            kept = sorted(sorted(allowed, key=lambda i: (-totals[i], names[i]))[:limit])
+            weighting = TfidfTransformer(sublinear_tf=True)
+            matrices.append(weighting.fit_transform(counts[:, kept].astype(float)) * scale)
+            vocabulary = {names[i]: j for j, i in enumerate(kept)}
+            reader = CountVectorizer(analyzer=analyser, vocabulary=vocabulary)
+            self.blocks.append((reader, weighting, scale))
+        targets = [PRECEDENCE.index(label) for label in labels]
+        balanced = tm.balanced_weights(labels, weights)
+        with threadpool_limits(limits=1):
+            self.regression = LogisticRegression(C=tm.REGULARISATION_C, max_iter=5000, tol=1e-6)
+            self.regression.fit(hstack(matrices).tocsr(), targets, sample_weight=balanced)
+
+    def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        matrix = hstack(
+            [w.transform(r.transform(texts).astype(float)) * s for r, w, s in self.blocks]
+        ).tocsr()
+        classes = [PRECEDENCE[k] for k in self.regression.classes_]
+        return [
+            {**dict.fromkeys(PRECEDENCE, 0.0), **dict(zip(classes, row.tolist(), strict=True))}
+            for row in self.regression.predict_proba(matrix)
+        ]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One held-out text: the rules' answer and the model's crisis probabilities."""
+
+    scored: te.Scored
+    sentences: tuple[float, ...]
+    windows: dict[int, tuple[float, ...]]
+
+    @property
+    def text(self) -> float:
+        return self.scored.scores.text["crisis"]
+
+
+def read(fitted: Fitted, items: Sequence[tm.LabelledText]) -> list[Reading]:
+    """Score each text, each sentence, and each run of two and three neighbouring sentences."""
+    found = []
+    for item in items:
+        canon = checked_canonical(item.text)
+        parts = sentences(canon)
+        spans = [(p.start, p.end) for p in parts] if len(parts) > 1 else []
+        runs = {
+            size: [(parts[i].start, parts[i + size - 1].end) for i in range(len(parts) - size + 1)]
+            if len(parts) > size
+            else []
+            for size in (2, 3)
+        }
+        pieces = [item.text] + [canon.original[a:b] for a, b in spans]
+        for size in (2, 3):
+            pieces += [canon.original[a:b] for a, b in runs[size]]
+        probabilities = fitted.probabilities(pieces)
+        whole, rest = probabilities[0], probabilities[1:]
+        each = rest[: len(spans)]
+        rest = rest[len(spans) :]
+        windows = {}
+        neighbours: tuple[dict[str, float], ...] = ()
+        for size in (2, 3):
+            these = tuple(rest[: len(runs[size])])
+            windows[size] = tuple(p["crisis"] for p in these)
+            neighbours = these if size == 2 else neighbours
+            rest = rest[len(runs[size]) :]
+        per_sentence = tuple(zip(parts, each, strict=True)) if each else ((p, whole) for p in parts)
+        scores = Scores(whole, tuple(per_sentence), neighbours)  # type: ignore[arg-type]
+        rules = decide(find_hits(canon))
+        scored = te.Scored(item, canon, rules, scores, shipped_model())
+        found.append(Reading(scored, tuple(p["crisis"] for p in each), windows))
+    return found
+
+
+def held_out(
+    items: Sequence[tm.LabelledText],
+    fit: Callable[[list[tm.LabelledText]], Fitted] | None = None,
+) -> list[Reading]:
+    """Every text read by a model fitted without its writer."""
+    found: list[Reading] = []
+    for writer in sorted({i.author for i in items}):
+        train = [i for i in items if i.author != writer]
+        fitted = fit(train) if fit else Fitted(*tm.training_set(train))
+        found += read(fitted, [i for i in items if i.author == writer])
+    return found
+
+
+CrisisScore = Callable[[Reading], float]
+
+
+def max_sentence(r: Reading) -> float:
+    """The shipped crisis score: the whole text or any one sentence."""
+    return max([r.text, *r.sentences])
+
+
+def windows_of(size: int) -> CrisisScore:
+    def score(r: Reading) -> float:
+        return max([r.text, *r.windows[size]])
+
+    return score
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    crisis: float
+    review: float
+    pairs: tuple[tuple[te.Scored, Triage], ...]
+    #: False alarms at the review threshold that first reaches 97% of crisis texts.
+    alarms_at_97: float
+
+    def line(self) -> str:
+        pooled = te.figures("all", self.pairs)
+        writers = sorted({s.item.author for s, _ in self.pairs})
+        each = [te.figures(w, [p for p in self.pairs if p[0].item.author == w]) for w in writers]
+        return (
+            f"{self.name}: thresholds {self.crisis:.2f}/{self.review:.2f}, macro-F1 "
+            f"{pooled.macro_f1:.3f}, crisis reach {pooled.crisis_reach:.3f}, false alarms "
+            f"{pooled.false_alarms:.3f}, conduct recall {pooled.score('conduct').recall:.3f}, "
+            f"alarms at 0.97 {self.alarms_at_97:.3f} | "
+            + " ".join(f"{f.author} {f.macro_f1:.2f}/{f.false_alarms:.3f}" for f in each)
+        )
+
+
+def outcome(
+    name: str,
+    readings: Sequence[Reading],
+    review_of: CrisisScore = max_sentence,
+    *,
+    crisis_from_text: bool = False,
+) -> Outcome:
+    """Thresholds chosen by docs/triage.md's rule, and the decisions as production makes them;
+    crisis from the shipped crisis score (or the whole text's), review from ``review_of``."""
+    if crisis_from_text:
+        readings = [
+            replace(r, scored=replace(r.scored, scores=Scores(r.scored.scores.text, ())))
+            for r in readings
+        ]
+    truth = [r.scored.item.label == "crisis" for r in readings]
+    crisis_scores = [r.scored.scores.crisis for r in readings]
+    review_scores = [review_of(r) for r in readings]
+    f1s = []
+    for threshold in te.CRISIS_GRID:
+        said = [
+            r.scored.rules.category == "crisis" or c >= threshold
+            for r, c in zip(readings, crisis_scores, strict=True)
+        ]
+        hits = sum(a and b for a, b in zip(said, truth, strict=True))
+        f1s.append((threshold, 2 * hits / (sum(said) + sum(truth))))
+    best = max(f for _, f in f1s)
+    crisis = min(t for t, f in f1s if f >= best - te.F1_TOLERANCE - 1e-12)
+
+    def reach_and_alarms(review: float) -> tuple[float, float, int, int]:
+        flagged = [
+            r.scored.rules.category == "crisis"
+            or r.scored.rules.risk_review
+            or c >= crisis
+            or v >= review
+            for r, c, v in zip(readings, crisis_scores, review_scores, strict=True)
+        ]
+        hit = [f for f, t in zip(flagged, truth, strict=True) if t]
+        other = [f for f, t in zip(flagged, truth, strict=True) if not t]
+        return sum(hit) / len(hit), sum(other) / len(other), len(hit), len(other)
+
+    costs = [(t, te.review_cost(*reach_and_alarms(t)[:2])) for t in te.REVIEW_GRID if t <= crisis]
+    cheapest, least = min(costs, key=lambda pair: (pair[1], pair[0]))
+    reach, alarms, crises, others = reach_and_alarms(cheapest)
+    error = (
+        (te.CRISIS_RATE * te.MISS_COST) ** 2 * reach * (1 - reach) / crises
+        + (1 - te.CRISIS_RATE) ** 2 * alarms * (1 - alarms) / others
+    ) ** 0.5
+    review = min(t for t, cost in costs if cost <= least + error + 1e-12)
+    steps = (t / 1000 for t in range(999, 0, -1))
+    at_97 = next((a for r, a, *_ in map(reach_and_alarms, steps) if r >= 0.97 - 1e-12), 1.0)
+    pairs = []
+    for r, v in zip(readings, review_scores, strict=True):
+        decision = r.scored.decision(crisis, 1.01)
+        flagged = decision.category != "crisis" and (v >= review or bool(decision.warning_signs))
+        pairs.append((r.scored, replace(decision, risk_review=flagged)))
+    return Outcome(name, crisis, review, tuple(pairs), at_97)
+
+
+def review_windows(items: Sequence[tm.LabelledText]) -> None:
+    readings = held_out(items)
+    print(outcome("shipped before: review from the crisis score", readings).line())
+    print(
+        outcome("review from two neighbouring sentences", readings, review_of=windows_of(2)).line()
+    )
+    print(
+        outcome(
+            "review from three neighbouring sentences", readings, review_of=windows_of(3)
+        ).line()
+    )
+    print(
+        outcome(
+            "review from the mean of the crisis score and two neighbours",
+            readings,
+            review_of=lambda r: (max_sentence(r) + windows_of(2)(r)) / 2,
+        ).line()
+    )
+    print(
+        outcome(
+            "crisis and review from the whole text",
+            readings,
+            lambda r: r.text,
+            crisis_from_text=True,
+        ).line()
+    )
+
+
+def _rule_words(text: str) -> list[str]:
+    """The rules' verdicts on a text as words: rule, class as written and as counted."""
+    found = []
+    for hit in find_hits(checked_canonical(text)):
+        found.append(f"rule:{hit.rule}:{hit.status}:{hit.polarity}")
+        found.append(f"kind:{hit.rule.split('.')[0]}:{hit.status}:{hit.polarity}")
+        found.append(f"counts:{hit.category}:{hit.subcategory}")
+    return found
+
+
+def rules_as_features(items: Sequence[tm.LabelledText]) -> None:
+    for scale in (1.0, 0.5):
+        blocks = (*BLOCKS, (_rule_words, 5000, scale))
+
+        def fit(train: list[tm.LabelledText], blocks: Sequence[Blk] = blocks) -> Fitted:
+            return Fitted(*tm.training_set(train), blocks=blocks)
+
+        readings = held_out(items, fit)
+        print(outcome(f"the rules' verdicts as a third block, scaled {scale}", readings).line())
+
+
+def _with_writers(
+    train: Sequence[tm.LabelledText],
+) -> tuple[list[str], list[str], list[float], list[str]]:
+    texts: list[str] = []
+    labels: list[str] = []
+    weights: list[float] = []
+    writers: list[str] = []
+    for item in train:
+        t, lab, w = tm.training_set([item])
+        texts += t
+        labels += lab
+        weights += w
+        writers += [item.author] * len(t)
+    return texts, labels, weights, writers
+
+
+def writer_vocabulary(items: Sequence[tm.LabelledText]) -> None:
+    for fewest in (2, 3):
+
+        def fit(train: list[tm.LabelledText], fewest: int = fewest) -> Fitted:
+            texts, labels, weights, writers = _with_writers(train)
+            return Fitted(texts, labels, weights, writers=writers, fewest_writers=fewest)
+
+        print(
+            outcome(
+                f"only terms used by at least {fewest} training writers", held_out(items, fit)
+            ).line()
+        )
+
+
+def crisis_sentences(items: Sequence[tm.LabelledText]) -> None:
+    """Each training crisis text's most crisis-like sentence also taught as a crisis."""
+    for weight in (1.0, 0.5):
+
+        def fit(train: list[tm.LabelledText], weight: float = weight) -> Fitted:
+            texts, labels, weights = tm.training_set(train)
+            first = Fitted(texts, labels, weights)
+            extra = []
+            for item in train:
+                canon = checked_canonical(item.text)
+                parts = sentences(canon)
+                if item.label != "crisis" or len(parts) < 2:
+                    continue
+                pieces = [canon.original[p.start : p.end] for p in parts]
+                scores = [p["crisis"] for p in first.probabilities(pieces)]
+                extra.append(pieces[scores.index(max(scores))])
+            return Fitted(
+                texts + extra, labels + ["crisis"] * len(extra), weights + [weight] * len(extra)
+            )
+
+        print(
+            outcome(
+                f"most crisis-like sentence of a crisis text taught, weight {weight}",
+                held_out(items, fit),
+            ).line()
+        )
+
+
+def other_source(items: Sequence[tm.LabelledText]) -> None:
+    """Clients' words from recorded counselling sessions (AnnoMI) taught as ``other``."""
+    path = ANNOMI / "annomi_simple_trainval.csv"
+    if not path.exists():
+        sys.exit(f"needs the shared AnnoMI transcripts at {path}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    said = [
+        r["utterance_text"]
+        for r in rows
+        if r["interlocutor"] == "client" and len(r["utterance_text"].split()) >= 6
+    ]
+    # Anything the rules read as a crisis or a warning sign is left out, not taught as "other".
+    kept = [
+        t
+        for t in said
+        if not (lambda d: d.category == "crisis" or d.risk_review)(
+            decide(find_hits(checked_canonical(t)))
+        )
+    ]
+    print(f"AnnoMI client turns of six words or more: {len(said)}; kept {len(kept)}")
+    for weight in (0.3, 1.0):
+
+        def fit(train: list[tm.LabelledText], weight: float = weight) -> Fitted:
+            texts, labels, weights = tm.training_set(train)
+            return Fitted(
+                texts + kept, labels + ["other"] * len(kept), weights + [weight] * len(kept)
+            )
+
+        print(
+            outcome(
+                f"AnnoMI client turns taught as other, weight {weight}", held_out(items, fit)
+            ).line()
+        )
+
+
+def learning_curve(items: Sequence[tm.LabelledText]) -> None:
+    """Each writer held out, read by models fitted on every set of k of the other writers."""
+    writers = sorted({i.author for i in items})
+    for k in range(1, len(writers)):
+        readings: list[tuple[str, list[Reading]]] = []
+        for writer in writers:
+            others = [w for w in writers if w != writer]
+            for chosen in itertools.combinations(others, k):
+                train = [i for i in items if i.author in chosen]
+                fitted = Fitted(*tm.training_set(train))
+                readings.append((writer, read(fitted, [i for i in items if i.author == writer])))
+        flat = [r for _, group in readings for r in group]
+        pooled = outcome(f"{k}", flat, review_of=windows_of(2))
+        crisis, review = pooled.crisis, pooled.review
+        per_fit = []
+        start = 0
+        for writer, group in readings:
+            per_fit.append(te.figures(writer, pooled.pairs[start : start + len(group)]))
+            start += len(group)
+        print(
+            f"{k} training writer(s), {len(readings)} fits, thresholds {crisis:.2f}/{review:.2f}: "
+            f"mean macro-F1 {statistics.mean(f.macro_f1 for f in per_fit):.3f}, "
+            f"mean crisis reach {statistics.mean(f.crisis_reach for f in per_fit):.3f}, "
+            f"mean false alarms {statistics.mean(f.false_alarms for f in per_fit):.3f}",
+            flush=True,
+        )
+
+
+EXPERIMENTS: dict[str, Callable[[Sequence[tm.LabelledText]], None]] = {
+    "review-windows": review_windows,
+    "rules-as-features": rules_as_features,
+    "writer-vocabulary": writer_vocabulary,
+    "crisis-sentences": crisis_sentences,
+    "other-source": other_source,
+    "learning-curve": learning_curve,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("experiment", choices=sorted(EXPERIMENTS))
+    args = parser.parse_args()
+    EXPERIMENTS[args.experiment](tm.labelled_texts())
+
+
+if __name__ == "__main__":
+    main()

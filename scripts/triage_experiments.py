@@ -432,7 +432,43 @@ def learning_curve(items: Sequence[tm.LabelledText]) -> None:
         )
 
 
+def feature_blocks(items: Sequence[tm.LabelledText]) -> None:
+    """The word and character blocks alone, and each at half the other's weight."""
+    words, chars = BLOCKS
+    choices = {
+        "words alone": (words,),
+        "characters alone": (chars,),
+        "characters at half weight": (words, (chars[0], chars[1], 0.5)),
+        "words at half weight": ((words[0], words[1], 0.5), chars),
+    }
+    for name, blocks in choices.items():
+
+        def fit(train: list[tm.LabelledText], blocks: Sequence[Blk] = blocks) -> Fitted:
+            return Fitted(*tm.training_set(train), blocks=blocks)
+
+        print(outcome(name, held_out(items, fit), review_of=windows_of(2)).line(), flush=True)
+
+
+def sentence_weight(items: Sequence[tm.LabelledText]) -> None:
+    """Each non-crisis text's sentences taught at less than a whole text's weight, or not at
+    all. Crisis rows are whole texts and the other classes' rows are mostly single sentences,
+    so words found in any longer text (I, my, the, and) lean towards crisis."""
+    shipped = tm.SENTENCE_WEIGHT
+    try:
+        for weight in (0.5, 0.25, 0.0):
+            tm.SENTENCE_WEIGHT = weight
+            readings = held_out(items)
+            print(
+                outcome(f"sentences at weight {weight}", readings, review_of=windows_of(2)).line(),
+                flush=True,
+            )
+    finally:
+        tm.SENTENCE_WEIGHT = shipped
+
+
 EXPERIMENTS: dict[str, Callable[[Sequence[tm.LabelledText]], None]] = {
+    "sentence-weight": sentence_weight,
+    "feature-blocks": feature_blocks,
     "review-windows": review_windows,
     "rules-as-features": rules_as_features,
     "writer-vocabulary": writer_vocabulary,

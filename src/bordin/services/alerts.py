@@ -30,6 +30,7 @@ from sqlalchemy import CursorResult, Result, Table, bindparam, func, select, upd
 from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor
+from bordin.domain.alliance.signal import GOOD_NEWS_TYPES, OPEN_STATUSES
 from bordin.domain.errors import NotFound
 from bordin.domain.text import shorten_at_sentence
 from bordin.notify.base import DeliveryError, Message
@@ -193,11 +194,6 @@ def raise_urgent(
     return made
 
 
-OPEN_SIGNAL_STATUSES = ("open", "active", "unrepaired")
-#: Good news is shown on the pages, not sent as an alert.
-QUIET_SIGNAL_TYPES = ("reliable_improvement", "recovery", "rupture_repaired")
-
-
 def alert_new_signals(
     db: Session, rt: Runtime, *, episode_id: int, signals: Sequence[SignalRow]
 ) -> list[AlertRow]:
@@ -215,7 +211,7 @@ def alert_new_signals(
     leads = [lead.id for lead in clinical_leads(db, episode.practice_id)]
     made: list[AlertRow] = []
     for signal in signals:
-        if signal.status not in OPEN_SIGNAL_STATUSES or signal.type in QUIET_SIGNAL_TYPES:
+        if signal.status not in OPEN_STATUSES or signal.type in GOOD_NEWS_TYPES:
             continue
         severity = signal.severity if signal.severity in SEVERITIES else "routine"
         recipients = [episode.therapist_id]

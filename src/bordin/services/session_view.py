@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor
+from bordin.domain.alliance.signal import OPEN_STATUSES
 from bordin.domain.errors import InstrumentNotFound, NotFound
 from bordin.domain.instruments.registry import get_instrument
 from bordin.reports.read.signal_display import grouped
@@ -38,7 +39,6 @@ from bordin.storage.tables import (
     UserRow,
 )
 
-OPEN_STATUSES = ("open", "active", "unrepaired")
 #: Which open signals come first on the session view: risk, then the alliance, then outcomes.
 _PRIORITY = {
     "risk": 0,

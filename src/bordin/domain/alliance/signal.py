@@ -45,6 +45,10 @@ SignalType = Literal[
 ]
 Severity = Literal["urgent", "high", "routine"]
 Status = Literal["open", "repaired", "unrepaired", "active", "resolved"]
+#: A signal in one of these still asks for something: not repaired, resolved or over.
+OPEN_STATUSES: tuple[Status, ...] = ("open", "active", "unrepaired")
+#: Good news: shown on the pages, but never an alert nor a reason to need attention today.
+GOOD_NEWS_TYPES: tuple[SignalType, ...] = ("reliable_improvement", "recovery", "rupture_repaired")
 Number = float | int | str | bool | None
 
 SIGNAL_TYPES: tuple[SignalType, ...] = (

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from bordin.domain.alliance.signal import OPEN_STATUSES
 from bordin.reports.read.measures import SEVERITY_ORDER, is_alliance
 from bordin.reports.read.signal_display import one_item_each
 from bordin.storage.tables import (
@@ -28,9 +29,6 @@ from bordin.storage.tables import (
 )
 
 SPARK_POINTS = 10
-OPEN_STATUSES = ("open", "active", "unrepaired")
-#: Good news is shown on the client page, but is not a reason to need attention today.
-NOT_ATTENTION = ("reliable_improvement", "recovery", "rupture_repaired")
 
 
 @dataclass

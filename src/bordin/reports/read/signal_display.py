@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from bordin.domain.alliance.signal import GOOD_NEWS_TYPES
+
 
 class ShownSignal(Protocol):
     """What this module reads of a stored signal (``SignalRow`` has all of it)."""
@@ -34,8 +36,6 @@ class ShownSignal(Protocol):
 
 
 S = TypeVar("S", bound=ShownSignal)
-
-GOOD_NEWS_TYPES = frozenset({"reliable_improvement", "recovery", "rupture_repaired"})
 
 _HEADINGS: Mapping[tuple[str, str], str] = {
     ("rupture", "open"): "Possible rupture",

@@ -34,9 +34,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor, Role, may_read_concerns
+from bordin.domain.alliance.signal import GOOD_NEWS_TYPES, OPEN_STATUSES
 from bordin.domain.errors import NotFound
 from bordin.domain.text import excerpt
-from bordin.reports.read.caseload import EPISODE_CLIENTS, NOT_ATTENTION, OPEN_STATUSES
+from bordin.reports.read.caseload import EPISODE_CLIENTS
 from bordin.reports.read.measures import SEVERITY_ORDER
 from bordin.services.runtime import TextCipher
 from bordin.storage.tables import (
@@ -232,7 +233,7 @@ def supervision_overview(
             .where(
                 SignalRow.episode_id.in_(ids),
                 SignalRow.status.in_(OPEN_STATUSES),
-                SignalRow.type.not_in(NOT_ATTENTION),
+                SignalRow.type.not_in(GOOD_NEWS_TYPES),
             )
             .order_by(SignalRow.session_number, SignalRow.id)
         ):

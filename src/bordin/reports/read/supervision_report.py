@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from bordin.domain.access import Actor, Role, may_read_clinical
 from bordin.domain.alliance.repair import MARKERS_BY_KEY, STRATEGIES_BY_KEY
+from bordin.domain.alliance.signal import OPEN_STATUSES
 from bordin.domain.errors import FieldError, InvalidInput, NotFound
 from bordin.reports.outcomes import summarise_outcomes
 from bordin.reports.read.measures import SEVERITY_ORDER
@@ -290,7 +291,7 @@ def _section(
         day = dates.get(s.session_number or -1) or s.computed_at.date()
         if s.status == "resolved" or day not in period:
             continue
-        if s.status in ("open", "active", "unrepaired"):
+        if s.status in OPEN_STATUSES:
             urgency = min(urgency, SEVERITY_ORDER.get(s.severity, 3))
         in_period.append(ReportSignal(day, signal_label(s.type), s.severity, s.summary))
     trajectory = episode_trajectory(

@@ -67,6 +67,7 @@ class Fitted:
         blocks: Sequence[tuple[Analyser, int, float]] = BLOCKS,
         writers: Sequence[str] = (),
         fewest_writers: int = 1,
+        balance: bool = True,
     ) -> None:
         self.blocks = []
         matrices = []
@@ -89,7 +90,7 @@ class Fitted:
             reader = CountVectorizer(analyzer=analyser, vocabulary=vocabulary)
             self.blocks.append((reader, weighting, scale))
         targets = [PRECEDENCE.index(label) for label in labels]
-        balanced = tm.balanced_weights(labels, weights)
+        balanced = tm.balanced_weights(labels, weights) if balance else list(weights)
         with threadpool_limits(limits=1):
             self.regression = LogisticRegression(C=tm.REGULARISATION_C, max_iter=5000, tol=1e-6)
             self.regression.fit(hstack(matrices).tocsr(), targets, sample_weight=balanced)
@@ -466,7 +467,80 @@ def sentence_weight(items: Sequence[tm.LabelledText]) -> None:
         tm.SENTENCE_WEIGHT = shipped
 
 
+def _texts_balanced(
+    train: Sequence[tm.LabelledText], split: bool
+) -> tuple[list[str], list[str], list[float]]:
+    """Whole texts weighed so that every class's texts weigh the same in total; each
+    non-crisis text's sentences added at its class's weight (``split``: shared among them, so
+    that together they weigh as much as the text)."""
+    per_class: dict[str, int] = {}
+    for item in train:
+        per_class[item.label] = per_class.get(item.label, 0) + 1
+    scale = {label: len(train) / (len(per_class) * n) for label, n in per_class.items()}
+    texts: list[str] = []
+    labels: list[str] = []
+    weights: list[float] = []
+    for item in train:
+        rows, _, _ = tm.training_set([item])
+        texts += rows
+        labels += [item.label] * len(rows)
+        each = 1.0 / (len(rows) - 1) if split and len(rows) > 1 else 1.0
+        weights += [scale[item.label]] + [scale[item.label] * each] * (len(rows) - 1)
+    return texts, labels, weights
+
+
+def balance_texts(items: Sequence[tm.LabelledText]) -> None:
+    """Crisis rows are whole texts; the other classes' rows are texts and their sentences.
+    Balancing all rows gives crisis the largest share of whole-text rows, so what any longer
+    text has (I, my, the, and) leans towards crisis. Here the whole texts are balanced."""
+    for split in (False, True):
+
+        def fit(train: list[tm.LabelledText], split: bool = split) -> Fitted:
+            return Fitted(*_texts_balanced(train, split), balance=False)
+
+        name = "texts balanced, " + (
+            "sentences share their text's weight" if split else "each sentence at its text's weight"
+        )
+        print(outcome(name, held_out(items, fit), review_of=windows_of(2)).line(), flush=True)
+
+
+def _without_function_words(both: bool) -> Analyser:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    kept = {"not", "no", "nor", "never", "nothing", "none", "nobody", "cannot", "without"}
+    function = frozenset(ENGLISH_STOP_WORDS) - kept
+
+    def analyse(text: str) -> list[str]:
+        found = []
+        for gram in analyse_words(text):
+            words = gram.split(" ")
+            if len(words) == 1 and words[0] in function:
+                continue
+            if both and len(words) == 2 and all(w in function for w in words):
+                continue
+            found.append(gram)
+        return found
+
+    return analyse
+
+
+def function_words(items: Sequence[tm.LabelledText]) -> None:
+    """Function words (scikit-learn's English stop words, less the negations) left out of the
+    word block: alone, then also pairs of two function words."""
+    words, chars = BLOCKS
+    for both in (False, True):
+        blocks = ((_without_function_words(both), words[1], words[2]), chars)
+
+        def fit(train: list[tm.LabelledText], blocks: Sequence[Blk] = blocks) -> Fitted:
+            return Fitted(*tm.training_set(train), blocks=blocks)
+
+        name = "function words left out" + (", and pairs of them" if both else "")
+        print(outcome(name, held_out(items, fit), review_of=windows_of(2)).line(), flush=True)
+
+
 EXPERIMENTS: dict[str, Callable[[Sequence[tm.LabelledText]], None]] = {
+    "function-words": function_words,
+    "balance-texts": balance_texts,
     "sentence-weight": sentence_weight,
     "feature-blocks": feature_blocks,
     "review-windows": review_windows,

@@ -116,9 +116,10 @@ def model_section() -> str:
         "",
         "1. The model reads the whole text and each sentence on its own; a text's **crisis "
         "score** is the highest of these, so a cheerful frame cannot hide one sentence. It also "
-        "reads each two neighbouring sentences together; a text's **review score** is the "
-        "highest of these and the whole text's (for a text of one or two sentences, the whole "
-        "text's).",
+        "reads each two neighbouring sentences together; a text's **review score** is the mean "
+        "of its crisis score and the highest of these and the whole text's (for a text of one "
+        "or two sentences, the whole text's), so a sentence is read both alone and in its "
+        "context.",
         f"2. **Crisis** if the rules find one or the crisis score is at least "
         f"**{model.crisis_threshold:.2f}**.",
         "3. Else **conduct** if the rules find a conduct concern; else the rules' misalignment "
@@ -261,7 +262,7 @@ def _mistakes(result: Evaluation) -> list[str]:
         f"**Crisis texts neither flagged nor sent for review** ({len(missed)} of "
         f"{pooled.score('crisis').support}). Nearly all are indirect in a way no training text "
         "was: a method named only by an object or a place (a razor, scissors, a car park, a "
-        "lorry, a river), a farewell or a timeframe with no word of death. The model "
+        "lorry), a farewell or a timeframe with no word of death. The model "
         "weighs words it has seen with crisis texts; these share too few of them, and neither "
         "the crisis rules nor the warning signs (which come from public lists, not from these "
         "texts) have a phrase for them.",
@@ -527,18 +528,18 @@ VARIANT_ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "was shipped",
     ),
     (
-        "**review score from each two neighbouring sentences read together** (and the whole text);"
-        " the crisis score stays per sentence",
+        "review score from each two neighbouring sentences read together (and the whole text); "
+        "the crisis score stays per sentence (model 2026.12-4)",
         "0.745",
         "0.985",
         "0.357",
         "0.77",
         "0.308",
-        "**yes**: as many crisis texts reached, though not the same ones (c0197, three "
-        "sentences of text-speak, is now reached; c0078, two sentences whose second scores "
-        "0.14 alone and the two together 0.05, no longer is), and fewer false alarms for every "
-        "writer of the shared corpus (a 0.362 → 0.332, b 0.493 → 0.454, c 0.656 → 0.634, "
-        "d 0.318 → 0.279; p unchanged at 0.095)",
+        "was shipped for a few hours, then replaced by the next row but one: as many crisis "
+        "texts reached, though not the same ones (c0197, three sentences of text-speak, is now "
+        "reached; c0078, two sentences whose second scores 0.14 alone and the two together "
+        "0.05, no longer is), and fewer false alarms for every writer of the shared corpus "
+        "(a 0.362 → 0.332, b 0.493 → 0.454, c 0.656 → 0.634, d 0.318 → 0.279; p 0.095)",
     ),
     (
         "review score from each three neighbouring sentences",
@@ -550,14 +551,19 @@ VARIANT_ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "no: 2 fewer crisis texts reached",
     ),
     (
-        "review score the mean of the crisis score and the two-neighbour score",
+        "**review score the mean of the crisis score and the two-neighbour score** (model "
+        "2026.12-5)",
         "0.745",
         "0.987",
         "0.376",
         "0.77",
         "0.310",
-        "no: 1 more crisis text reached for 0.019 more false alarms, a higher expected cost by the"
-        " rule above (0.42 against 0.41 needless reviews a text)",
+        "**yes**: beside model 2026.12-3, 1 more crisis text reached (c0197) and fewer false "
+        "alarms (a 0.362 → 0.349, b 0.493 → 0.481, d 0.318 → 0.300; c 0.656 and p 0.095 "
+        "unchanged). Beside the row above but one, 1 more crisis text reached for 0.019 more "
+        "false alarms: by the cost the threshold rule uses, 0.42 against 0.41 needless reviews "
+        "a text, a difference within one standard error (0.02), and among near-equals the rule "
+        "takes the one that reaches more crisis texts",
     ),
     (
         "crisis and review scores from the whole text only",
@@ -794,14 +800,18 @@ and the shared AnnoMI transcripts for the AnnoMI rows). It refits each held-out 
 with scikit-learn, as `make triage-model` does, and runs the same rules and threshold rule; its
 solver stops a little sooner, so its figures can differ from this page's in the third decimal.
 Below the review rows, every row keeps the review score of model 2026.12-3 (the crisis score),
-so compare it with the first of these rows. One change was kept (model 2026.12-4, this page):
-**the review tier reads each two neighbouring sentences together.** Far below the crisis
+so compare it with the first of these rows. One change was kept (model 2026.12-5, this page):
+**the review tier also reads each two neighbouring sentences together.** Far below the crisis
 threshold, one short sentence read alone is a noisy witness: "and he didn't hit her", at the
 end of a story about a child's calmer week, reads like a threat once its context is gone. Read
 with its neighbour, a sentence keeps the context that says what it means and is still not lost
-in a long cheerful frame; the crisis score, compared with the higher crisis threshold, stays
-the highest of the whole text and each sentence alone, so one sentence can still make a text a
-crisis. Windows of three sentences cut false alarms further but reached fewer crisis texts.
+in a long cheerful frame. The review score is the mean of the two readings, so one worrying
+sentence beside a calm one still counts; the crisis score, compared with the higher crisis
+threshold, stays the highest of the whole text and each sentence alone, so one sentence can
+still make a text a crisis. Model 2026.12-4, shipped a few hours before, used the
+two-neighbour reading alone; it sent fewer texts for review but no longer reached a crisis
+text told in two sentences, and the two cost the same within the noise of these texts.
+Windows of three sentences cut false alarms further but reached fewer crisis texts.
 
 The last twelve rows (the same day, later; `scripts/triage_experiments.py feature-blocks`,
 `sentence-weight`, `balance-texts` and `function-words`) start from model 2026.12-4. They

@@ -42,7 +42,7 @@ from bordin.domain.triage.normalisation import canonical
 from bordin.domain.triage.patterns import PRECEDENCE
 
 #: Bump when the features, the estimator or its settings change.
-MODEL_VERSION = "2026.12-4"
+MODEL_VERSION = "2026.12-5"
 #: Estimator settings (chosen on held-out authors; see docs/triage.md).
 REGULARISATION_C = 10.0
 MIN_DF = 2

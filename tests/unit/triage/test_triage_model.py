@@ -167,14 +167,18 @@ def _scores_of(text: str, *, sentence: float, neighbours: float) -> tuple[Canoni
 TEXT_OF_THREE = "We talked about the holiday. Then the thing with my brother. See you soon."
 
 
-def test_risk_review_reads_each_two_neighbouring_sentences_together_not_one_alone() -> None:
+def test_risk_review_weighs_a_sentence_alone_and_read_with_its_neighbours() -> None:
     model = replace(shipped_model(), crisis_threshold=0.6, review_threshold=0.1)
-    canon, noisy = _scores_of(TEXT_OF_THREE, sentence=0.5, neighbours=0.02)
+    canon, noisy = _scores_of(TEXT_OF_THREE, sentence=0.15, neighbours=0.02)
+    _, worrying = _scores_of(TEXT_OF_THREE, sentence=0.3, neighbours=0.02)
     _, in_context = _scores_of(TEXT_OF_THREE, sentence=0.02, neighbours=0.3)
     rules = decide(find_hits(canon))
 
     assert rules.category != "crisis" and not rules.warning_signs
+    # Alone over the review threshold, but calm read with its neighbours: (0.15 + 0.02) / 2.
+    assert noisy.review == pytest.approx(0.085)
     assert combine(canon, rules, noisy, model).risk_review is False
+    assert combine(canon, rules, worrying, model).risk_review is True
     assert combine(canon, rules, in_context, model).risk_review is True
 
 

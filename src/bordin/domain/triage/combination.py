@@ -10,9 +10,10 @@
    reaches the therapist concerned); else the rules' misalignment or positive reading if the
    model gives it at least :data:`RULES_SUPPORT` (the rules understand negation); else the
    model's most likely class of the other four.
-4. **Risk review**: a text that is not a crisis but whose crisis probability, of the whole text
-   or of any two neighbouring sentences read together, reaches the review threshold, or in
-   which the rules find a warning sign of suicide
+4. **Risk review**: a text that is not a crisis but whose review score reaches the review
+   threshold (the mean of its crisis score and of the crisis probability of the whole text or
+   of any two neighbouring sentences read together; ``Scores.review``), or in which the rules
+   find a warning sign of suicide
    (:mod:`~bordin.domain.triage.lexicon.warning_signs`), is flagged; it also goes to the
    clinical lead, and the client sees crisis help.
 5. **Evidence** is the client's own phrases that the rules matched for that class, or else the

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bordin.services import feedback
 from bordin.services.runtime import Runtime
-from bordin.storage.tables import SubmissionRow, TriageCorrectionRow
+from bordin.storage.tables import JobRow, SubmissionRow, TriageCorrectionRow
 from tests.fixtures.cast import Cast
 from tests.web.conftest import csrf_from, sign_in
 
@@ -83,3 +83,38 @@ def test_a_bad_class_is_refused_with_a_message_naming_the_field(
     assert refused.status_code == 422
     assert "choose one of the classes offered" in refused.text
     assert db.scalars(select(TriageCorrectionRow)).all() == []
+
+
+def test_the_lead_asks_from_the_corrections_page_for_the_triage_to_learn_from_them(
+    make_client: Callable[..., TestClient], db: Session, rt: Runtime, cast: Cast
+) -> None:
+    sue = make_client()
+    sign_in(sue, "sue")
+    empty = sue.get("/triage/corrections")
+    assert "Teach the practice's triage" in empty.text
+    assert "Retrain the triage on these corrections" not in empty.text
+    submission = _submit(db, rt, cast)
+    alice = make_client()
+    sign_in(alice, "alice")
+    alerts = alice.get("/alerts")
+    alice.post(
+        "/triage/corrections",
+        data={
+            "csrf_token": csrf_from(alerts.text),
+            "submission_id": str(submission.id),
+            "correct_class": "positive",
+            "return_to": "/alerts",
+        },
+    )
+
+    page = sue.get("/triage/corrections")
+    assert "Retrain the triage on these corrections" in page.text
+    asked = sue.post("/triage/corrections/retrain", data={"csrf_token": csrf_from(page.text)})
+
+    assert asked.status_code == 200
+    assert "Retraining is queued" in asked.text
+    assert "Retraining on 1 correction was asked for on" in asked.text
+    job = db.scalars(select(JobRow).where(JobRow.kind == "triage_retrain")).one()
+    assert job.status == "queued"
+    refused = alice.post("/triage/corrections/retrain", data={"csrf_token": csrf_from(alerts.text)})
+    assert refused.status_code == 404

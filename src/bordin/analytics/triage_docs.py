@@ -877,7 +877,11 @@ a text read as a conduct concern, and a clinical lead never handles one about th
 correction keeps the client's words encrypted, is audited (who, when, from what to what), and
 is listed for the clinical lead on `/triage/corrections` (each read audited too).
 
-**Retraining.** `bordin triage retrain --practice ID` fits a practice model on every labelled
+**Retraining.** On `/triage/corrections` the clinical lead can press "Retrain the triage on
+these corrections": the worker does it in the background (a `triage_retrain` job; it takes a
+few minutes), and the page then shows the new model's figures beside the shipped model's and
+whether the practice's triage uses it. `bordin triage retrain --practice ID` does the same
+from the command line. Either way it fits a practice model on every labelled
 text above plus the practice's corrections (the latest correction of each text wins), then
 judges it beside the shipped model in the same way: one writer held out at a time, the
 corrections always in the training part, thresholds chosen by the same rule, figures over the
@@ -886,8 +890,11 @@ switches to its model **only if its crisis reach is no worse** than the shipped 
 way the model is kept (encrypted, because its vocabulary holds clients' words) with its
 figures, and the run is audited. The web app reads the active practice model once per process
 for each version. To go back to the shipped model, mark the practice's models inactive
-(`triage_models.active`); to retrain after more corrections, run the command again. It takes a
-few minutes: it fits six models.
+(`triage_models.active`); to retrain after more corrections, ask again. It takes a few minutes:
+it fits up to eleven models. A practice model fitted by an older version of Bordin (another
+`MODEL_VERSION`) is not used, since its thresholds were chosen for another decision rule: the
+practice's triage falls back to the shipped model, and the corrections page asks the lead to
+retrain.
 """
 
 

@@ -88,6 +88,11 @@ def may_read_concerns(actor: Actor) -> bool:
     return actor.role is Role.SUPERVISOR and actor.is_clinical_lead
 
 
+def may_retrain_triage(actor: Actor) -> bool:
+    """The clinical lead, who reads the corrections, asks for the triage to learn from them."""
+    return may_read_concerns(actor)
+
+
 def may_read_audit(actor: Actor) -> bool:
     return actor.role is Role.ADMIN or (actor.role is Role.SUPERVISOR and actor.is_clinical_lead)
 

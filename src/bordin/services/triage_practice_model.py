@@ -4,30 +4,41 @@
 text in Bordin plus the practice's corrections, judges it beside the shipped model on the same
 held-out writers (one author held out at a time, the corrections always in training), stores it
 encrypted (its vocabulary holds clients' words), and switches the practice to it only if its
-crisis reach is no worse. :func:`model_for_practice` gives the active model (or ``None``: the
-shipped one), read once per process for each stored version.
+crisis reach is no worse. The clinical lead can ask for the same from the corrections page
+(:func:`request_retrain`): it takes minutes, so the worker runs it as a job, and
+:func:`retrain_status` tells the page what happened. :func:`model_for_practice` gives the active
+model (or ``None``: the shipped one), read once per process for each stored version; a model
+fitted by an older recipe than the shipped model's is not used (its thresholds were chosen for
+another decision rule) until the practice retrains.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ScalarSelect, Select, bindparam, select, update
+from sqlalchemy import ScalarSelect, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bordin.domain.access import Actor, may_retrain_triage
 from bordin.domain.errors import FieldError, InvalidInput, NotFound
-from bordin.services import audit
+from bordin.services import audit, jobs
+from bordin.services.audit import Origin
 from bordin.services.runtime import Runtime
 from bordin.services.triage_corrections import training_corrections
-from bordin.storage.tables import PracticeRow, TriageModelRow
+from bordin.storage.tables import JobRow, PracticeRow, TriageCorrectionRow, TriageModelRow
 
 if TYPE_CHECKING:
     from bordin.domain.triage.model import Model
 
 _LOADED: dict[str, Model] = {}
+log = logging.getLogger("bordin.triage")
+#: The kind of the worker's job that retrains a practice's model.
+RETRAIN_JOB = "triage_retrain"
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,120 @@ class RetrainReport:
     false_alarms: float
     shipped_false_alarms: float
     switched: bool
+
+
+@dataclass(frozen=True)
+class RetrainStatus:
+    """What the corrections page says about retraining."""
+
+    corrections: int
+    #: When the retraining asked for is due, while it waits or runs; None when none waits.
+    waiting_since: datetime | None
+    #: The last retraining asked for from the page gave up (the worker's log says why).
+    failed: bool
+    #: The latest model fitted for the practice, and when.
+    latest: RetrainReport | None
+    latest_at: datetime | None
+    #: Whether the practice's triage uses a model of its own now.
+    in_use: bool
+    #: The practice's model was fitted by an older recipe, so the shipped one is used.
+    outdated: bool
+
+
+def _job_key(practice_id: int) -> str:
+    return f"{RETRAIN_JOB}:{practice_id}"
+
+
+def _corrections(db: Session, practice_id: int) -> int:
+    return int(
+        db.scalar(
+            select(func.count())
+            .select_from(TriageCorrectionRow)
+            .where(TriageCorrectionRow.practice_id == practice_id)
+        )
+        or 0
+    )
+
+
+def request_retrain(
+    db: Session, rt: Runtime, *, actor: Actor, origin: Origin | None = None
+) -> None:
+    """Queue a retraining of the practice's model on its corrections (the clinical lead only).
+
+    One job per practice: asking again while one waits moves nothing; asking after one ran
+    queues it again. Commits.
+    """
+    if not may_retrain_triage(actor):
+        raise NotFound("not found")
+    count = _corrections(db, actor.practice_id)
+    if not count:
+        raise InvalidInput(
+            FieldError("practice", "has no triage corrections yet, so there is nothing to learn")
+        )
+    now = rt.now()
+    jobs.enqueue(
+        db,
+        kind=RETRAIN_JOB,
+        key=_job_key(actor.practice_id),
+        run_at=now,
+        payload={"practice_id": actor.practice_id},
+        again=True,
+        now=now,
+    )
+    audit.record(
+        db,
+        actor=actor,
+        action="create",
+        entity="triage_retrain",
+        entity_id=actor.practice_id,
+        origin=origin,
+        at=now,
+        detail={"corrections": count},
+    )
+    db.commit()
+
+
+def retrain_status(db: Session, rt: Runtime, *, actor: Actor) -> RetrainStatus:
+    """The corrections on record, the retraining that waits, and the latest model fitted."""
+    if not may_retrain_triage(actor):
+        raise NotFound("not found")
+    job = db.scalars(select(JobRow).where(JobRow.key == _job_key(actor.practice_id))).first()
+    row = db.scalars(
+        select(TriageModelRow)
+        .where(TriageModelRow.practice_id == actor.practice_id)
+        .order_by(TriageModelRow.id.desc())
+        .limit(1)
+    ).first()
+    waiting = job is not None and job.status in ("queued", "running")
+    active = model_for_practice_id(db, actor.practice_id)
+    in_use = active is not None and model_for_practice(db, rt, actor.practice_id) is not None
+    return RetrainStatus(
+        corrections=_corrections(db, actor.practice_id),
+        waiting_since=job.run_at if job is not None and waiting else None,
+        failed=job is not None and job.status == "failed",
+        latest=_report(row) if row is not None else None,
+        latest_at=row.created_at if row is not None else None,
+        in_use=in_use,
+        outdated=active is not None and not in_use,
+    )
+
+
+def model_for_practice_id(db: Session, practice_id: int) -> int | None:
+    """The id of the practice's active model, or None when it uses the shipped one."""
+    found = db.execute(_active_model(), {"practice_id": practice_id}).first()
+    return int(found[0]) if found is not None else None
+
+
+def _report(row: TriageModelRow) -> RetrainReport:
+    return RetrainReport(
+        model_id=row.id,
+        corrections=row.corrections,
+        crisis_reach=row.crisis_reach,
+        shipped_crisis_reach=row.shipped_crisis_reach,
+        false_alarms=row.false_alarms,
+        shipped_false_alarms=row.shipped_false_alarms,
+        switched=row.active,
+    )
 
 
 def retrain(db: Session, rt: Runtime, *, practice_id: int) -> RetrainReport:
@@ -86,15 +211,7 @@ def retrain(db: Session, rt: Runtime, *, practice_id: int) -> RetrainReport:
         detail={"practice_id": practice_id, "corrections": row.corrections, "active": switched},
     )
     db.commit()
-    return RetrainReport(
-        model_id=row.id,
-        corrections=row.corrections,
-        crisis_reach=row.crisis_reach,
-        shipped_crisis_reach=row.shipped_crisis_reach,
-        false_alarms=row.false_alarms,
-        shipped_false_alarms=row.shipped_false_alarms,
-        switched=switched,
-    )
+    return _report(row)
 
 
 @functools.cache
@@ -109,11 +226,17 @@ def _active_model() -> Select[int, str]:
 
 
 def model_for_practice(db: Session, rt: Runtime, practice_id: int) -> Model | None:
-    """The practice's active retrained model, or None to use the shipped one."""
+    """The practice's active retrained model, or None to use the shipped one (also when the
+    practice's model was fitted by an older recipe than the shipped model's)."""
     found = db.execute(_active_model(), {"practice_id": practice_id}).first()
     if found is None:
         return None
-    return active_model(db, rt, found[0], found[1])
+    model = active_model(db, rt, found[0], found[1])
+    from bordin.domain.triage.model import shipped_model  # on use: a lean web start
+
+    if model.version != shipped_model().version:
+        return None
+    return model
 
 
 def active_model_id() -> ScalarSelect[int]:

@@ -89,6 +89,20 @@ def _supervision_report(db: Session, rt: Runtime, job: ClaimedJob) -> None:
     )
 
 
+def _triage_retrain(db: Session, rt: Runtime, job: ClaimedJob) -> None:
+    from bordin.domain.errors import InvalidInput
+    from bordin.services.triage_practice_model import retrain
+
+    practice_id = int(job.payload["practice_id"])
+    try:
+        report = retrain(db, rt, practice_id=practice_id)
+    except InvalidInput:
+        # The corrections went (a client erased) between the request and the run.
+        log.warning("triage retrain for practice %s: no corrections left", practice_id)
+        return
+    log.info("triage retrain for practice %s: model %s", practice_id, report.model_id)
+
+
 def _prepared_report_expiry(db: Session, rt: Runtime, job: ClaimedJob) -> None:
     from bordin.services.prepared_reports import expire
 
@@ -106,6 +120,7 @@ HANDLERS: dict[str, Handler] = {
     "retention": _one_by_one(_retention),
     "supervision_report": _one_by_one(_supervision_report),
     "prepared_report_expiry": _one_by_one(_prepared_report_expiry),
+    "triage_retrain": _one_by_one(_triage_retrain),
 }
 
 

@@ -1,4 +1,5 @@
-"""Marking a triage decision wrong (therapist or clinical lead), and the lead's list of them."""
+"""Marking a triage decision wrong (therapist or clinical lead), the lead's list of them, and
+the lead's request to retrain the practice's triage on them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bordin.domain.errors import FieldError, InvalidInput
-from bordin.services import triage_corrections
+from bordin.services import triage_corrections, triage_practice_model
 from bordin.web.client_pages import PostedForm
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
 
@@ -42,9 +43,22 @@ def corrections_page(
     request: Request, db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin
 ) -> Response:
     views = triage_corrections.corrections_for(db, rt, actor=viewer.actor, origin=origin)
+    status = triage_practice_model.retrain_status(db, rt, actor=viewer.actor)
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "triage_corrections.html",
-        {"views": views, "viewer": viewer, "names": triage_corrections.CLASS_NAMES},
+        {
+            "views": views,
+            "viewer": viewer,
+            "names": triage_corrections.CLASS_NAMES,
+            "status": status,
+            "asked": request.query_params.get("retrain") == "asked",
+        },
     )
     return response
+
+
+@router.post("/triage/corrections/retrain", dependencies=[Csrf])
+def ask_to_retrain(db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin) -> Response:
+    triage_practice_model.request_retrain(db, rt, actor=viewer.actor, origin=origin)
+    return RedirectResponse("/triage/corrections?retrain=asked", status_code=303)

@@ -1,0 +1,155 @@
+"""The clinical lead asks for the triage to learn from the practice's corrections; the worker
+fits, compares and stores the model; the corrections page says what happened.
+
+Runs on SQLite and PostgreSQL with the synthetic cast: Alice treats Ash; Sue is the clinical
+lead. A full retrain fits up to eleven models on 2,515 texts (minutes); here the labelled texts are
+every eighth one, so that the whole path runs in seconds. The shipped figures are worked out
+again on the same texts, in caches of this test's own.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bordin.analytics import triage_evaluation, triage_model
+from bordin.domain.errors import InvalidInput, NotFound
+from bordin.domain.triage.model import artifact_text, shipped_model
+from bordin.services import feedback, worker
+from bordin.services import triage_corrections as corrections
+from bordin.services.runtime import Runtime
+from bordin.services.triage_practice_model import (
+    RETRAIN_JOB,
+    model_for_practice,
+    request_retrain,
+    retrain_status,
+)
+from bordin.storage.tables import AuditEventRow, JobRow, SubmissionRow, TriageModelRow
+from tests.fixtures.cast import Cast
+
+SAC = {
+    "bordin_sac.goals": "8",
+    "bordin_sac.tasks": "8",
+    "bordin_sac.bond": "9",
+    "bordin_sac.overall": "8",
+}
+
+
+@pytest.fixture
+def few_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every eighth labelled text, and fresh caches for the cross-validation on them."""
+    few = triage_model.labelled_texts()[::8]
+    monkeypatch.setattr(triage_evaluation, "labelled_texts", lambda: few)
+    monkeypatch.setattr(
+        triage_evaluation,
+        "_cross_validate",
+        functools.lru_cache(maxsize=2)(triage_evaluation._cross_validate.__wrapped__),
+    )
+    monkeypatch.setattr(
+        triage_evaluation,
+        "evaluate",
+        functools.lru_cache(maxsize=1)(triage_evaluation.evaluate.__wrapped__),
+    )
+
+
+def _corrected(db: Session, rt: Runtime, cast: Cast) -> None:
+    links = feedback.issue_links(db, rt, appointment_id=cast.ash_sessions[3].id)
+    token = next(i.token for i in links if i.client_id == cast.ash.id)
+    feedback.submit_feedback(
+        db, rt, token=token, answers=SAC, text="I didn't feel listened to today."
+    )
+    submission = db.scalars(select(SubmissionRow)).one()
+    corrections.correct_triage(
+        db, rt, actor=cast.actor(cast.alice), submission_id=submission.id, correct_class="other"
+    )
+
+
+@pytest.mark.slow
+def test_the_lead_asks_for_a_retrain_and_the_worker_fits_compares_and_stores_the_model(
+    db: Session, rt: Runtime, cast: Cast, few_texts: None
+) -> None:
+    _corrected(db, rt, cast)
+    sue = cast.actor(cast.sue)
+    before = retrain_status(db, rt, actor=sue)
+    assert (before.corrections, before.latest, before.waiting_since) == (1, None, None)
+
+    request_retrain(db, rt, actor=sue)
+
+    job = db.scalars(select(JobRow).where(JobRow.kind == RETRAIN_JOB)).one()
+    assert job.payload == {"practice_id": cast.sue.practice_id}
+    assert retrain_status(db, rt, actor=sue).waiting_since is not None
+    asked = db.scalars(select(AuditEventRow).where(AuditEventRow.entity == "triage_retrain")).one()
+    assert (asked.actor_user_id, asked.detail) == (cast.sue.id, {"corrections": 1})
+
+    assert worker.run_due(db, rt) >= 1  # the submission queued a signal recompute too
+
+    db.expire_all()
+    assert db.get(JobRow, job.id).status == "done"  # type: ignore[union-attr]
+    row = db.scalars(select(TriageModelRow)).one()
+    assert row.corrections == 1
+    assert b"listened" not in row.artifact_encrypted
+    assert row.active == (row.crisis_reach >= row.shipped_crisis_reach)
+    after = retrain_status(db, rt, actor=sue)
+    assert after.waiting_since is None and not after.failed
+    assert after.latest is not None and after.latest.model_id == row.id
+    assert after.in_use == row.active
+    model = model_for_practice(db, rt, cast.ash.practice_id)
+    if row.active:
+        assert model is not None and model.version == shipped_model().version
+    else:
+        assert model is None
+
+
+def test_only_the_clinical_lead_may_ask_for_a_retrain_or_see_how_it_went(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    _corrected(db, rt, cast)
+
+    with pytest.raises(NotFound):
+        request_retrain(db, rt, actor=cast.actor(cast.alice))
+    with pytest.raises(NotFound):
+        retrain_status(db, rt, actor=cast.actor(cast.alice))
+
+    assert db.scalars(select(JobRow).where(JobRow.kind == RETRAIN_JOB)).all() == []
+
+
+def test_asking_for_a_retrain_without_corrections_is_refused_naming_the_field(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        request_retrain(db, rt, actor=cast.actor(cast.sue))
+
+    assert caught.value.errors[0].field == "practice"
+    assert "no triage corrections" in caught.value.errors[0].message
+    assert db.scalars(select(JobRow).where(JobRow.kind == RETRAIN_JOB)).all() == []
+
+
+def test_a_practice_model_fitted_by_an_older_recipe_is_not_used_until_retrained(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    older = json.loads(artifact_text())
+    older["version"] = "2000.01-1"
+    db.add(
+        TriageModelRow(
+            practice_id=cast.ash.practice_id,
+            created_at=datetime(2026, 12, 1, tzinfo=UTC),
+            sha256="d" * 64,
+            corrections=1,
+            crisis_reach=1.0,
+            shipped_crisis_reach=1.0,
+            false_alarms=0.0,
+            shipped_false_alarms=0.0,
+            active=True,
+            artifact_encrypted=rt.cipher.encrypt(json.dumps(older)),
+        )
+    )
+    db.commit()
+
+    assert model_for_practice(db, rt, cast.ash.practice_id) is None
+    status = retrain_status(db, rt, actor=cast.actor(cast.sue))
+    assert status.outdated and not status.in_use

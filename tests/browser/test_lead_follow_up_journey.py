@@ -5,7 +5,8 @@ Ash writes, on a phone, that the therapist "told me off for being late": the tri
 a possible conduct concern, so it goes to the clinical lead (Sue), not to Alice. Sue sees the
 unread count on her navigation, reads the alert, opens the concern, decides the triage read it
 wrongly (it is something that did not land, for Alice to take up), marks the concern handled,
-and finds her correction in the triage corrections list. The unread count drops to nothing.
+and finds her correction in the triage corrections list, where she asks for the triage to be
+retrained on it. The unread count drops to nothing.
 """
 
 from __future__ import annotations
@@ -89,3 +90,10 @@ def test_the_lead_reads_a_concern_corrects_its_triage_and_marks_it_handled(
     fits(sue, width)
     assert axe_blocking(sue) == []
     screenshot(sue, f"lead-triage-corrections-{width}")
+
+    # She asks for the practice's triage to learn from it; the worker does it in the background.
+    sue.get_by_role("button", name="Retrain the triage on these corrections").click()
+    expect(sue.get_by_role("status")).to_contain_text("Retraining on 1 correction was asked for on")
+    fits(sue, width)
+    assert axe_blocking(sue) == []
+    screenshot(sue, f"lead-triage-retrain-{width}")

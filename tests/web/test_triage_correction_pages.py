@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bordin.domain.triage.model import artifact_text
 from bordin.services import feedback
 from bordin.services.runtime import Runtime
-from bordin.storage.tables import JobRow, SubmissionRow, TriageCorrectionRow
+from bordin.storage.tables import JobRow, SubmissionRow, TriageCorrectionRow, TriageModelRow
 from tests.fixtures.cast import Cast
 from tests.web.conftest import csrf_from, sign_in
 
@@ -112,9 +115,47 @@ def test_the_lead_asks_from_the_corrections_page_for_the_triage_to_learn_from_th
     asked = sue.post("/triage/corrections/retrain", data={"csrf_token": csrf_from(page.text)})
 
     assert asked.status_code == 200
-    assert "Retraining is queued" in asked.text
     assert "Retraining on 1 correction was asked for on" in asked.text
+    assert "Retrain the triage on these corrections" not in asked.text  # it waits already
     job = db.scalars(select(JobRow).where(JobRow.kind == "triage_retrain")).one()
     assert job.status == "queued"
     refused = alice.post("/triage/corrections/retrain", data={"csrf_token": csrf_from(alerts.text)})
     assert refused.status_code == 404
+
+
+def _model_row(practice_id: int, rt: Runtime, *, version: str | None = None) -> TriageModelRow:
+    artifact = json.loads(artifact_text())
+    if version is not None:
+        artifact["version"] = version
+    return TriageModelRow(
+        practice_id=practice_id,
+        created_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
+        sha256=("a" if version is None else "b") * 64,
+        corrections=3,
+        crisis_reach=0.991,
+        shipped_crisis_reach=0.987,
+        false_alarms=0.31,
+        shipped_false_alarms=0.375,
+        active=True,
+        artifact_encrypted=rt.cipher.encrypt(json.dumps(artifact)),
+    )
+
+
+def test_the_corrections_page_says_how_the_last_retraining_went_and_which_model_is_used(
+    make_client: Callable[..., TestClient], db: Session, rt: Runtime, cast: Cast
+) -> None:
+    db.add(_model_row(cast.sue.practice_id, rt))
+    db.commit()
+    sue = make_client()
+    sign_in(sue, "sue")
+
+    page = sue.get("/triage/corrections").text
+
+    assert "Last retrained on Tue 01 Dec 2026, 09:30, with 3 corrections." in page
+    assert "99.1% of crisis texts" in page and "against 98.7% for Bordin" in page
+    assert "The practice's triage uses this model." in page
+
+    db.add(_model_row(cast.sue.practice_id, rt, version="2000.01-1"))
+    db.commit()
+    page = sue.get("/triage/corrections").text
+    assert "yours was fitted by an older version of Bordin. Retrain to fit it again." in page

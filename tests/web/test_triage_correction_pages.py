@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bordin.domain.triage.model import artifact_text
-from bordin.services import feedback
 from bordin.services.runtime import Runtime
-from bordin.storage.tables import JobRow, SubmissionRow, TriageCorrectionRow, TriageModelRow
+from bordin.storage.tables import JobRow, TriageCorrectionRow
 from tests.fixtures.cast import Cast
+from tests.fixtures.triage import practice_model_row, submit_words
 from tests.web.conftest import csrf_from, sign_in
 
-SAC = {
-    "bordin_sac.goals": "8",
-    "bordin_sac.tasks": "7",
-    "bordin_sac.bond": "9",
-    "bordin_sac.overall": "8",
-}
 WORDS = "I didn't feel listened to today, and we went too fast."
-
-
-def _submit(db: Session, rt: Runtime, cast: Cast) -> SubmissionRow:
-    links = feedback.issue_links(db, rt, appointment_id=cast.ash_sessions[3].id)
-    token = next(i.token for i in links if i.client_id == cast.ash.id)
-    feedback.submit_feedback(db, rt, token=token, answers=SAC, text=WORDS)
-    return db.scalars(select(SubmissionRow)).one()
 
 
 def test_the_therapist_marks_a_reading_wrong_from_the_alerts_page_and_the_lead_lists_it(
     make_client: Callable[..., TestClient], db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    submission = _submit(db, rt, cast)
+    submission = submit_words(db, rt, cast, WORDS)
     alice = make_client()
     sign_in(alice, "alice")
     page = alice.get("/alerts")
@@ -69,7 +53,7 @@ def test_the_therapist_marks_a_reading_wrong_from_the_alerts_page_and_the_lead_l
 def test_a_bad_class_is_refused_with_a_message_naming_the_field(
     make_client: Callable[..., TestClient], db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    submission = _submit(db, rt, cast)
+    submission = submit_words(db, rt, cast, WORDS)
     alice = make_client()
     sign_in(alice, "alice")
     page = alice.get("/alerts")
@@ -96,7 +80,7 @@ def test_the_lead_asks_from_the_corrections_page_for_the_triage_to_learn_from_th
     empty = sue.get("/triage/corrections")
     assert "Teach the practice's triage" in empty.text
     assert "Retrain the triage on these corrections" not in empty.text
-    submission = _submit(db, rt, cast)
+    submission = submit_words(db, rt, cast, WORDS)
     alice = make_client()
     sign_in(alice, "alice")
     alerts = alice.get("/alerts")
@@ -123,28 +107,20 @@ def test_the_lead_asks_from_the_corrections_page_for_the_triage_to_learn_from_th
     assert refused.status_code == 404
 
 
-def _model_row(practice_id: int, rt: Runtime, *, version: str | None = None) -> TriageModelRow:
-    artifact = json.loads(artifact_text())
-    if version is not None:
-        artifact["version"] = version
-    return TriageModelRow(
-        practice_id=practice_id,
-        created_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
-        sha256=("a" if version is None else "b") * 64,
-        corrections=3,
-        crisis_reach=0.991,
-        shipped_crisis_reach=0.987,
-        false_alarms=0.31,
-        shipped_false_alarms=0.375,
-        active=True,
-        artifact_encrypted=rt.cipher.encrypt(json.dumps(artifact)),
-    )
-
-
 def test_the_corrections_page_says_how_the_last_retraining_went_and_which_model_is_used(
     make_client: Callable[..., TestClient], db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    db.add(_model_row(cast.sue.practice_id, rt))
+    db.add(
+        practice_model_row(
+            cast.sue.practice_id,
+            rt,
+            corrections=3,
+            crisis_reach=0.991,
+            shipped_crisis_reach=0.987,
+            false_alarms=0.31,
+            shipped_false_alarms=0.375,
+        )
+    )
     db.commit()
     sue = make_client()
     sign_in(sue, "sue")
@@ -155,7 +131,7 @@ def test_the_corrections_page_says_how_the_last_retraining_went_and_which_model_
     assert "99.1% of crisis texts" in page and "against 98.7% for Bordin" in page
     assert "The practice's triage uses this model." in page
 
-    db.add(_model_row(cast.sue.practice_id, rt, version="2000.01-1"))
+    db.add(practice_model_row(cast.sue.practice_id, rt, version="2000.01-1"))
     db.commit()
     page = sue.get("/triage/corrections").text
     assert "yours was fitted by an older version of Bordin. Retrain to fit it again." in page

@@ -11,35 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bordin.domain.errors import InvalidInput, NotFound
-from bordin.domain.triage.model import artifact_text
-from bordin.services import feedback
 from bordin.services import triage_corrections as corrections
 from bordin.services.runtime import Runtime
 from bordin.services.triage_practice_model import model_for_practice, retrain
-from bordin.storage.tables import AuditEventRow, SubmissionRow, TriageCorrectionRow, TriageModelRow
+from bordin.storage.tables import AuditEventRow, TriageCorrectionRow, TriageModelRow
 from tests.fixtures.cast import Cast
-
-SAC = {
-    "bordin_sac.goals": "8",
-    "bordin_sac.tasks": "8",
-    "bordin_sac.bond": "9",
-    "bordin_sac.overall": "8",
-}
-
-
-def submit(db: Session, rt: Runtime, cast: Cast, text: str) -> SubmissionRow:
-    appointment = cast.ash_sessions[3].id
-    links = feedback.issue_links(db, rt, appointment_id=appointment)
-    token = next(i.token for i in links if i.client_id == cast.ash.id)
-    feedback.submit_feedback(db, rt, token=token, answers=SAC, text=text)
-    return db.scalars(select(SubmissionRow)).one()
+from tests.fixtures.triage import practice_model_row, submit_words
 
 
 def test_the_therapist_marks_a_decision_wrong_and_the_lead_sees_it_with_the_words(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
     words = "I didn't feel listened to today, and we went too fast for me."
-    submission = submit(db, rt, cast, words)
+    submission = submit_words(db, rt, cast, words)
     assert submission.triage_category == "misalignment"
 
     row = corrections.correct_triage(
@@ -66,7 +50,9 @@ def test_the_therapist_marks_a_decision_wrong_and_the_lead_sees_it_with_the_word
 def test_a_therapist_can_neither_correct_a_conduct_text_nor_another_therapists_client(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    submission = submit(db, rt, cast, "My therapist told my sister what I said in our sessions.")
+    submission = submit_words(
+        db, rt, cast, "My therapist told my sister what I said in our sessions."
+    )
     assert submission.triage_category == "conduct"
 
     for who in (cast.alice, cast.bob):
@@ -87,7 +73,7 @@ def test_a_therapist_can_neither_correct_a_conduct_text_nor_another_therapists_c
 def test_a_bad_class_is_refused_naming_the_field_and_nothing_is_stored(
     db: Session, rt: Runtime, cast: Cast, chosen: str, message: str
 ) -> None:
-    submission = submit(db, rt, cast, "I didn't feel listened to today.")
+    submission = submit_words(db, rt, cast, "I didn't feel listened to today.")
 
     with pytest.raises(InvalidInput) as caught:
         corrections.correct_triage(
@@ -118,23 +104,7 @@ def test_retraining_without_corrections_is_refused_and_changes_nothing(
 def test_an_active_practice_model_is_read_from_its_encrypted_artifact(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    from datetime import UTC, datetime
-
-    text = artifact_text()
-    db.add(
-        TriageModelRow(
-            practice_id=cast.ash.practice_id,
-            created_at=datetime(2026, 12, 1, tzinfo=UTC),
-            sha256="f" * 64,
-            corrections=1,
-            crisis_reach=1.0,
-            shipped_crisis_reach=1.0,
-            false_alarms=0.0,
-            shipped_false_alarms=0.0,
-            active=True,
-            artifact_encrypted=rt.cipher.encrypt(text),
-        )
-    )
+    db.add(practice_model_row(cast.ash.practice_id, rt))
     db.commit()
 
     model = model_for_practice(db, rt, cast.ash.practice_id)
@@ -146,8 +116,6 @@ def test_an_active_practice_model_is_read_from_its_encrypted_artifact(
 def test_a_submission_is_triaged_with_the_practices_active_model_and_otherwise_the_shipped_one(
     db: Session, rt: Runtime, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import UTC, datetime
-
     from bordin.services import triage_bridge
 
     used: list[object] = []
@@ -158,28 +126,13 @@ def test_a_submission_is_triaged_with_the_practices_active_model_and_otherwise_t
         return classify(text, model=model)  # type: ignore[arg-type]
 
     monkeypatch.setattr(triage_bridge, "classify", recording)
-    submit(db, rt, cast, "We covered a lot today.")
+    submit_words(db, rt, cast, "We covered a lot today.")
     assert used and all(model is None for model in used)
 
-    db.add(
-        TriageModelRow(
-            practice_id=cast.ash.practice_id,
-            created_at=datetime(2026, 12, 1, tzinfo=UTC),
-            sha256="e" * 64,
-            corrections=1,
-            crisis_reach=1.0,
-            shipped_crisis_reach=1.0,
-            false_alarms=0.0,
-            shipped_false_alarms=0.0,
-            active=True,
-            artifact_encrypted=rt.cipher.encrypt(artifact_text()),
-        )
-    )
+    db.add(practice_model_row(cast.ash.practice_id, rt))
     db.commit()
     used.clear()
-    links = feedback.issue_links(db, rt, appointment_id=cast.ash_sessions[2].id)
-    token = next(i.token for i in links if i.client_id == cast.ash.id)
-    feedback.submit_feedback(db, rt, token=token, answers=SAC, text="We covered a lot today.")
+    submit_words(db, rt, cast, "We covered a lot today.", session=2)
 
     practice_model = model_for_practice(db, rt, cast.ash.practice_id)
     assert practice_model is not None

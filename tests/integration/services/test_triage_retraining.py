@@ -10,8 +10,6 @@ again on the same texts, in caches of this test's own.
 from __future__ import annotations
 
 import functools
-import json
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -19,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from bordin.analytics import triage_evaluation, triage_model
 from bordin.domain.errors import InvalidInput, NotFound
-from bordin.domain.triage.model import artifact_text, shipped_model
-from bordin.services import feedback, worker
+from bordin.domain.triage.model import shipped_model
 from bordin.services import triage_corrections as corrections
+from bordin.services import worker
 from bordin.services.runtime import Runtime
 from bordin.services.triage_practice_model import (
     RETRAIN_JOB,
@@ -29,15 +27,9 @@ from bordin.services.triage_practice_model import (
     request_retrain,
     retrain_status,
 )
-from bordin.storage.tables import AuditEventRow, JobRow, SubmissionRow, TriageModelRow
+from bordin.storage.tables import AuditEventRow, JobRow, TriageModelRow
 from tests.fixtures.cast import Cast
-
-SAC = {
-    "bordin_sac.goals": "8",
-    "bordin_sac.tasks": "8",
-    "bordin_sac.bond": "9",
-    "bordin_sac.overall": "8",
-}
+from tests.fixtures.triage import practice_model_row, submit_words
 
 
 @pytest.fixture
@@ -58,12 +50,7 @@ def few_texts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _corrected(db: Session, rt: Runtime, cast: Cast) -> None:
-    links = feedback.issue_links(db, rt, appointment_id=cast.ash_sessions[3].id)
-    token = next(i.token for i in links if i.client_id == cast.ash.id)
-    feedback.submit_feedback(
-        db, rt, token=token, answers=SAC, text="I didn't feel listened to today."
-    )
-    submission = db.scalars(select(SubmissionRow)).one()
+    submission = submit_words(db, rt, cast, "I didn't feel listened to today.")
     corrections.correct_triage(
         db, rt, actor=cast.actor(cast.alice), submission_id=submission.id, correct_class="other"
     )
@@ -132,22 +119,7 @@ def test_asking_for_a_retrain_without_corrections_is_refused_naming_the_field(
 def test_a_practice_model_fitted_by_an_older_recipe_is_not_used_until_retrained(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
-    older = json.loads(artifact_text())
-    older["version"] = "2000.01-1"
-    db.add(
-        TriageModelRow(
-            practice_id=cast.ash.practice_id,
-            created_at=datetime(2026, 12, 1, tzinfo=UTC),
-            sha256="d" * 64,
-            corrections=1,
-            crisis_reach=1.0,
-            shipped_crisis_reach=1.0,
-            false_alarms=0.0,
-            shipped_false_alarms=0.0,
-            active=True,
-            artifact_encrypted=rt.cipher.encrypt(json.dumps(older)),
-        )
-    )
+    db.add(practice_model_row(cast.ash.practice_id, rt, version="2000.01-1"))
     db.commit()
 
     assert model_for_practice(db, rt, cast.ash.practice_id) is None

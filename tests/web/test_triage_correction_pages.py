@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bordin.services.runtime import Runtime
-from bordin.storage.tables import JobRow, TriageCorrectionRow
+from bordin.storage.tables import JobRow, TriageCorrectionRow, TriageModelRow
 from tests.fixtures.cast import Cast
 from tests.fixtures.triage import practice_model_row, submit_words
 from tests.web.conftest import csrf_from, sign_in
@@ -130,6 +130,10 @@ def test_the_corrections_page_says_how_the_last_retraining_went_and_which_model_
     assert "Last retrained on Tue 01 Dec 2026, 09:30, with 3 corrections." in page
     assert "99.1% of crisis texts" in page and "against 98.7% for Bordin" in page
     assert "The practice's triage uses this model." in page
+
+    back = sue.post("/triage/corrections/use-shipped", data={"csrf_token": csrf_from(page)})
+    assert "The practice's triage uses Bordin's own model again." in back.text
+    assert db.scalars(select(TriageModelRow).where(TriageModelRow.active)).all() == []
 
     db.add(practice_model_row(cast.sue.practice_id, rt, version="2000.01-1"))
     db.commit()

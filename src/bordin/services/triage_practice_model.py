@@ -125,6 +125,29 @@ def request_retrain(
     db.commit()
 
 
+def use_shipped_model(
+    db: Session, rt: Runtime, *, actor: Actor, origin: Origin | None = None
+) -> None:
+    """Go back to Bordin's own model: the practice's models are kept, none in use. Commits."""
+    if not may_retrain_triage(actor):
+        raise NotFound("not found")
+    db.execute(
+        update(TriageModelRow)
+        .where(TriageModelRow.practice_id == actor.practice_id, TriageModelRow.active)
+        .values(active=False)
+    )
+    audit.record(
+        db,
+        actor=actor,
+        action="update",
+        entity="triage_model",
+        origin=origin,
+        at=rt.now(),
+        detail={"use": "shipped"},
+    )
+    db.commit()
+
+
 def retrain_status(db: Session, rt: Runtime, *, actor: Actor) -> RetrainStatus:
     """The corrections on record, the retraining that waits, and the latest model fitted."""
     if not may_retrain_triage(actor):

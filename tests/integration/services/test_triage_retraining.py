@@ -26,6 +26,7 @@ from bordin.services.triage_practice_model import (
     model_for_practice,
     request_retrain,
     retrain_status,
+    use_shipped_model,
 )
 from bordin.storage.tables import AuditEventRow, JobRow, TriageModelRow
 from tests.fixtures.cast import Cast
@@ -92,7 +93,7 @@ def test_the_lead_asks_for_a_retrain_and_the_worker_fits_compares_and_stores_the
         assert model is None
 
 
-def test_only_the_clinical_lead_may_ask_for_a_retrain_or_see_how_it_went(
+def test_only_the_clinical_lead_may_ask_for_a_retrain_see_how_it_went_or_go_back(
     db: Session, rt: Runtime, cast: Cast
 ) -> None:
     _corrected(db, rt, cast)
@@ -101,6 +102,11 @@ def test_only_the_clinical_lead_may_ask_for_a_retrain_or_see_how_it_went(
         request_retrain(db, rt, actor=cast.actor(cast.alice))
     with pytest.raises(NotFound):
         retrain_status(db, rt, actor=cast.actor(cast.alice))
+    db.add(practice_model_row(cast.ash.practice_id, rt))
+    db.commit()
+    with pytest.raises(NotFound):
+        use_shipped_model(db, rt, actor=cast.actor(cast.alice))
+    assert model_for_practice(db, rt, cast.ash.practice_id) is not None
 
     assert db.scalars(select(JobRow).where(JobRow.kind == RETRAIN_JOB)).all() == []
 

@@ -53,9 +53,16 @@ def corrections_page(
             "names": triage_corrections.CLASS_NAMES,
             "status": status,
             "asked": request.query_params.get("retrain") == "asked",
+            "went_back": request.query_params.get("model") == "shipped",
         },
     )
     return response
+
+
+@router.post("/triage/corrections/use-shipped", dependencies=[Csrf])
+def use_shipped(db: DbSession, rt: Rt, viewer: CurrentStaff, origin: RequestOrigin) -> Response:
+    triage_practice_model.use_shipped_model(db, rt, actor=viewer.actor, origin=origin)
+    return RedirectResponse("/triage/corrections?model=shipped", status_code=303)
 
 
 @router.post("/triage/corrections/retrain", dependencies=[Csrf])

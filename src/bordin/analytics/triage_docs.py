@@ -886,8 +886,8 @@ text above plus the practice's corrections (the latest correction of each text w
 judges it beside the shipped model in the same way: one writer held out at a time, the
 corrections always in the training part, thresholds chosen by the same rule, figures over the
 shipped writers' texts only. The command prints both models' crisis reach and false alarms.
-The practice switches to its model **only if its crisis reach is no worse** than the shipped model's; either
-way the model is kept (encrypted, because its vocabulary holds clients' words) with its
+The practice switches to its model **only if its crisis reach is no worse** than the shipped
+model's; either way the model is kept (encrypted, because its vocabulary holds clients' words) with its
 figures, and the run is audited. The web app reads the active practice model once per process
 for each version. To go back to the shipped model, the clinical lead presses "Go back to
 Bordin's own model" on the same page (the practice's models are kept, none in use); to retrain

@@ -888,11 +888,11 @@ corrections always in the training part, thresholds chosen by the same rule, fig
 shipped writers' texts only. The command prints both models' crisis reach and false alarms.
 The practice switches to its model **only if its crisis reach is no worse** than the shipped
 model's; either way the model is kept (encrypted, because its vocabulary holds clients'
-words) with its figures, and the run is audited. The web app reads the active practice model once per process
-for each version. To go back to the shipped model, the clinical lead presses "Go back to
-Bordin's own model" on the same page (the practice's models are kept, none in use); to retrain
-after more corrections, ask again. It takes a few minutes:
-it fits up to eleven models. A practice model fitted by an older version of Bordin (another
+words) with its figures, and the run is audited. The web app reads the active practice model
+once per process for each version. To go back to the shipped model, the clinical lead presses
+"Go back to Bordin's own model" on the same page (the practice's models are kept, none in
+use); to retrain after more corrections, ask again. It takes a few minutes: it fits up to
+eleven models. A practice model fitted by an older version of Bordin (another
 `MODEL_VERSION`) is not used, since its thresholds were chosen for another decision rule: the
 practice's triage falls back to the shipped model, and the corrections page asks the lead to
 retrain.

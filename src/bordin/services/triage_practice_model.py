@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
     from bordin.domain.triage.model import Model
 
 _LOADED: dict[str, Model] = {}
-log = logging.getLogger("bordin.triage")
 #: The kind of the worker's job that retrains a practice's model.
 RETRAIN_JOB = "triage_retrain"
 
@@ -77,11 +75,13 @@ def _job_key(practice_id: int) -> str:
 
 
 def _corrections(db: Session, practice_id: int) -> int:
+    """How many texts the practice has corrected (a text corrected twice counts once, as its
+    latest correction is the one a retrain learns from)."""
     return int(
         db.scalar(
-            select(func.count())
-            .select_from(TriageCorrectionRow)
-            .where(TriageCorrectionRow.practice_id == practice_id)
+            select(func.count(func.distinct(TriageCorrectionRow.submission_id))).where(
+                TriageCorrectionRow.practice_id == practice_id
+            )
         )
         or 0
     )

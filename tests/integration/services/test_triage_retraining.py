@@ -28,7 +28,7 @@ from bordin.services.triage_practice_model import (
     retrain_status,
     use_shipped_model,
 )
-from bordin.storage.tables import AuditEventRow, JobRow, TriageModelRow
+from bordin.storage.tables import AuditEventRow, JobRow, SubmissionRow, TriageModelRow
 from tests.fixtures.cast import Cast
 from tests.fixtures.triage import practice_model_row, submit_words
 
@@ -131,3 +131,15 @@ def test_a_practice_model_fitted_by_an_older_recipe_is_not_used_until_retrained(
     assert model_for_practice(db, rt, cast.ash.practice_id) is None
     status = retrain_status(db, rt, actor=cast.actor(cast.sue))
     assert status.outdated and not status.in_use
+
+
+def test_a_text_corrected_twice_counts_once_as_only_its_latest_correction_is_learnt(
+    db: Session, rt: Runtime, cast: Cast
+) -> None:
+    _corrected(db, rt, cast)
+    submission = db.scalars(select(SubmissionRow)).one()
+    corrections.correct_triage(
+        db, rt, actor=cast.actor(cast.sue), submission_id=submission.id, correct_class="positive"
+    )
+
+    assert retrain_status(db, rt, actor=cast.actor(cast.sue)).corrections == 1

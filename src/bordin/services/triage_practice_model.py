@@ -160,8 +160,8 @@ def retrain_status(db: Session, rt: Runtime, *, actor: Actor) -> RetrainStatus:
         .limit(1)
     ).first()
     waiting = job is not None and job.status in ("queued", "running")
-    active = model_for_practice_id(db, actor.practice_id)
-    in_use = active is not None and model_for_practice(db, rt, actor.practice_id) is not None
+    active = db.execute(_active_model(), {"practice_id": actor.practice_id}).first()
+    in_use = active is not None and active_model(db, rt, active[0], active[1]) is not None
     return RetrainStatus(
         corrections=_corrections(db, actor.practice_id),
         waiting_since=job.run_at if job is not None and waiting else None,
@@ -171,12 +171,6 @@ def retrain_status(db: Session, rt: Runtime, *, actor: Actor) -> RetrainStatus:
         in_use=in_use,
         outdated=active is not None and not in_use,
     )
-
-
-def model_for_practice_id(db: Session, practice_id: int) -> int | None:
-    """The id of the practice's active model, or None when it uses the shipped one."""
-    found = db.execute(_active_model(), {"practice_id": practice_id}).first()
-    return int(found[0]) if found is not None else None
 
 
 def _report(row: TriageModelRow) -> RetrainReport:
@@ -250,16 +244,11 @@ def _active_model() -> Select[int, str]:
 
 def model_for_practice(db: Session, rt: Runtime, practice_id: int) -> Model | None:
     """The practice's active retrained model, or None to use the shipped one (also when the
-    practice's model was fitted by an older recipe than the shipped model's)."""
+    practice's model was fitted by an older recipe: :func:`active_model`)."""
     found = db.execute(_active_model(), {"practice_id": practice_id}).first()
     if found is None:
         return None
-    model = active_model(db, rt, found[0], found[1])
-    from bordin.domain.triage.model import shipped_model  # on use: a lean web start
-
-    if model.version != shipped_model().version:
-        return None
-    return model
+    return active_model(db, rt, found[0], found[1])
 
 
 def active_model_id() -> ScalarSelect[int]:
@@ -275,15 +264,17 @@ def active_model_id() -> ScalarSelect[int]:
     )
 
 
-def active_model(db: Session, rt: Runtime, model_id: int, digest: str) -> Model:
-    """The retrained model ``model_id`` (its artifact's ``digest``), loaded once per process."""
+def active_model(db: Session, rt: Runtime, model_id: int, digest: str) -> Model | None:
+    """The retrained model ``model_id`` (its artifact's ``digest``), loaded once per process;
+    None, to use the shipped model, when it was fitted by an older recipe than the shipped
+    model's (its thresholds were chosen for another decision rule)."""
+    from bordin.domain.triage.model import model_from_json, shipped_model  # a lean web start
+
     model = _LOADED.get(digest)
     if model is None:
-        from bordin.domain.triage.model import model_from_json  # on use: a lean web start
-
         row = db.get(TriageModelRow, model_id)
         assert row is not None
         model = model_from_json(rt.cipher.decrypt(row.artifact_encrypted) or "")
         _LOADED.clear()  # one practice model per process is plenty; they are a few MB each
         _LOADED[digest] = model
-    return model
+    return model if model.version == shipped_model().version else None

@@ -202,37 +202,24 @@ class Model:
         chars = [list(chain.from_iterable(part.grams for part in each)) for each in parts]
         word_sums = [_linear_sums(self.words, grams) for grams in words]
         char_sums = [_added([part.sums for part in each]) for each in parts]
-        if len(sentence_words) == 1:
-            whole = self._from_sums(
-                _sublinear(self.words, Counter(words[0]), word_sums[0]),
-                _sublinear(self.chars, Counter(chars[0]), char_sums[0]),
+
+        def read(start: int, stop: int) -> dict[Category, float]:
+            """Sentences ``start`` to ``stop`` (not included) read together as one bag."""
+            return self._from_sums(
+                _sublinear(
+                    self.words, Counter(chain(*words[start:stop])), _added(word_sums[start:stop])
+                ),
+                _sublinear(
+                    self.chars, Counter(chain(*chars[start:stop])), _added(char_sums[start:stop])
+                ),
             )
+
+        count = len(sentence_words)
+        whole = read(0, count)
+        if count == 1:
             return whole, (whole,), ()
-        each = tuple(
-            self._from_sums(
-                _sublinear(self.words, Counter(w), ws), _sublinear(self.chars, Counter(c), cs)
-            )
-            for w, c, ws, cs in zip(words, chars, word_sums, char_sums, strict=True)
-        )
-        neighbours = (
-            tuple(
-                self._from_sums(
-                    _sublinear(
-                        self.words, Counter(chain(*words[i : i + 2])), _added(word_sums[i : i + 2])
-                    ),
-                    _sublinear(
-                        self.chars, Counter(chain(*chars[i : i + 2])), _added(char_sums[i : i + 2])
-                    ),
-                )
-                for i in range(len(sentence_words) - 1)
-            )
-            if len(sentence_words) > 2
-            else ()
-        )
-        whole = self._from_sums(
-            _sublinear(self.words, Counter(chain(*words)), _added(word_sums)),
-            _sublinear(self.chars, Counter(chain(*chars)), _added(char_sums)),
-        )
+        each = tuple(read(i, i + 1) for i in range(count))
+        neighbours = tuple(read(i, i + 2) for i in range(count - 1)) if count > 2 else ()
         return whole, each, neighbours
 
     def _from_sums(self, *blocks: list[float]) -> dict[Category, float]:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -79,7 +80,22 @@ class SignedIn:
     actor: Actor
 
 
-def actor_for_user(user: UserRow) -> Actor:
+class StaffFields(Protocol):
+    """What an actor is made of: a ``UserRow``, or a row with the same columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def practice_id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def is_clinical_lead(self) -> bool: ...
+    @property
+    def display_name(self) -> str: ...
+
+
+def actor_for_user(user: StaffFields) -> Actor:
     return Actor(
         practice_id=user.practice_id,
         role=Role(user.role),
@@ -307,8 +323,8 @@ _SIGNED_IN = (
         AuthSessionRow.revoked_at,
         AuthSessionRow.expires_at,
         AuthSessionRow.csrf_token,
-        UserRow.id.label("user_id"),
-        UserRow.practice_id.label("user_practice_id"),
+        UserRow.id,  # these five as UserRow calls them, for actor_for_user
+        UserRow.practice_id,
         UserRow.role,
         UserRow.is_clinical_lead,
         UserRow.display_name,
@@ -327,17 +343,10 @@ def resolve_session(db: Session, rt: Runtime, token: str) -> Session_ | None:
     row = db.connection().execute(_SIGNED_IN, {"token_hash": token_hash(token)}).first()
     if row is None or row.revoked_at is not None or row.expires_at <= rt.now():
         return None
-    if row.user_id is not None:
+    if row.id is not None:
         if not row.is_active:
             return None
-        actor = Actor(
-            practice_id=row.user_practice_id,
-            role=Role(row.role),
-            user_id=row.user_id,
-            is_clinical_lead=row.is_clinical_lead,
-            label=row.display_name,
-        )
-        return Session_(actor=actor, csrf_token=row.csrf_token)
+        return Session_(actor=actor_for_user(row), csrf_token=row.csrf_token)
     if row.client_id is None:
         return None
     actor = Actor(practice_id=row.client_practice_id, role=Role.CLIENT, client_id=row.client_id)

@@ -205,6 +205,17 @@ class Outcome:
         )
 
 
+@dataclass(frozen=True)
+class GivenReview(Scores):
+    """Scores whose review score is given (a variant's), not worked out as the shipped one."""
+
+    given_review: float = 0.0
+
+    @property
+    def review(self) -> float:
+        return self.given_review
+
+
 def outcome(
     name: str,
     readings: Sequence[Reading],
@@ -212,55 +223,32 @@ def outcome(
     *,
     crisis_from_text: bool = False,
 ) -> Outcome:
-    """Thresholds chosen by docs/triage.md's rule, and the decisions as production makes them;
-    crisis from the shipped crisis score (or the whole text's), review from ``review_of``."""
-    if crisis_from_text:
-        readings = [
-            replace(r, scored=replace(r.scored, scores=Scores(r.scored.scores.text, ())))
-            for r in readings
-        ]
-    truth = [r.scored.item.label == "crisis" for r in readings]
-    crisis_scores = [r.scored.scores.crisis for r in readings]
-    review_scores = [review_of(r) for r in readings]
-    f1s = []
-    for threshold in te.CRISIS_GRID:
-        said = [
-            r.scored.rules.category == "crisis" or c >= threshold
-            for r, c in zip(readings, crisis_scores, strict=True)
-        ]
-        hits = sum(a and b for a, b in zip(said, truth, strict=True))
-        f1s.append((threshold, 2 * hits / (sum(said) + sum(truth))))
-    best = max(f for _, f in f1s)
-    crisis = min(t for t, f in f1s if f >= best - te.F1_TOLERANCE - 1e-12)
-
-    def reach_and_alarms(review: float) -> tuple[float, float, int, int]:
-        flagged = [
-            r.scored.rules.category == "crisis"
-            or r.scored.rules.risk_review
-            or c >= crisis
-            or v >= review
-            for r, c, v in zip(readings, crisis_scores, review_scores, strict=True)
-        ]
-        hit = [f for f, t in zip(flagged, truth, strict=True) if t]
-        other = [f for f, t in zip(flagged, truth, strict=True) if not t]
-        return sum(hit) / len(hit), sum(other) / len(other), len(hit), len(other)
-
-    costs = [(t, te.review_cost(*reach_and_alarms(t)[:2])) for t in te.REVIEW_GRID if t <= crisis]
-    cheapest, least = min(costs, key=lambda pair: (pair[1], pair[0]))
-    reach, alarms, crises, others = reach_and_alarms(cheapest)
-    error = (
-        (te.CRISIS_RATE * te.MISS_COST) ** 2 * reach * (1 - reach) / crises
-        + (1 - te.CRISIS_RATE) ** 2 * alarms * (1 - alarms) / others
-    ) ** 0.5
-    review = min(t for t, cost in costs if cost <= least + error + 1e-12)
-    steps = (t / 1000 for t in range(999, 0, -1))
-    at_97 = next((a for r, a, *_ in map(reach_and_alarms, steps) if r >= 0.97 - 1e-12), 1.0)
-    pairs = []
-    for r, v in zip(readings, review_scores, strict=True):
-        decision = r.scored.decision(crisis, 1.01)
-        flagged = decision.category != "crisis" and (v >= review or bool(decision.warning_signs))
-        pairs.append((r.scored, replace(decision, risk_review=flagged)))
-    return Outcome(name, crisis, review, tuple(pairs), at_97)
+    """Thresholds chosen by docs/triage.md's rule and the decisions as production makes them
+    (:mod:`bordin.analytics.triage_evaluation`), with the review score from ``review_of`` and
+    the crisis score from each sentence (or the whole text only)."""
+    scored = []
+    for r in readings:
+        scores = r.scored.scores
+        given = GivenReview(
+            scores.text,
+            () if crisis_from_text else scores.sentences,
+            scores.neighbours,
+            given_review=review_of(r),
+        )
+        scored.append(replace(r.scored, scores=given))
+    crisis, review = te.choose_thresholds(scored)
+    pairs = tuple((s, s.decision(crisis, review)) for s in scored)
+    at_97 = next(
+        (
+            alarms
+            for reach, alarms in (
+                te.reach_and_alarms(scored, t / 1000, crisis=crisis) for t in range(999, 0, -1)
+            )
+            if reach >= 0.97 - 1e-12
+        ),
+        1.0,
+    )
+    return Outcome(name, crisis, review, pairs, at_97)
 
 
 def review_windows(items: Sequence[tm.LabelledText]) -> None:

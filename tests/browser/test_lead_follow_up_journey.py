@@ -6,7 +6,8 @@ a possible conduct concern, so it goes to the clinical lead (Sue), not to Alice.
 unread count on her navigation, reads the alert, opens the concern, decides the triage read it
 wrongly (it is something that did not land, for Alice to take up), marks the concern handled,
 and finds her correction in the triage corrections list, where she asks for the triage to be
-retrained on it. The unread count drops to nothing.
+retrained on it, sees how the retraining went, and can go back to Bordin's own model. The
+unread count drops to nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.browser.test_practice_from_nothing import (  # the fixture for an emp
     EmptyServer,
     empty_server,  # noqa: F401
 )
+from tests.fixtures.triage import few_texts  # noqa: F401  (a fixture)
 
 WORDS = "She told me off for being late and it felt unfair."
 
@@ -33,6 +35,7 @@ def test_the_lead_reads_a_concern_corrects_its_triage_and_marks_it_handled(
     empty_server: EmptyServer,  # noqa: F811
     new_page: Callable[..., Page],
     width: int,
+    few_texts: None,  # noqa: F811
 ) -> None:
     server = empty_server
     cast, rt = cast_on(server)
@@ -97,3 +100,21 @@ def test_the_lead_reads_a_concern_corrects_its_triage_and_marks_it_handled(
     fits(sue, width)
     assert axe_blocking(sue) == []
     screenshot(sue, f"lead-triage-retrain-{width}")
+
+    # The worker retrains (on fewer texts here, so that it takes seconds); the page says how
+    # it went, and if the practice now uses its own model, she can go back to Bordin's.
+    run_jobs(server, rt)
+    sue.reload()
+    section = sue.locator("#retrain")
+    expect(section).to_contain_text("with 1 correction.")
+    expect(section).to_contain_text("of crisis texts to the clinical lead")
+    if section.get_by_role("button", name="Go back to Bordin's own model").count():
+        section.get_by_role("button", name="Go back to Bordin's own model").click()
+        expect(sue.get_by_role("status")).to_have_text(
+            "The practice's triage uses Bordin's own model again. Your model is kept; retrain "
+            "to fit and try a new one."
+        )
+    else:
+        expect(section).to_contain_text("The practice's triage still uses Bordin's own model")
+    fits(sue, width)
+    assert axe_blocking(sue) == []

@@ -9,13 +9,10 @@ again on the same texts, in caches of this test's own.
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bordin.analytics import triage_evaluation, triage_model
 from bordin.domain.errors import InvalidInput, NotFound
 from bordin.domain.triage.model import shipped_model
 from bordin.services import triage_corrections as corrections
@@ -30,24 +27,11 @@ from bordin.services.triage_practice_model import (
 )
 from bordin.storage.tables import AuditEventRow, JobRow, SubmissionRow, TriageModelRow
 from tests.fixtures.cast import Cast
-from tests.fixtures.triage import practice_model_row, submit_words
-
-
-@pytest.fixture
-def few_texts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every eighth labelled text, and fresh caches for the cross-validation on them."""
-    few = triage_model.labelled_texts()[::8]
-    monkeypatch.setattr(triage_evaluation, "labelled_texts", lambda: few)
-    monkeypatch.setattr(
-        triage_evaluation,
-        "_cross_validate",
-        functools.lru_cache(maxsize=2)(triage_evaluation._cross_validate.__wrapped__),
-    )
-    monkeypatch.setattr(
-        triage_evaluation,
-        "evaluate",
-        functools.lru_cache(maxsize=1)(triage_evaluation.evaluate.__wrapped__),
-    )
+from tests.fixtures.triage import (  # few_texts: a fixture
+    few_texts,  # noqa: F401
+    practice_model_row,
+    submit_words,
+)
 
 
 def _corrected(db: Session, rt: Runtime, cast: Cast) -> None:
@@ -59,7 +43,10 @@ def _corrected(db: Session, rt: Runtime, cast: Cast) -> None:
 
 @pytest.mark.slow
 def test_the_lead_asks_for_a_retrain_and_the_worker_fits_compares_and_stores_the_model(
-    db: Session, rt: Runtime, cast: Cast, few_texts: None
+    db: Session,
+    rt: Runtime,
+    cast: Cast,
+    few_texts: None,  # noqa: F811
 ) -> None:
     _corrected(db, rt, cast)
     sue = cast.actor(cast.sue)

@@ -16,7 +16,11 @@ from bordin.services.runtime import Runtime
 from bordin.services.triage_practice_model import model_for_practice, retrain
 from bordin.storage.tables import AuditEventRow, TriageCorrectionRow, TriageModelRow
 from tests.fixtures.cast import Cast
-from tests.fixtures.triage import practice_model_row, submit_words
+from tests.fixtures.triage import (
+    models_used,  # noqa: F401  (a fixture)
+    practice_model_row,
+    submit_words,
+)
 
 
 def test_the_therapist_marks_a_decision_wrong_and_the_lead_sees_it_with_the_words(
@@ -114,26 +118,19 @@ def test_an_active_practice_model_is_read_from_its_encrypted_artifact(
 
 
 def test_a_submission_is_triaged_with_the_practices_active_model_and_otherwise_the_shipped_one(
-    db: Session, rt: Runtime, cast: Cast, monkeypatch: pytest.MonkeyPatch
+    db: Session,
+    rt: Runtime,
+    cast: Cast,
+    models_used: list[object],  # noqa: F811
 ) -> None:
-    from bordin.services import triage_bridge
-
-    used: list[object] = []
-    classify = triage_bridge.classify
-
-    def recording(text: str | None, *, model: object = None) -> triage_bridge.Verdict:
-        used.append(model)
-        return classify(text, model=model)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(triage_bridge, "classify", recording)
     submit_words(db, rt, cast, "We covered a lot today.")
-    assert used and all(model is None for model in used)
+    assert models_used and all(m is None for m in models_used)
 
     db.add(practice_model_row(cast.ash.practice_id, rt))
     db.commit()
-    used.clear()
+    models_used.clear()
     submit_words(db, rt, cast, "We covered a lot today.", session=2)
 
     practice_model = model_for_practice(db, rt, cast.ash.practice_id)
     assert practice_model is not None
-    assert used and all(model is practice_model for model in used)
+    assert models_used and all(m is practice_model for m in models_used)

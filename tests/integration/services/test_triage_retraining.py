@@ -29,6 +29,7 @@ from bordin.storage.tables import AuditEventRow, JobRow, SubmissionRow, TriageMo
 from tests.fixtures.cast import Cast
 from tests.fixtures.triage import (  # few_texts: a fixture
     few_texts,  # noqa: F401
+    models_used,  # noqa: F401
     practice_model_row,
     submit_words,
 )
@@ -110,24 +111,17 @@ def test_asking_for_a_retrain_without_corrections_is_refused_naming_the_field(
 
 
 def test_a_practice_model_fitted_by_an_older_recipe_is_not_used_until_retrained(
-    db: Session, rt: Runtime, cast: Cast, monkeypatch: pytest.MonkeyPatch
+    db: Session,
+    rt: Runtime,
+    cast: Cast,
+    models_used: list[object],  # noqa: F811
 ) -> None:
-    from bordin.services import triage_bridge
-
     db.add(practice_model_row(cast.ash.practice_id, rt, version="2000.01-1"))
     db.commit()
-    used: list[object] = []
-    classify = triage_bridge.classify
-
-    def recording(text: str | None, *, model: object = None) -> triage_bridge.Verdict:
-        used.append(model)
-        return classify(text, model=model)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(triage_bridge, "classify", recording)
 
     submit_words(db, rt, cast, "We covered a lot today.")
 
-    assert used and all(model is None for model in used)  # a submission: the shipped model
+    assert models_used and all(m is None for m in models_used)  # the shipped model
     assert model_for_practice(db, rt, cast.ash.practice_id) is None
     status = retrain_status(db, rt, actor=cast.actor(cast.sue))
     assert status.outdated and not status.in_use

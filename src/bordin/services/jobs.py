@@ -49,6 +49,10 @@ from bordin.storage.tables import JobRow
 
 #: How long a claimed job belongs to its worker before another may take it over.
 DEFAULT_LEASE = timedelta(minutes=5)
+#: Kinds whose work can outlast the default lease, and their own. Fitting a practice's triage
+#: model takes about a minute on an idle core; on a busy machine it could pass five, and
+#: another worker would then fit the same model a second time.
+LONG_LEASES: Mapping[str, timedelta] = {"triage_retrain": timedelta(minutes=30)}
 #: Attempts before a job that keeps failing is given up (``status = 'failed'``).
 MAX_ATTEMPTS = 6
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
@@ -178,9 +182,18 @@ def claim(
     """Take up to ``limit`` due jobs for this worker and commit the claim (one statement).
 
     The due jobs are picked by two subqueries that each walk the ``(status, run_at)`` index:
-    queued jobs by ``run_at`` (oldest first), and running jobs whose lease ran out (few).
+    queued jobs by ``run_at`` (oldest first), and running jobs whose lease ran out (few). A
+    kind in :data:`LONG_LEASES` is leased for its own time, if that is longer than ``lease``.
     """
     now = rt.now()
+    lease_type = JobRow.lease_until.type
+    lease_until = case(
+        *(
+            (JobRow.kind == kind, literal(now + max(lease, own), lease_type))
+            for kind, own in LONG_LEASES.items()
+        ),
+        else_=literal(now + lease, lease_type),
+    )
     token = secrets.token_hex(16)
     queued = (
         select(JobRow.id)
@@ -201,7 +214,7 @@ def claim(
         )
         .values(
             status="running",
-            lease_until=now + lease,
+            lease_until=lease_until,
             lease_token=token,
             attempts=JobRow.attempts + 1,
             run_again=False,

@@ -144,8 +144,9 @@ def run_due(db: Session, rt: Runtime, *, limit: int = 200) -> int:
         by_kind: dict[str, list[ClaimedJob]] = defaultdict(list)
         for job in claimed:
             by_kind[job.kind].append(job)
-        for kind, batch in by_kind.items():
-            run_batch(db, rt, kind, batch)
+        # Long jobs last, so that the others finish well inside their shorter lease.
+        for kind in sorted(by_kind, key=lambda k: k in jobs.LONG_LEASES):
+            run_batch(db, rt, kind, by_kind[kind])
         ran += len(claimed)
 
 

@@ -78,6 +78,42 @@ def test_a_job_claimed_by_a_crashed_worker_is_run_again_once_its_lease_runs_out(
     assert job(db, "crash").status == "done"
 
 
+def test_a_practice_model_being_fitted_keeps_its_lease_past_the_usual_five_minutes(
+    db: Session, rt: Runtime, clock: FakeClock
+) -> None:
+    now = rt.now()
+    jobs.enqueue(db, kind="triage_retrain", key="retrain", run_at=now, now=now)
+    jobs.enqueue(db, kind="digest", key="digest", run_at=now, now=now)
+    db.commit()
+    claimed = jobs.claim(db, rt)
+    assert sorted(j.kind for j in claimed) == ["digest", "triage_retrain"]
+    clock.advance(seconds=jobs.DEFAULT_LEASE.total_seconds() + 1)
+    # The digest's worker is presumed dead; the fit may still be running.
+    assert [j.key for j in jobs.claim(db, rt)] == ["digest"]
+    clock.advance(seconds=jobs.LONG_LEASES["triage_retrain"].total_seconds())
+    # By now both leases have run out: the fit's, and the digest's second one.
+    assert sorted(j.key for j in jobs.claim(db, rt)) == ["digest", "retrain"]
+
+
+def test_a_worker_runs_the_long_jobs_it_claimed_after_the_short_ones(
+    db: Session, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []
+    for kind in ("triage_retrain", "digest"):
+        monkeypatch.setitem(
+            worker.HANDLERS, kind, lambda db, rt, batch, kind=kind: ran.append(kind)
+        )
+    now = rt.now()
+    # The long job is older, so it comes first in the claim.
+    jobs.enqueue(
+        db, kind="triage_retrain", key="retrain", run_at=now - timedelta(minutes=1), now=now
+    )
+    jobs.enqueue(db, kind="digest", key="digest", run_at=now, now=now)
+    db.commit()
+    assert run_due_jobs(db, rt) == 2
+    assert ran == ["digest", "triage_retrain"]
+
+
 def test_a_finished_job_is_not_revived_by_enqueueing_its_key_again(
     db: Session, rt: Runtime
 ) -> None:

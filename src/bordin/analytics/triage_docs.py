@@ -98,7 +98,7 @@ def model_section() -> str:
         "few hundredths "
         "([ADR 0013](adr/0013-triage-stays-light-embeddings-measured-not-shipped.md)); "
         "fine-tuned as the classifier and averaged with this model, it gains about 0.07 "
-        "macro-F1 and lowers false alarms, but reads about 200 texts a second, not thousands "
+        "macro-F1 and lowers false alarms, but reads under 200 texts a second, not thousands "
         "(*A reader of meaning* below). It is proposed as an opt-in second reader, not built "
         "([ADR 0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md)).",
         "",
@@ -897,10 +897,12 @@ a little; the second seed shows the noise: macro-F1 and conduct recall hold, the
 rule picks move (reach 0.982 at 0.240 false alarms, or 0.991 at 0.326); averaging the two
 seeds steadies that but gains nothing. Every target is still missed, conduct recall only just.
 
-It is **not part of Bordin's triage.** Exported to ONNX with 8-bit weights (22 MiB) and run by
-onnxruntime on one thread, it reads one text with its sentences and neighbours in a median of
-8 ms (95th percentile 22 ms) and about 195 texts a CPU second, against this model's 3,000 and
-under 1 ms; the speed asked of the triage is 2,000 a second. [ADR
+It is **not part of Bordin's triage.** Exported to ONNX and run by onnxruntime on one thread,
+it reads one text with its sentences and neighbours in a median of 20 ms (95th percentile 51
+ms) and about 77 texts a CPU second, against this model's 3,000 and under 1 ms; the speed
+asked of the triage is 2,000 a second. With 8-bit weights it is about 2.5 times faster, but
+less accurate: beside this model, conduct recall falls from 0.84 to 0.80 and false alarms rise
+from 0.240 to 0.253 (`--int8`). [ADR
 0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md) proposes it as an
 opt-in second reader beside this model, built from the labelled texts by a make target, with
 this model staying the default.

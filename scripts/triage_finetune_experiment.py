@@ -42,6 +42,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import torch
 import triage_experiments as tx
@@ -52,6 +53,9 @@ from bordin.analytics import triage_model as tm
 from bordin.domain.triage.model import Scores, sentences
 from bordin.domain.triage.normalisation import canonical
 from bordin.domain.triage.patterns import PRECEDENCE
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 Probabilities = dict[str, float]
 #: Tokens read of one text; the labelled texts average 19 and the longest has 130.
@@ -174,41 +178,64 @@ class Quantised:
 
     def __init__(self, fitted: FineTuned, folder: Path) -> None:
         import onnxruntime
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-        from tokenizers import Tokenizer
 
-        plain, small = folder / "fold.onnx", folder / "fold-int8.onnx"
-        example = torch.ones((2, 8), dtype=torch.long)
-        axes = {0: "texts", 1: "tokens"}
-        torch.onnx.export(
-            fitted.model,
-            (example, example),
-            str(plain),
-            input_names=["ids", "mask"],
-            output_names=["logits"],
-            dynamic_axes={"ids": axes, "mask": axes, "logits": {0: "texts"}},
-            opset_version=17,
-            dynamo=False,
-        )
-        quantize_dynamic(str(plain), str(small), weight_type=QuantType.QInt8)
+        _, small = export(fitted.model, folder)
         self.session = onnxruntime.InferenceSession(str(small), providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.enable_padding()
+        self.tokenizer = onnx_tokenizer()
 
     def probabilities(self, texts: Sequence[str]) -> list[Probabilities]:
         import numpy
 
         found: list[Probabilities] = []
         for start in range(0, len(texts), 64):
-            encoded = self.tokenizer.encode_batch(list(texts[start : start + 64]))
-            ids = numpy.array([e.ids for e in encoded], dtype=numpy.int64)
-            mask = numpy.array([e.attention_mask for e in encoded], dtype=numpy.int64)
-            logits = self.session.run(None, {"ids": ids, "mask": mask})[0]
+            inputs = encoded(self.tokenizer, texts[start : start + 64])
+            logits = self.session.run(None, inputs)[0]
             exp = numpy.exp(logits - logits.max(axis=1, keepdims=True))
             rows = (exp / exp.sum(axis=1, keepdims=True)).tolist()
             found += [dict(zip(PRECEDENCE, row, strict=True)) for row in rows]
         return found
+
+
+def export(model: Classifier, folder: Path) -> tuple[Path, Path]:
+    """``model`` written to ``folder`` as ONNX, as it is and with 8-bit weights."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    plain, small = folder / "minilm.onnx", folder / "minilm-int8.onnx"
+    example = torch.ones((2, 8), dtype=torch.long)
+    axes = {0: "texts", 1: "tokens"}
+    torch.onnx.export(
+        model,
+        (example, example),
+        str(plain),
+        input_names=["ids", "mask"],
+        output_names=["logits"],
+        dynamic_axes={"ids": axes, "mask": axes, "logits": {0: "texts"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(str(plain), str(small), weight_type=QuantType.QInt8)
+    return plain, small
+
+
+def onnx_tokenizer() -> Tokenizer:
+    """The model's own tokenizer, from ``tokenizers`` alone (no transformers at run time)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.enable_padding()
+    return tokenizer
+
+
+def encoded(tokenizer: Tokenizer, texts: Sequence[str]) -> dict[str, Any]:
+    """The ONNX model's inputs for ``texts``."""
+    import numpy
+
+    found = tokenizer.encode_batch(list(texts))
+    return {
+        "ids": numpy.array([e.ids for e in found], dtype=numpy.int64),
+        "mask": numpy.array([e.attention_mask for e in found], dtype=numpy.int64),
+    }
 
 
 class Averaged:
@@ -285,29 +312,10 @@ def _pieces(text: str) -> list[str]:
 def speed(folder: Path) -> None:
     """The classifier exported to ONNX, as is and with 8-bit weights, timed under onnxruntime
     on one thread (the head is untrained: the time does not depend on the weights)."""
-    import numpy
     import onnxruntime
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from tokenizers import Tokenizer
 
-    model = Classifier(weights_folder(), dropout=0.1).eval()
-    plain, small = folder / "minilm.onnx", folder / "minilm-int8.onnx"
-    example = torch.ones((2, 8), dtype=torch.long)
-    axes = {0: "texts", 1: "tokens"}
-    torch.onnx.export(
-        model,
-        (example, example),
-        str(plain),
-        input_names=["ids", "mask"],
-        output_names=["logits"],
-        dynamic_axes={"ids": axes, "mask": axes, "logits": {0: "texts"}},
-        opset_version=17,
-        dynamo=False,
-    )
-    quantize_dynamic(str(plain), str(small), weight_type=QuantType.QInt8)
-    tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
-    tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.enable_padding()
+    plain, small = export(Classifier(weights_folder(), dropout=0.1).eval(), folder)
+    tokenizer = onnx_tokenizer()
     items = tm.labelled_texts()
     for path in (plain, small):
         options = onnxruntime.SessionOptions()
@@ -320,10 +328,7 @@ def speed(folder: Path) -> None:
         load = time.perf_counter() - started
 
         def run(texts: Sequence[str], session: onnxruntime.InferenceSession = session) -> None:
-            encoded = tokenizer.encode_batch(list(texts))
-            ids = numpy.array([e.ids for e in encoded], dtype=numpy.int64)
-            mask = numpy.array([e.attention_mask for e in encoded], dtype=numpy.int64)
-            session.run(None, {"ids": ids, "mask": mask})
+            session.run(None, encoded(tokenizer, texts))
 
         one = []
         for item in items[:400]:

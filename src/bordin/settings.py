@@ -174,6 +174,18 @@ class Settings(BaseSettings):
         description="Which default crisis numbers client pages show (UK, EU, US, AU) when the "
         "practice has configured none.",
     )
+    triage_reader: Literal["light", "transformer"] = Field(
+        "light",
+        description="What reads clients' free text beside the rules: light (the shipped "
+        "word and character model, under a millisecond a text) or transformer (the light "
+        "model averaged with a fine-tuned small transformer: fewer false alarms, tens of "
+        'milliseconds a text; needs pip install "bordin[transformer]" and a reader built by '
+        "make triage-transformer; see docs/triage.md).",
+    )
+    triage_transformer_dir: Path | None = Field(
+        None,
+        description="Folder of the built triage transformer. Unset: DATA_DIR/triage-transformer.",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     trusted_proxies: list[str] = Field(
         [],
@@ -199,6 +211,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'bordin.sqlite3').as_posix()}"
+
+    @property
+    def triage_transformer_folder(self) -> Path:
+        """Where the triage transformer is built and read (``triage_transformer_dir``)."""
+        return self.triage_transformer_dir or self.data_dir / "triage-transformer"
 
     @property
     def secure_cookies(self) -> bool:

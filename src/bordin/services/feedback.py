@@ -78,6 +78,7 @@ from bordin.services.runtime import Runtime
 from bordin.services.tokens import token_hash
 from bordin.services.triage_bridge import Verdict
 from bordin.services.triage_practice_model import active_model, active_model_id
+from bordin.services.triage_reader import second_reader
 from bordin.services.users import SignedIn, start_client_session
 from bordin.storage.tables import (
     AdministrationRow,
@@ -480,8 +481,9 @@ def submit_feedback(
         set_committed_value(loaded, "used_at", now)
 
     model = active_model(db, rt, *ctx.triage_model) if ctx.triage_model else None
-    verdict = triage_bridge.classify(clean_text, model=model)
-    concern_verdict = triage_bridge.classify(clean_concern, model=model)
+    reader = second_reader(rt.settings)
+    verdict = triage_bridge.classify(clean_text, model=model, reader=reader)
+    concern_verdict = triage_bridge.classify(clean_concern, model=model, reader=reader)
     risks = _endorsed_risks(checked.scores) + screen_risks(checked.screens)
     text_encrypted = rt.cipher.encrypt(clean_text) if clean_text else None
     # A possible conduct concern is stored as such even when the same words also signal a

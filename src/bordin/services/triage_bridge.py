@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bordin.domain.triage.model import Model
+    from bordin.domain.triage.second_reader import SecondReader
 
 CATEGORIES = ("crisis", "conduct", "misalignment", "positive", "other")
 
@@ -46,13 +47,16 @@ class Verdict:
 NOTHING = Verdict(category="other", severity="routine")
 
 
-def classify(text: str | None, *, model: Model | None = None) -> Verdict:
-    """Triage ``text`` (with a practice model, else the shipped one); empty is ``other``."""
+def classify(
+    text: str | None, *, model: Model | None = None, reader: SecondReader | None = None
+) -> Verdict:
+    """Triage ``text`` (with a practice model, else the shipped one, and the second reader
+    if the practice turned one on); empty is ``other``."""
     if not text or not text.strip():
         return NOTHING
     from bordin.domain.triage import triage  # imported on use: the web app starts without it
 
-    result = triage(text, model=model)
+    result = triage(text, model=model, reader=reader)
     return Verdict(
         category=str(result.category),
         severity=str(result.severity),

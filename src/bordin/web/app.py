@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from bordin.services.runtime import Runtime, build_runtime
+from bordin.services.triage_reader import second_reader
 from bordin.settings import Settings, configure_logging
 from bordin.storage.database import make_engine, make_session_factory
 from bordin.web.deps import ANON_CSRF_COOKIE, CsrfRejected
@@ -54,6 +55,9 @@ def create_app(
     app.state.sessions = sessions
     app.state.templates = make_templates()
     _load_custom_instruments(sessions)
+    # A practice that chose the transformer reader gets it, or the app does not start (the
+    # error says what to do): triage never silently reads with less than was chosen.
+    second_reader(settings)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     from bordin.web.api import PREFIX, build_api
 

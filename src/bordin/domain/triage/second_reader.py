@@ -15,6 +15,7 @@ works is its own business (and needs a model runtime this package does not impor
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from bordin.domain.triage.model import Scores, Sentence, sentences
@@ -56,7 +57,7 @@ def pieces(canon: Canonical) -> list[str]:
     if len(parts) > 1:
         found += [_span(canon, part, part) for part in parts]
     if len(parts) > 2:
-        found += [_span(canon, a, b) for a, b in zip(parts, parts[1:], strict=False)]
+        found += [_span(canon, a, b) for a, b in pairwise(parts)]
     return found
 
 
@@ -89,5 +90,7 @@ def blended(scores: Scores, readings: Sequence[Probabilities], share: float) -> 
             (part, mix(light, other))
             for (part, light), other in zip(scores.sentences, each, strict=True)
         ),
-        tuple(mix(light, other) for light, other in zip(scores.neighbours, neighbours, strict=True)),
+        tuple(
+            mix(light, other) for light, other in zip(scores.neighbours, neighbours, strict=True)
+        ),
     )

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bordin.domain.errors import FieldError, InvalidInput
-from bordin.services import triage_corrections, triage_practice_model
+from bordin.services import triage_corrections, triage_practice_model, triage_reader
 from bordin.web.client_pages import PostedForm
 from bordin.web.deps import Csrf, CurrentStaff, DbSession, RequestOrigin, Rt
 
@@ -52,6 +52,7 @@ def corrections_page(
             "viewer": viewer,
             "names": triage_corrections.CLASS_NAMES,
             "status": status,
+            "reading": triage_reader.reading(rt.settings),
             "asked": request.query_params.get("retrain") == "asked",
             "went_back": request.query_params.get("model") == "shipped",
         },

@@ -1,0 +1,52 @@
+"""Which second reader, if any, reads clients' free text beside the light model in this process.
+
+Set by ``BORDIN_TRIAGE_READER`` (``light`` or ``transformer``; see
+:mod:`bordin.analytics.triage_transformer`). The reader is loaded once per process;
+:func:`second_reader` raises :class:`~bordin.analytics.triage_transformer.ReaderUnavailable`,
+whose message says what to do, when the transformer is asked for and cannot be used, so that
+the web app and the worker refuse to start rather than triage with less than the practice
+chose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bordin.domain.triage.second_reader import SecondReader
+    from bordin.settings import Settings
+
+
+def second_reader(settings: Settings) -> SecondReader | None:
+    """The transformer reader when the settings ask for it, else None (the light model alone)."""
+    if settings.triage_reader != "transformer":
+        return None
+    from bordin.analytics.triage_transformer import cached
+    from bordin.domain.triage.model import shipped_model
+
+    return cached(settings.triage_transformer_folder.resolve(), shipped_model().version)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the triage page says about how free text is read."""
+
+    transformer: bool
+    #: With the transformer: its held-out figures recorded when it was built (shares of 1).
+    crisis_reach: float | None = None
+    false_alarms: float | None = None
+
+
+def reading(settings: Settings) -> Reading:
+    """How this process reads free text, for the clinical lead's triage page."""
+    reader = second_reader(settings)
+    if reader is None:
+        return Reading(transformer=False)
+    figures = getattr(reader, "held_out", {}).get("with_transformer", {})
+    reach, alarms = figures.get("crisis_reach"), figures.get("false_alarms")
+    return Reading(
+        transformer=True,
+        crisis_reach=float(reach) if isinstance(reach, int | float) else None,
+        false_alarms=float(alarms) if isinstance(alarms, int | float) else None,
+    )

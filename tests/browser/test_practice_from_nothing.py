@@ -4,6 +4,7 @@ and the waiting list that shows the new client. No demo data anywhere."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,13 @@ class EmptyServer:
 @pytest.fixture
 def empty_server(tmp_path: Path) -> Iterator[EmptyServer]:
     """A fresh Bordin on an empty database: no practice, no people, demo mode off."""
+    with empty_bordin(tmp_path) as server:
+        yield server
+
+
+@contextmanager
+def empty_bordin(tmp_path: Path, **overrides: object) -> Iterator[EmptyServer]:
+    """Serve a fresh Bordin on an empty database, with ``overrides`` to its settings."""
     port = free_port()
     settings = Settings(
         environment="test",
@@ -49,7 +57,7 @@ def empty_server(tmp_path: Path) -> Iterator[EmptyServer]:
         notify_transport="memory",
         base_url=f"http://127.0.0.1:{port}",
         demo_mode=False,
-    )
+    ).model_copy(update=overrides)
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
     sessions = make_session_factory(engine)

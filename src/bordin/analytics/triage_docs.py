@@ -93,14 +93,16 @@ def model_section() -> str:
         "artifact: same data, same bytes (sorted vocabulary, one solver thread, rounded numbers). "
         "A test rebuilds it and compares. Change `MODEL_VERSION` in "
         "`bordin.analytics.triage_model` when the recipe changes.",
-        "- **No transformer, yet.** A small transformer (all-MiniLM-L6-v2) was measured on the "
-        "same held-out writers: as a frozen sentence embedding beside this model it gained a "
-        "few hundredths "
+        "- **A transformer only if a practice asks for it.** A small transformer "
+        "(all-MiniLM-L6-v2) was measured on the same held-out writers: as a frozen sentence "
+        "embedding beside this model it gained a few hundredths "
         "([ADR 0013](adr/0013-triage-stays-light-embeddings-measured-not-shipped.md)); "
         "fine-tuned as the classifier and averaged with this model, it gains about 0.07 "
-        "macro-F1 and lowers false alarms, but reads under 200 texts a second, not thousands "
-        "(*A reader of meaning* below). It is proposed as an opt-in second reader, not built "
-        "([ADR 0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md)).",
+        "macro-F1 and lowers false alarms, but reads under 100 texts a second, not thousands "
+        "(*A reader of meaning* below). A practice can add it as a second reader "
+        "(*The transformer reader* below; "
+        "[ADR 0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md)); "
+        "this model stays the default.",
         "",
         "**Training texts** (every labelled text in the repository; the shared corpus keeps its "
         "`author` column in `src/bordin/domain/triage/data/feedback_corpus.csv`):",
@@ -897,15 +899,15 @@ a little; the second seed shows the noise: macro-F1 and conduct recall hold, the
 rule picks move (reach 0.982 at 0.240 false alarms, or 0.991 at 0.326); averaging the two
 seeds steadies that but gains nothing. Every target is still missed, conduct recall only just.
 
-It is **not part of Bordin's triage.** Exported to ONNX and run by onnxruntime on one thread,
+It is **not part of Bordin's default triage.** Exported to ONNX and run by onnxruntime on one thread,
 it reads one text with its sentences and neighbours in a median of 20 ms (95th percentile 51
 ms) and about 77 texts a CPU second, against this model's 3,000 and under 1 ms; the speed
 asked of the triage is 2,000 a second. With 8-bit weights it is about 2.5 times faster, but
 less accurate: beside this model, conduct recall falls from 0.84 to 0.80 and false alarms rise
 from 0.240 to 0.253 (`--int8`). [ADR
-0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md) proposes it as an
+0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md) makes it an
 opt-in second reader beside this model, built from the labelled texts by a make target, with
-this model staying the default.
+this model staying the default: see *The transformer reader* below.
 """
 
 

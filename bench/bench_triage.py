@@ -34,13 +34,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-MEMORY_PROBE = """
-import resource, sys
+#: The resident memory of the probe's own process, in MiB (the start of each probe below).
+RSS = """
 def rss():
     with open('/proc/self/status') as f:
         for line in f:
             if line.startswith('VmRSS:'):
                 return int(line.split()[1]) / 1024
+"""
+
+MEMORY_PROBE = RSS + """
 before = rss()
 from bordin.domain.triage import rules_triage, triage
 rules_triage('warm up the rules')
@@ -50,17 +53,12 @@ after = rss()
 print(before, rules_only, after)
 """
 
-TRANSFORMER_PROBE = """
+TRANSFORMER_PROBE = RSS + """
 import sys
 from pathlib import Path
 from bordin.domain.triage import triage
 from bordin.domain.triage.model import shipped_model
 triage('warm up the rules and the model')
-def rss():
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith('VmRSS:'):
-                return int(line.split()[1]) / 1024
 before = rss()
 from bordin.analytics.triage_transformer import load
 reader = load(Path(sys.argv[1]), light_model=shipped_model().version)

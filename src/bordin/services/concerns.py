@@ -29,7 +29,7 @@ from bordin.services.feedback_form import CONCERN_FIELD, CONCERN_MAX, check_text
 from bordin.services.feedback_links import FeedbackLinkUnavailable, find_link
 from bordin.services.runtime import Runtime
 from bordin.services.triage_practice_model import model_for_practice
-from bordin.services.triage_reader import second_reader
+from bordin.services.triage_reader import reader_for_triage
 from bordin.services.users import actor_for_client
 from bordin.storage.tables import (
     AlertRow,
@@ -145,7 +145,7 @@ def raise_concern(
                 earlier.id, earlier.category == "crisis", True, complaint_route(practice)
             )
     model = model_for_practice(db, rt, client.practice_id)
-    verdict = triage_bridge.classify(clean, model=model, reader=second_reader(rt.settings))
+    verdict = triage_bridge.classify(clean, model=model, reader=reader_for_triage(rt.settings))
     crisis = verdict.crisis
     # A possible risk (risk review) is read by the lead at once, like a crisis, and the client is
     # shown crisis help; the concern is stored as a concern.

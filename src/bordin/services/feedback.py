@@ -78,7 +78,7 @@ from bordin.services.runtime import Runtime
 from bordin.services.tokens import token_hash
 from bordin.services.triage_bridge import Verdict
 from bordin.services.triage_practice_model import active_model, active_model_id
-from bordin.services.triage_reader import second_reader
+from bordin.services.triage_reader import reader_for_triage
 from bordin.services.users import SignedIn, start_client_session
 from bordin.storage.tables import (
     AdministrationRow,
@@ -481,7 +481,7 @@ def submit_feedback(
         set_committed_value(loaded, "used_at", now)
 
     model = active_model(db, rt, *ctx.triage_model) if ctx.triage_model else None
-    reader = second_reader(rt.settings)
+    reader = reader_for_triage(rt.settings)
     verdict = triage_bridge.classify(clean_text, model=model, reader=reader)
     concern_verdict = triage_bridge.classify(clean_concern, model=model, reader=reader)
     risks = _endorsed_risks(checked.scores) + screen_risks(checked.screens)

@@ -35,6 +35,7 @@ from bordin.services.audit import Origin
 from bordin.services.crisis import lines_for_practice
 from bordin.services.runtime import Runtime
 from bordin.services.triage_bridge import classify
+from bordin.services.triage_reader import reader_for_triage
 from bordin.storage.tables import (
     ClientPreferenceRow,
     ClientRow,
@@ -156,7 +157,7 @@ def submit_intake(
         )
     if actor is None:
         _rate_limit(db, rt, origin)
-    crisis_in_words = classify(answers.concerns_text).crisis
+    crisis_in_words = classify(answers.concerns_text, reader=reader_for_triage(rt.settings)).crisis
     client = practice_service.add_client(
         db,
         rt,

@@ -4,18 +4,22 @@ Set by ``BORDIN_TRIAGE_READER`` (``light`` or ``transformer``; see
 :mod:`bordin.analytics.triage_transformer`). The reader is loaded once per process;
 :func:`second_reader` raises :class:`~bordin.analytics.triage_transformer.ReaderUnavailable`,
 whose message says what to do, when the transformer is asked for and cannot be used, so that
-the web app and the worker refuse to start rather than triage with less than the practice
-chose.
+the web app refuses to start rather than triage with less than the practice chose. Once
+started, a client's words are never refused for want of a reader: :func:`reader_for_triage`
+falls back to the light model (the rules still a floor) and logs why, without the words.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bordin.domain.triage.second_reader import SecondReader
     from bordin.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def second_reader(settings: Settings) -> SecondReader | None:
@@ -28,11 +32,25 @@ def second_reader(settings: Settings) -> SecondReader | None:
     return cached(settings.triage_transformer_folder.resolve(), shipped_model().version)
 
 
+def reader_for_triage(settings: Settings) -> SecondReader | None:
+    """:func:`second_reader` for triaging a client's words: a reader that cannot be used
+    (checked at start, so this means it went missing since) gives the light model alone."""
+    from bordin.analytics.triage_transformer import ReaderUnavailable
+
+    try:
+        return second_reader(settings)
+    except ReaderUnavailable as error:
+        log.error("triage transformer unavailable, reading with the light model: %s", error)
+        return None
+
+
 @dataclass(frozen=True)
 class Reading:
     """What the triage page says about how free text is read."""
 
     transformer: bool
+    #: The transformer was turned on but cannot be used (it went missing since Bordin started).
+    unavailable: bool = False
     #: With the transformer: its held-out figures recorded when it was built (shares of 1).
     crisis_reach: float | None = None
     false_alarms: float | None = None
@@ -40,9 +58,9 @@ class Reading:
 
 def reading(settings: Settings) -> Reading:
     """How this process reads free text, for the clinical lead's triage page."""
-    reader = second_reader(settings)
+    reader = reader_for_triage(settings)
     if reader is None:
-        return Reading(transformer=False)
+        return Reading(transformer=False, unavailable=settings.triage_reader == "transformer")
     figures = getattr(reader, "held_out", {}).get("with_transformer", {})
     reach, alarms = figures.get("crisis_reach"), figures.get("false_alarms")
     return Reading(

@@ -407,6 +407,10 @@ and exits with status 2.
 with `{{"id": ..., "error": "line 3: text: must be a string"}}` (and the same on stderr); the
 exit status is then 2, after every line has been answered.
 
+`--reader transformer` reads each text with the opt-in transformer as well (*The transformer
+reader* above), from `--transformer-dir` or the folder the settings name; the output is the
+same. A reader that cannot be used prints one line on stderr and exits with status 2.
+
 ```console
 $ bordin triage "{CLI_EXAMPLE}"
 ```

@@ -148,6 +148,19 @@ def choose_thresholds(scored: Sequence[Scored]) -> tuple[float, float]:
     return best_crisis, best_review
 
 
+def review_reaching(
+    scored: Sequence[Scored], *, crisis: float, review: float, reach: float
+) -> float:
+    """``review``, or the highest lower review threshold of the grid at which the crisis reach
+    is at least ``reach``: a second reader must reach at least as many crisis texts as the light
+    model alone (as a practice model must to be switched to), whatever it saves in false alarms.
+    The lowest threshold of the grid if none does."""
+    for threshold in (review, *sorted((t for t in REVIEW_GRID if t < review), reverse=True)):
+        if reach_and_alarms(scored, threshold, crisis=crisis)[0] >= reach - 1e-12:
+            return threshold
+    return REVIEW_GRID[0]
+
+
 @dataclass(frozen=True)
 class ClassFigures:
     category: Category

@@ -10,8 +10,11 @@ on one fixed seed, then:
    is fine-tuned on the others and reads the held-out texts, the light model's out-of-fold
    readings are those of :func:`bordin.analytics.triage_evaluation.cross_validate`, and the
    page's rule (:func:`~bordin.analytics.triage_evaluation.choose_thresholds`) picks the
-   thresholds from the averaged readings; the held-out figures are recorded beside the light
-   model's alone;
+   thresholds from the averaged readings; then, as a practice model must to be switched to,
+   the pair must reach at least as many crisis texts as the light model alone: the review
+   threshold is lowered until it does
+   (:func:`~bordin.analytics.triage_evaluation.review_reaching`). The held-out figures are
+   recorded beside the light model's alone, and at the threshold the cost rule chose;
 2. **fits the reader** on every labelled text and writes it to a folder as ONNX at full
    precision (8-bit weights cost accuracy: docs/triage.md), with the model's own tokenizer and a
    manifest (:data:`~bordin.analytics.triage_transformer.MANIFEST`) that holds the thresholds,
@@ -273,9 +276,11 @@ def build(
         return FineTuned(train, recipe).probabilities
 
     blended = held_out_readings(chosen, fit)
-    crisis, review = te.choose_thresholds(blended)
     light = te.cross_validate(chosen)
     light_crisis, light_review = te.choose_thresholds(light)
+    light_reach = te.reach_and_alarms(light, light_review, crisis=light_crisis)[0]
+    crisis, by_cost = te.choose_thresholds(blended)
+    review = te.review_reaching(blended, crisis=crisis, review=by_cost, reach=light_reach)
     print(f"thresholds {crisis}/{review}; fitting on every text", file=sys.stderr, flush=True)
     final = FineTuned(list(chosen), recipe)
     folder.mkdir(parents=True, exist_ok=True)
@@ -297,6 +302,10 @@ def build(
         "files": {name: file_digest(folder / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
         "held_out": {
             "with_transformer": held_out_figures(blended, crisis, review),
+            "with_transformer_at_cost_threshold": {
+                "review_threshold": by_cost,
+                **held_out_figures(blended, crisis, by_cost),
+            },
             "light_model_alone": held_out_figures(light, light_crisis, light_review),
         },
         "build_minutes": round((time.time() - started) / 60, 1),

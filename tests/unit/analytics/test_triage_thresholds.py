@@ -9,6 +9,7 @@ from bordin.analytics.triage_evaluation import (
     choose_thresholds,
     reach_and_alarms,
     review_cost,
+    review_reaching,
 )
 from bordin.analytics.triage_model import LabelledText, balanced_weights, most_frequent
 from bordin.domain.triage.classifier import checked_canonical, decide, find_hits
@@ -125,3 +126,19 @@ def test_of_two_crisis_thresholds_with_about_the_same_f1_the_lower_is_chosen() -
 def test_a_crisis_threshold_with_a_clearly_worse_f1_is_not_chosen() -> None:
     crisis, _ = choose_thresholds(_crisis_texts(others_at_025=30))
     assert crisis == 0.30
+
+
+def test_a_review_threshold_that_reaches_enough_crisis_texts_is_kept() -> None:
+    scored = _texts(near_misses=300)
+
+    assert review_reaching(scored, crisis=1.0, review=0.2, reach=0.99) == 0.2
+
+
+def test_the_review_threshold_is_lowered_until_it_reaches_as_many_crisis_texts() -> None:
+    # From 0.11 up one crisis text in a hundred is missed; at 0.10 and below none is.
+    scored = _texts(near_misses=300)
+
+    lowered = review_reaching(scored, crisis=1.0, review=0.2, reach=1.0)
+
+    assert lowered == 0.1
+    assert reach_and_alarms(scored, lowered, crisis=1.0)[0] == 1.0

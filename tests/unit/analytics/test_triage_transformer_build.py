@@ -88,7 +88,11 @@ def test_a_build_on_a_small_slice_writes_a_reader_bordin_loads(tmp_path: Path) -
     assert reader.share == build.SHARE
     assert 0.0 < reader.review_threshold <= reader.crisis_threshold <= 1.0
     assert manifest["data_sha256"] == tm.data_digest(small_slice(12))
-    assert set(manifest["held_out"]) == {"with_transformer", "light_model_alone"}
+    assert set(manifest["held_out"]) == {
+        "with_transformer",
+        "with_transformer_at_cost_threshold",
+        "light_model_alone",
+    }
     assert len(reader.probabilities(PROBES)) == len(PROBES)
 
 

@@ -43,7 +43,9 @@ def rss():
                 return int(line.split()[1]) / 1024
 """
 
-MEMORY_PROBE = RSS + """
+MEMORY_PROBE = (
+    RSS
+    + """
 before = rss()
 from bordin.domain.triage import rules_triage, triage
 rules_triage('warm up the rules')
@@ -52,8 +54,11 @@ triage('and now the model')
 after = rss()
 print(before, rules_only, after)
 """
+)
 
-TRANSFORMER_PROBE = RSS + """
+TRANSFORMER_PROBE = (
+    RSS
+    + """
 import sys
 from pathlib import Path
 from bordin.domain.triage import triage
@@ -65,6 +70,7 @@ reader = load(Path(sys.argv[1]), light_model=shipped_model().version)
 triage('and now the transformer', reader=reader)
 print(before, rss())
 """
+)
 
 
 def _percentile(values: list[float], share: float) -> float:

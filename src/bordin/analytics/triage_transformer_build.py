@@ -231,11 +231,11 @@ def export(model: nn.Module, path: Path) -> Path:
     return path
 
 
-Reading = Callable[[Sequence[str]], Sequence[Probabilities]]
+PieceReader = Callable[[Sequence[str]], Sequence[Probabilities]]
 
 
 def held_out_readings(
-    items: Sequence[tm.LabelledText], fit: Callable[[list[tm.LabelledText]], Reading]
+    items: Sequence[tm.LabelledText], fit: Callable[[list[tm.LabelledText]], PieceReader]
 ) -> tuple[te.Scored, ...]:
     """The light model's out-of-fold readings averaged with a second reader's, the second
     reader fitted by ``fit`` without the writer it reads."""
@@ -272,7 +272,7 @@ def build(
     chosen = tuple(items) if items is not None else tm.labelled_texts()
     started = time.time()
 
-    def fit(train: list[tm.LabelledText]) -> Reading:
+    def fit(train: list[tm.LabelledText]) -> PieceReader:
         return FineTuned(train, recipe).probabilities
 
     blended = held_out_readings(chosen, fit)

@@ -283,11 +283,11 @@ def build(
     review = te.review_reaching(blended, crisis=crisis, review=by_cost, reach=light_reach)
     print(f"thresholds {crisis}/{review}; fitting on every text", file=sys.stderr, flush=True)
     final = FineTuned(list(chosen), recipe)
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        onnx_path = export(final.model, Path(scratch) / MODEL_FILE)
-        shutil.copyfile(onnx_path, folder / MODEL_FILE)
-    shutil.copyfile(weights_folder() / "tokenizer.json", folder / TOKENIZER_FILE)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the folder, then swapped in: a reader half written is never read.
+    new = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    export(final.model, new / MODEL_FILE)
+    shutil.copyfile(weights_folder() / "tokenizer.json", new / TOKENIZER_FILE)
     manifest = {
         "format": FORMAT,
         "version": READER_VERSION,
@@ -299,7 +299,7 @@ def build(
         "max_tokens": MAX_TOKENS,
         "data_sha256": tm.data_digest(chosen),
         "base_weights_sha256": WEIGHTS_SHA256,
-        "files": {name: file_digest(folder / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
+        "files": {name: file_digest(new / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
         "held_out": {
             "with_transformer": held_out_figures(blended, crisis, review),
             "with_transformer_at_cost_threshold": {
@@ -310,8 +310,21 @@ def build(
         },
         "build_minutes": round((time.time() - started) / 60, 1),
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    (new / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    _swap_in(new, folder)
     return manifest
+
+
+def _swap_in(new: Path, folder: Path) -> None:
+    """Put the folder ``new`` where ``folder`` is, the old one removed once replaced."""
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        folder.rename(old)
+        new.rename(folder)
+        shutil.rmtree(old)
+    else:
+        new.rename(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -103,3 +103,19 @@ def test_weights_other_than_the_original_models_are_refused(
 
     with pytest.raises(SystemExit, match="not the original model's"):
         build.weights_folder()
+
+
+def test_a_rebuild_replaces_the_folder_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "reader"
+    folder.mkdir()
+    (folder / "left-over.txt").write_text("from an older build")
+
+    build.build(folder, QUICK, items=small_slice(6))
+
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json",
+        MODEL_FILE,
+        TOKENIZER_FILE,
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["reader"]
+    load(folder, light_model=shipped_model().version)

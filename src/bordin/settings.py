@@ -176,11 +176,11 @@ class Settings(BaseSettings):
     )
     triage_reader: Literal["light", "transformer"] = Field(
         "light",
-        description="What reads clients' free text beside the rules: light (the shipped "
-        "word and character model, under a millisecond a text) or transformer (the light "
-        "model averaged with a fine-tuned small transformer: fewer false alarms, tens of "
-        'milliseconds a text; needs pip install "bordin[transformer]" and a reader built by '
-        "make triage-transformer; see docs/triage.md).",
+        description="What reads clients' free text beside the rules: light (Bordin's own "
+        "word and character model, under a millisecond a text) or transformer (that model "
+        "averaged with a fine-tuned small language model: fewer needless alarms, tens of "
+        'milliseconds a text; install with pip install "bordin[transformer]" and build it '
+        "once with make triage-transformer).",
     )
     triage_transformer_dir: Path | None = Field(
         None,

@@ -22,7 +22,7 @@ stderr); the exit status is then 2, after every line has been answered.
 
 ``--reader transformer`` (or ``BORDIN_TRIAGE_READER=transformer``) reads each text with the
 opt-in transformer beside the light model, from ``--transformer-dir`` (or
-``BORDIN_TRIAGE_TRANSFORMER_DIR``; unset: ``DATA_DIR/triage-transformer``); see docs/triage.md.
+``BORDIN_TRIAGE_TRANSFORMER_DIR``; unset: ``DATA_DIR/triage-transformer``).
 A reader that cannot be used is refused with one line on stderr and exit status 2.
 
 ``bordin triage retrain --practice ID`` fits a practice model on the labelled texts plus the
@@ -100,8 +100,8 @@ def triage_command(
         typer.Option(
             "--reader",
             envvar="BORDIN_TRIAGE_READER",
-            help="light: the shipped model beside the rules; transformer: averaged with the "
-            "opt-in transformer (see docs/triage.md).",
+            help="light: Bordin's own model beside the rules; transformer: that model "
+            "averaged with the optional transformer reader, once it is built.",
         ),
     ] = Reader.light,
     transformer_dir: Annotated[

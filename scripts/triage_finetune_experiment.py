@@ -34,19 +34,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import triage_experiments as tx
 
 from bordin.analytics import triage_model as tm
 from bordin.analytics import triage_transformer_build as build
-from bordin.analytics.triage_transformer import MAX_TOKENS
+from bordin.analytics.triage_transformer import read, tokenizer_from
 from bordin.domain.triage.model import Scores, sentences
 from bordin.domain.triage.normalisation import canonical
-from bordin.domain.triage.patterns import PRECEDENCE
-
-if TYPE_CHECKING:
-    from tokenizers import Tokenizer
 
 Probabilities = dict[str, float]
 
@@ -67,16 +63,9 @@ class Quantised:
         self.tokenizer = onnx_tokenizer()
 
     def probabilities(self, texts: Sequence[str]) -> list[Probabilities]:
-        import numpy
-
-        found: list[Probabilities] = []
-        for start in range(0, len(texts), 64):
-            inputs = encoded(self.tokenizer, texts[start : start + 64])
-            logits = self.session.run(None, inputs)[0]
-            exp = numpy.exp(logits - logits.max(axis=1, keepdims=True))
-            rows = (exp / exp.sum(axis=1, keepdims=True)).tolist()
-            found += [dict(zip(PRECEDENCE, row, strict=True)) for row in rows]
-        return found
+        return read(  # type: ignore[return-value]
+            self.session, self.tokenizer, texts
+        )
 
 
 def export(model: Any, folder: Path) -> tuple[Path, Path]:
@@ -88,25 +77,9 @@ def export(model: Any, folder: Path) -> tuple[Path, Path]:
     return plain, small
 
 
-def onnx_tokenizer() -> Tokenizer:
+def onnx_tokenizer() -> Any:
     """The model's own tokenizer, from ``tokenizers`` alone (no transformers at run time)."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(build.weights_folder() / "tokenizer.json"))
-    tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.enable_padding()
-    return tokenizer
-
-
-def encoded(tokenizer: Tokenizer, texts: Sequence[str]) -> dict[str, Any]:
-    """The ONNX model's inputs for ``texts``."""
-    import numpy
-
-    found = tokenizer.encode_batch(list(texts))
-    return {
-        "ids": numpy.array([e.ids for e in found], dtype=numpy.int64),
-        "mask": numpy.array([e.attention_mask for e in found], dtype=numpy.int64),
-    }
+    return tokenizer_from(build.weights_folder() / "tokenizer.json")
 
 
 class Averaged:
@@ -185,7 +158,7 @@ def speed(folder: Path) -> None:
         load = time.perf_counter() - started
 
         def run(texts: Sequence[str], session: onnxruntime.InferenceSession = session) -> None:
-            session.run(None, encoded(tokenizer, texts))
+            read(session, tokenizer, texts)
 
         one = []
         for item in items[:400]:

@@ -62,30 +62,47 @@ class TransformerReader:
     _tokenizer: Any = field(repr=False, compare=False)
 
     def probabilities(self, pieces: Sequence[str]) -> list[dict[Category, float]]:
-        """Each piece's probability per class, pieces of about the same length batched."""
-        import numpy
-
-        found: dict[int, dict[Category, float]] = {}
-        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
-        for start in range(0, len(order), BATCH):
-            chosen = order[start : start + BATCH]
-            encoded = self._tokenizer.encode_batch([pieces[i] for i in chosen])
-            inputs = {
-                "ids": numpy.array([e.ids for e in encoded], dtype=numpy.int64),
-                "mask": numpy.array([e.attention_mask for e in encoded], dtype=numpy.int64),
-            }
-            logits = self._session.run(["logits"], inputs)[0].astype(numpy.float64)
-            exps = numpy.exp(logits - logits.max(axis=1, keepdims=True))
-            rows = (exps / exps.sum(axis=1, keepdims=True)).tolist()
-            for i, row in zip(chosen, rows, strict=True):
-                found[i] = dict(zip(PRECEDENCE, row, strict=True))
-        return [found[i] for i in range(len(pieces))]
+        """Each piece's probability per class (see :func:`read`)."""
+        return read(self._session, self._tokenizer, pieces)
 
     @property
     def held_out(self) -> dict[str, dict[str, float]]:
         """The figures on held-out writers recorded when it was built."""
         figures: dict[str, dict[str, float]] = self.manifest.get("held_out", {})
         return figures
+
+
+def read(session: Any, tokenizer: Any, pieces: Sequence[str]) -> list[dict[Category, float]]:
+    """Each piece's probability per class from an ONNX session (inputs ``ids`` and ``mask``,
+    output ``logits``) and its tokenizer, pieces of about the same length batched."""
+    import numpy
+
+    found: dict[int, dict[Category, float]] = {}
+    order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
+    for start in range(0, len(order), BATCH):
+        chosen = order[start : start + BATCH]
+        encoded = tokenizer.encode_batch([pieces[i] for i in chosen])
+        inputs = {
+            "ids": numpy.array([e.ids for e in encoded], dtype=numpy.int64),
+            "mask": numpy.array([e.attention_mask for e in encoded], dtype=numpy.int64),
+        }
+        logits = session.run(["logits"], inputs)[0].astype(numpy.float64)
+        exps = numpy.exp(logits - logits.max(axis=1, keepdims=True))
+        rows = (exps / exps.sum(axis=1, keepdims=True)).tolist()
+        for i, row in zip(chosen, rows, strict=True):
+            found[i] = dict(zip(PRECEDENCE, row, strict=True))
+    return [found[i] for i in range(len(pieces))]
+
+
+def tokenizer_from(path: Path, max_tokens: int = MAX_TOKENS) -> Any:
+    """The model's tokenizer from its ``tokenizer.json``, truncating and padding as the model
+    reads (needs ``tokenizers``)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.enable_padding()
+    return tokenizer
 
 
 def load(folder: Path, *, light_model: str, threads: int = 1) -> TransformerReader:
@@ -105,7 +122,7 @@ def load(folder: Path, *, light_model: str, threads: int = 1) -> TransformerRead
         )
     try:
         import onnxruntime
-        from tokenizers import Tokenizer
+        import tokenizers  # noqa: F401  (checked here, used by tokenizer_from)
     except ImportError as missing:
         raise ReaderUnavailable(
             f"the triage transformer needs {missing.name}: "
@@ -117,9 +134,7 @@ def load(folder: Path, *, light_model: str, threads: int = 1) -> TransformerRead
     session = onnxruntime.InferenceSession(
         str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
     )
-    tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
-    tokenizer.enable_truncation(int(manifest.get("max_tokens", MAX_TOKENS)))
-    tokenizer.enable_padding()
+    tokenizer = tokenizer_from(folder / TOKENIZER_FILE, int(manifest.get("max_tokens", MAX_TOKENS)))
     thresholds = manifest["thresholds"]
     return TransformerReader(
         folder=folder,

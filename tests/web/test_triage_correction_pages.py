@@ -176,13 +176,7 @@ def test_a_submission_is_read_by_the_transformer_when_the_practice_chose_it(
     db: Session, rt: Runtime, cast: Cast, tmp_path: Path
 ) -> None:
     folder = write_reader(tmp_path / "reader")
-    chosen = Runtime(
-        settings=rt.settings.model_copy(
-            update={"triage_reader": "transformer", "triage_transformer_dir": folder}
-        ),
-        transport=rt.transport,
-        now=rt.now,
-    )
+    chosen = with_transformer(rt, folder)
     words = "The zorblax again, all week."
 
     light = submit_words(db, rt, cast, words, session=2)
@@ -207,9 +201,7 @@ def test_a_reader_gone_missing_after_start_leaves_the_light_model_reading_and_sa
     shutil.rmtree(folder)
     cached.cache_clear()  # as a process started since would find it: gone
     words = "I keep thinking I don't want to be alive."
-    same = Runtime(
-        settings=rt.settings.model_copy(update=chosen), transport=rt.transport, now=rt.now
-    )
+    same = with_transformer(rt, folder)
 
     stored = submit_words(db, same, cast, words, session=2)
     page = sue.get("/triage/corrections")
@@ -218,3 +210,11 @@ def test_a_reader_gone_missing_after_start_leaves_the_light_model_reading_and_sa
     assert "reading with the light model" in caplog.text
     assert "alive" not in caplog.text  # the client's words never reach the log
     assert "cannot be used just now" in page.text
+
+
+def with_transformer(rt: Runtime, folder: Path) -> Runtime:
+    """``rt`` for a practice that turned on the transformer reader built in ``folder``."""
+    settings = rt.settings.model_copy(
+        update={"triage_reader": "transformer", "triage_transformer_dir": folder}
+    )
+    return Runtime(settings=settings, transport=rt.transport, now=rt.now)

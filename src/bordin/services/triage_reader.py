@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bordin.domain.triage.second_reader import SecondReader
+    from bordin.analytics.triage_transformer import TransformerReader
     from bordin.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def second_reader(settings: Settings) -> SecondReader | None:
+def second_reader(settings: Settings) -> TransformerReader | None:
     """The transformer reader when the settings ask for it, else None (the light model alone)."""
     if settings.triage_reader != "transformer":
         return None
@@ -32,7 +32,7 @@ def second_reader(settings: Settings) -> SecondReader | None:
     return cached(settings.triage_transformer_folder.resolve(), shipped_model().version)
 
 
-def reader_for_triage(settings: Settings) -> SecondReader | None:
+def reader_for_triage(settings: Settings) -> TransformerReader | None:
     """:func:`second_reader` for triaging a client's words: a reader that cannot be used
     (checked at start, so this means it went missing since) gives the light model alone."""
     from bordin.analytics.triage_transformer import ReaderUnavailable
@@ -61,7 +61,7 @@ def reading(settings: Settings) -> Reading:
     reader = reader_for_triage(settings)
     if reader is None:
         return Reading(transformer=False, unavailable=settings.triage_reader == "transformer")
-    figures = getattr(reader, "held_out", {}).get("with_transformer", {})
+    figures = reader.held_out.get("with_transformer", {})
     reach, alarms = figures.get("crisis_reach"), figures.get("false_alarms")
     return Reading(
         transformer=True,

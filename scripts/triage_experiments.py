@@ -161,10 +161,10 @@ def held_out(
 ) -> list[Reading]:
     """Every text read by a model fitted without its writer."""
     found: list[Reading] = []
-    for writer in sorted({i.author for i in items}):
-        train = [i for i in items if i.author != writer]
+    for writer in sorted({i.fold for i in items}):
+        train = [i for i in items if i.fold != writer]
         fitted = fit(train) if fit else Fitted(*tm.training_set(train))
-        found += read(fitted, [i for i in items if i.author == writer])
+        found += read(fitted, [i for i in items if i.fold == writer])
     return found
 
 
@@ -194,8 +194,8 @@ class Outcome:
 
     def line(self) -> str:
         pooled = te.figures("all", self.pairs)
-        writers = sorted({s.item.author for s, _ in self.pairs})
-        each = [te.figures(w, [p for p in self.pairs if p[0].item.author == w]) for w in writers]
+        writers = sorted({s.item.fold for s, _ in self.pairs})
+        each = [te.figures(w, [p for p in self.pairs if p[0].item.fold == w]) for w in writers]
         return (
             f"{self.name}: thresholds {self.crisis:.2f}/{self.review:.2f}, macro-F1 "
             f"{pooled.macro_f1:.3f}, crisis reach {pooled.crisis_reach:.3f}, false alarms "
@@ -396,15 +396,15 @@ def other_source(items: Sequence[tm.LabelledText]) -> None:
 
 def learning_curve(items: Sequence[tm.LabelledText]) -> None:
     """Each writer held out, read by models fitted on every set of k of the other writers."""
-    writers = sorted({i.author for i in items})
+    writers = sorted({i.fold for i in items})
     for k in range(1, len(writers)):
         readings: list[tuple[str, list[Reading]]] = []
         for writer in writers:
             others = [w for w in writers if w != writer]
             for chosen in itertools.combinations(others, k):
-                train = [i for i in items if i.author in chosen]
+                train = [i for i in items if i.fold in chosen]
                 fitted = Fitted(*tm.training_set(train))
-                readings.append((writer, read(fitted, [i for i in items if i.author == writer])))
+                readings.append((writer, read(fitted, [i for i in items if i.fold == writer])))
         flat = [r for _, group in readings for r in group]
         pooled = outcome(f"{k}", flat, review_of=windows_of(2))
         crisis, review = pooled.crisis, pooled.review
@@ -532,8 +532,8 @@ def nested_c(items: Sequence[tm.LabelledText]) -> None:
     writers (pooled macro-F1 at the thresholds the rule chooses there), then fitted on them."""
     grid = (3.0, 10.0, 30.0)
     readings: list[Reading] = []
-    for writer in sorted({i.author for i in items}):
-        train = [i for i in items if i.author != writer]
+    for writer in sorted({i.fold for i in items}):
+        train = [i for i in items if i.fold != writer]
         scores = {}
         for c in grid:
 
@@ -545,8 +545,22 @@ def nested_c(items: Sequence[tm.LabelledText]) -> None:
         best = max(grid, key=lambda c: (scores[c], -abs(c - tm.REGULARISATION_C)))
         print(f"writer {writer} held out: inner macro-F1 {scores}, C = {best}", flush=True)
         fitted = Fitted(*tm.training_set(train), regularisation=best)
-        readings += read(fitted, [i for i in items if i.author == writer])
+        readings += read(fitted, [i for i in items if i.fold == writer])
     print(outcome("C chosen by nested cross-validation", readings, review_of=review_score).line())
+
+
+def more_writers(items: Sequence[tm.LabelledText]) -> None:
+    """The further writers' texts (e to j) added to every fit, the other writers held out as
+    before, beside the recipe without them; then every writer held out, e to j as one."""
+    extra = [i for i in items if i.group == tm.FURTHER_WRITERS]
+    before = [i for i in items if i.group != tm.FURTHER_WRITERS]
+    print(outcome("without the further writers", held_out(before), review_of=review_score).line())
+    found: list[Reading] = []
+    for writer in sorted({i.fold for i in before}):
+        train = [i for i in before if i.fold != writer] + extra
+        found += read(Fitted(*tm.training_set(train)), [i for i in before if i.fold == writer])
+    print(outcome("with the further writers", found, review_of=review_score).line(), flush=True)
+    print(outcome("every writer held out", held_out(items), review_of=review_score).line())
 
 
 def review_score(r: Reading) -> float:
@@ -556,6 +570,7 @@ def review_score(r: Reading) -> float:
 
 
 EXPERIMENTS: dict[str, Callable[[Sequence[tm.LabelledText]], None]] = {
+    "more-writers": more_writers,
     "nested-c": nested_c,
     "function-words": function_words,
     "balance-texts": balance_texts,

@@ -241,11 +241,11 @@ def held_out_readings(
     reader fitted by ``fit`` without the writer it reads."""
     light = te.cross_validate(items)
     found: list[te.Scored] = []
-    for author in sorted({s.item.author for s in light}):
-        train = [i for i in items if i.author != author]
-        print(f"holding out writer {author} ({len(train)} texts to learn from)", file=sys.stderr)
+    for fold in sorted({s.item.fold for s in light}):
+        train = [i for i in items if i.fold != fold]
+        print(f"holding out writer {fold} ({len(train)} texts to learn from)", file=sys.stderr)
         read = fit(train)
-        for scored in (s for s in light if s.item.author == author):
+        for scored in (s for s in light if s.item.fold == fold):
             readings = read(second_reader.pieces(scored.canon))
             found.append(
                 replace(scored, scores=second_reader.blended(scored.scores, readings, SHARE))
@@ -277,7 +277,7 @@ def build(
 
     blended = held_out_readings(chosen, fit)
     light = te.cross_validate(chosen)
-    light_crisis, light_review = te.choose_thresholds(light)
+    light_crisis, light_review = te.shipped_thresholds(light)
     light_reach = te.reach_and_alarms(light, light_review, crisis=light_crisis)[0]
     crisis, by_cost = te.choose_thresholds(blended)
     review = te.review_reaching(blended, crisis=crisis, review=by_cost, reach=light_reach)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bordin.analytics.triage_evaluation import (
+    MIN_CRISIS_REACH,
     Scored,
     choose_thresholds,
     reach_and_alarms,
     review_cost,
     review_reaching,
+    shipped_thresholds,
 )
 from bordin.analytics.triage_model import LabelledText, balanced_weights, most_frequent
 from bordin.domain.triage.classifier import checked_canonical, decide, find_hits
@@ -142,3 +144,26 @@ def test_the_review_threshold_is_lowered_until_it_reaches_as_many_crisis_texts()
 
     assert lowered == 0.1
     assert reach_and_alarms(scored, lowered, crisis=1.0)[0] == 1.0
+
+
+def test_the_shipped_review_threshold_never_buys_fewer_alarms_with_missed_crises() -> None:
+    # Two crisis texts in a hundred score 0.10, beside 300 other texts at 0.105: by cost alone
+    # the 300 false alarms outweigh the two missed crises (reach 0.98), a reach below the one
+    # the shipped model may not fall under.
+    scored = [_scored("crisis", s, n) for n, s in enumerate([0.9] * 98 + [0.10, 0.10])]
+    others = [0.105] * 300 + [0.005] * 700
+    scored += [_scored("other", s, 100 + n) for n, s in enumerate(others)]
+    by_cost = choose_thresholds(scored)
+    assert MIN_CRISIS_REACH > 0.98
+    assert reach_and_alarms(scored, by_cost[1], crisis=by_cost[0])[0] == 0.98
+
+    crisis, review = shipped_thresholds(scored)
+
+    assert review == 0.1
+    assert reach_and_alarms(scored, review, crisis=crisis) == (1.0, 0.3)
+
+
+def test_the_shipped_thresholds_are_the_cheapest_when_they_reach_enough() -> None:
+    scored = _texts(near_misses=41)
+
+    assert shipped_thresholds(scored) == choose_thresholds(scored)

@@ -21,8 +21,8 @@ from bordin.domain.triage.patterns import PRECEDENCE, Category
 def small_slice() -> list[tm.LabelledText]:
     texts = tm.labelled_texts()
     found: list[tm.LabelledText] = []
-    for writer in sorted({t.author for t in texts}):
-        own = [t for t in texts if t.author == writer]
+    for writer in sorted({t.fold for t in texts}):
+        own = [t for t in texts if t.fold == writer]
         found += own[:: max(1, len(own) // 15)][:15]
     return found
 
@@ -39,12 +39,12 @@ def test_each_writer_is_read_by_a_reader_fitted_without_them() -> None:
     fitted_without: list[set[str]] = []
 
     def fit(train: list[tm.LabelledText]) -> PieceReader:
-        fitted_without.append({t.author for t in items} - {t.author for t in train})
+        fitted_without.append({t.fold for t in items} - {t.fold for t in train})
         return sure_of("crisis")
 
     scored = held_out_readings(items, fit)
 
-    assert sorted(w for left in fitted_without for w in left) == sorted({t.author for t in items})
+    assert sorted(w for left in fitted_without for w in left) == sorted({t.fold for t in items})
     assert all(len(left) == 1 for left in fitted_without)
     assert len(scored) == len(items)
 

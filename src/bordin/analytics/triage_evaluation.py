@@ -1,7 +1,7 @@
 """How well the triage reads writers it has never read: leave one author out at a time.
 
-For each author (``a`` to ``d`` of the shared corpus, ``p``, Bordin's own set, and the six
-further writers ``e`` to ``j`` together, as one) the model is fitted on the other authors' texts
+For each author (``a`` to ``d`` of the shared corpus, ``p``, Bordin's own set, and the
+further writers together, as one) the model is fitted on the other authors' texts
 and run, with the rules, exactly as in production (pure-Python inference, per-sentence crisis
 scoring, rules as a floor) on the held-out author's texts. Every text is thus scored by a
 model that never saw its writer. From these out-of-fold scores:
@@ -240,6 +240,8 @@ class Evaluation:
 
     crisis_threshold: float
     review_threshold: float
+    #: The review threshold the cost rule alone chose (before :data:`MIN_CRISIS_REACH`).
+    review_by_cost: float
     per_author: tuple[Figures, ...] = field(repr=False)
     pooled: Figures = field(repr=False)
     curve: tuple[tuple[float, float, float], ...]
@@ -257,7 +259,8 @@ def evaluate() -> Evaluation:
         (t, *reach_and_alarms(scored, t, crisis=crisis))
         for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
     )
-    return Evaluation(crisis, review, per_author, figures("all", pairs), curve)
+    by_cost = choose_thresholds(scored)[1]
+    return Evaluation(crisis, review, by_cost, per_author, figures("all", pairs), curve)
 
 
 @dataclass(frozen=True)

@@ -1146,8 +1146,9 @@ tokenizers) about 90 MiB.
    a fixed seed (six fits, one writer, or the further writers together, held out each, to
    choose the thresholds; then the fit on every text) and writes the folder
    `DATA_DIR/triage-transformer` (`TRIAGE_TRANSFORMER_DIR=...` to choose another):
-   `model.onnx`, `tokenizer.json` and `manifest.json`, which records the thresholds, the recipe, the digests of the training texts, of the starting weights and of
-   each file, and the held-out figures. It needs no network once the packages are installed.
+   `model.onnx`, `tokenizer.json` and `manifest.json`, which records the thresholds, the
+   recipe, the digests of the training texts, of the starting weights and of each file, and
+   the held-out figures. It needs no network once the packages are installed.
    The build of 7 December, on the 2,515 texts of the five writers then, took 48 minutes on the
    two-core development machine (a first build the same day took 42); both wrote the same
    `model.onnx`, bit for bit. On today's 7,085 texts it takes longer.

@@ -320,11 +320,7 @@ def _sealed_section() -> list[str]:
             f"| {name} | {brief} | {f.size} | {f.macro_f1:.3f} | {f.crisis_reach:.3f} | "
             f"{f.false_alarms:.3f} | {f.score('conduct').recall:.2f} |"
         )
-    missed = [
-        (s, t)
-        for s, t in result.pooled.mistakes
-        if s.item.label == "crisis" and not (t.category == "crisis" or t.risk_review)
-    ]
+    missed = _missed_crises(result.pooled)
     lines += [
         "",
         f"Pooled crisis reach on the sealed writers: **{result.pooled.crisis_reach:.3f}**. The "
@@ -335,13 +331,18 @@ def _sealed_section() -> list[str]:
     return lines
 
 
-def _mistakes(result: Evaluation) -> list[str]:
-    pooled = result.pooled
-    missed = [
+def _missed_crises(figures: Figures) -> list[tuple[Scored, Triage]]:
+    """The crisis texts neither flagged as a crisis nor sent for review."""
+    return [
         (s, t)
-        for s, t in pooled.mistakes
+        for s, t in figures.mistakes
         if s.item.label == "crisis" and not (t.category == "crisis" or t.risk_review)
     ]
+
+
+def _mistakes(result: Evaluation) -> list[str]:
+    pooled = result.pooled
+    missed = _missed_crises(pooled)
     alarms = [
         (s, t) for s, t in pooled.mistakes if s.item.label != "crisis" and t.category == "crisis"
     ]

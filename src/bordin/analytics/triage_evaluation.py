@@ -20,7 +20,7 @@ model that never saw its writer. From these out-of-fold scores:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -80,12 +80,14 @@ def _cross_validate(items: tuple[LabelledText, ...]) -> tuple[Scored, ...]:
     for fold in sorted({i.fold for i in items} - {PRACTICE_AUTHOR}):
         train = [i for i in items if i.fold != fold]
         model = fold_model(train, crisis=1.0, review=1.0)
-        for item in items:
-            if item.fold != fold:
-                continue
-            canon = checked_canonical(item.text)
-            found.append(Scored(item, canon, decide(find_hits(canon)), score(model, canon), model))
+        found.extend(_read(item, model) for item in items if item.fold == fold)
     return tuple(found)
+
+
+def _read(item: LabelledText, model: Model) -> Scored:
+    """``item`` read by the rules and by ``model``, as a client's words are."""
+    canon = checked_canonical(item.text)
+    return Scored(item, canon, decide(find_hits(canon)), score(model, canon), model)
 
 
 def reach_and_alarms(
@@ -160,8 +162,15 @@ def choose_thresholds(scored: Sequence[Scored]) -> tuple[float, float]:
 def shipped_thresholds(scored: Sequence[Scored]) -> tuple[float, float]:
     """The thresholds a shipped (or practice) model gets: :func:`choose_thresholds`, with the
     review threshold lowered until the crisis reach is at least :data:`MIN_CRISIS_REACH`."""
-    crisis, review = choose_thresholds(scored)
-    return crisis, review_reaching(scored, crisis=crisis, review=review, reach=MIN_CRISIS_REACH)
+    crisis, _, review = _thresholds(scored)
+    return crisis, review
+
+
+def _thresholds(scored: Sequence[Scored]) -> tuple[float, float, float]:
+    """The crisis threshold, the review threshold by cost alone, and the shipped one."""
+    crisis, by_cost = choose_thresholds(scored)
+    review = review_reaching(scored, crisis=crisis, review=by_cost, reach=MIN_CRISIS_REACH)
+    return crisis, by_cost, review
 
 
 def review_reaching(
@@ -251,16 +260,22 @@ class Evaluation:
 def evaluate() -> Evaluation:
     """The figures for docs/triage.md (the thresholds as the shipped build chooses them)."""
     scored = cross_validate()
-    crisis, review = shipped_thresholds(scored)
+    crisis, by_cost, review = _thresholds(scored)
     pairs = [(s, s.decision(crisis, review)) for s in scored]
-    folds = sorted({s.item.fold for s in scored})
-    per_author = tuple(figures(f, [p for p in pairs if p[0].item.fold == f]) for f in folds)
     curve = tuple(
         (t, *reach_and_alarms(scored, t, crisis=crisis))
         for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
     )
-    by_cost = choose_thresholds(scored)[1]
-    return Evaluation(crisis, review, by_cost, per_author, figures("all", pairs), curve)
+    per_fold = _grouped(pairs, lambda item: item.fold)
+    return Evaluation(crisis, review, by_cost, per_fold, figures("all", pairs), curve)
+
+
+def _grouped(
+    pairs: Sequence[tuple[Scored, Triage]], key: Callable[[LabelledText], str]
+) -> tuple[Figures, ...]:
+    """The figures of each group of texts, by ``key`` (a writer, or writers held out as one)."""
+    groups = sorted({key(s.item) for s, _ in pairs})
+    return tuple(figures(g, [p for p in pairs if key(p[0].item) == g]) for g in groups)
 
 
 @dataclass(frozen=True)
@@ -275,16 +290,10 @@ class Sealed:
 def sealed() -> Sealed:
     """The shipped model and thresholds, with the rules, read the sealed writers' texts as they
     would a client's (the figures for docs/triage.md)."""
-    items = sealed_texts()
     model = shipped_model()
-    pairs = []
-    for item in items:
-        canon = checked_canonical(item.text)
-        scored = Scored(item, canon, decide(find_hits(canon)), score(model, canon), model)
-        pairs.append((scored, scored.decision(model.crisis_threshold, model.review_threshold)))
-    authors = sorted({i.author for i in items})
-    per_author = tuple(figures(a, [p for p in pairs if p[0].item.author == a]) for a in authors)
-    return Sealed(per_author, figures("all", pairs))
+    read = [_read(item, model) for item in sealed_texts()]
+    pairs = [(s, s.decision(model.crisis_threshold, model.review_threshold)) for s in read]
+    return Sealed(_grouped(pairs, lambda item: item.author), figures("all", pairs))
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,9 @@ def test_a_warning_sign_denied_told_of_someone_else_past_or_supposed_does_not_co
 
 
 def test_a_warning_sign_goes_for_review_with_the_model_too_and_quotes_the_client() -> None:
-    result = triage("Productive week. Wrote my will and sorted the garden.")
+    # A text the model alone does not read as a crisis (model 2026.12-8 reads "Productive
+    # week. Wrote my will and sorted the garden." as one, which is the safer reading).
+    result = triage("Busy week. Made a will and cleared out the loft.")
 
     assert result.category != "crisis"
     assert result.risk_review

@@ -72,6 +72,12 @@ AUTHORS = {
     "ef": "further writer ef (boundaries crossed slowly or in passing, beside warmth)",
     "eg": "further writer eg (very short texts of one to eight words, in every class)",
     "eh": "further writer eh (eating disorders, addiction, psychosis, OCD, trauma, pain)",
+    "ei": "further writer ei (strain in the alliance in all its forms, beside look-alikes)",
+    "ej": "further writer ej (praise and progress in every register, beside look-alikes)",
+    "ek": "further writer ek (the everyday admin inbox, with a few concerns hidden in it)",
+    "el": "further writer el (anger at people in the client's life, not the therapist)",
+    "em": "further writer em (teenagers and students, and parents writing about them)",
+    "en": "further writer en (learners of English with many first languages)",
 }
 #: The sealed writers' briefs (texts never learnt from: see *On sealed writers*).
 SEALED_AUTHORS = {
@@ -1009,7 +1015,7 @@ alarms rise from 0.240 to 0.253 (`--int8`). [ADR
 second reader beside this model, at full precision, built from the labelled texts by a make
 target, with this model staying the default: see *The transformer reader* below.
 
-### Further writers (models 2026.12-6 to 2026.12-8)
+### Further writers (models 2026.12-6 to 2026.12-9)
 
 The learning curve above counts writers like the ones it had. On 7 December 2026 further
 writers wrote labelled texts the way the shared corpus's README says its own were written:
@@ -1042,7 +1048,13 @@ to add" come up in several writers' sets, as they would in a practice's inbox.
    to `z` that model 2026.12-7 missed, so that set was spent too: it became training texts,
    and a third sealed set, `sa` to `sd`, was written before model 2026.12-8 was built (*On
    sealed writers*, below; model 2026.12-7 read it at 0.915, 0.982, 0.111 and 0.94). Model
-   2026.12-8 (this page) learns from all twenty-eight.
+   2026.12-8 learnt from all twenty-eight, and read it at 0.921, 0.987, 0.137 and 0.96.
+5. **Six more writers, `ei` to `en`** (1,800 texts), to briefs that cover the guidelines'
+   other classes more evenly (strain in the alliance; praise and progress; the admin inbox;
+   anger at people in the client's life; young people; learners of English), chosen before
+   any text of `sa` to `sd` was read and not from its misses. Model 2026.12-9 (this page)
+   learns from all thirty-four. The choice to ship it was made on the held-out writers below;
+   only then was the sealed set read with it.
 
 Each time, the shared corpus's writers and writer p were held out one at a time as before,
 with the further writers' texts added to every fit (`scripts/triage_experiments.py
@@ -1054,19 +1066,23 @@ printed when fewer further writers had written):
 | without the further writers (model 2026.12-5) | 0.745 | 0.987 | 0.376 | 0.77 | 0.310 |
 | with `e` to `j` (model 2026.12-6) | 0.804 | 0.991 | 0.292 | 0.86 | 0.210 |
 | with `e` to `n` and `q` to `v` (model 2026.12-7) | 0.818 | 0.987 | 0.175 | 0.87 | 0.123 |
-| **with all twenty-eight** (model 2026.12-8) | 0.836 | 0.989 | 0.209 | 0.89 | 0.114 |
+| with all twenty-eight (model 2026.12-8) | 0.836 | 0.989 | 0.209 | 0.89 | 0.114 |
+| **with all thirty-four** (model 2026.12-9) | 0.835 | 0.987 | 0.187 | 0.89 | 0.106 |
 
-At each step every held-out writer's macro-F1 rose or held. With all twenty-eight (macro-F1
-and false alarms): a 0.85 → 0.91 and 0.349 → 0.192, b 0.71 → 0.82 and 0.481 → 0.234, c
-0.46 → 0.59 and 0.656 → 0.568, d 0.82 → 0.88 and 0.300 → 0.103, p 0.84 → 0.90 and
-0.095 → 0.030. None of these writers' texts was read to make the change, and nothing else in
-the recipe moved, so this is the gain of more writers, not of tuning. The last step gains
-macro-F1, conduct recall and the false alarms at 97% reach; at its chosen thresholds it
-raises more false alarms than the step before (0.209 against 0.175), because the review
-threshold is lowered until the held-out crisis reach is no lower than model 2026.12-5's, and
-here that floor sits at a lower threshold. The further writers wrote from broader briefs than
-one shared-corpus writer each, which is why they add more than the curve above foresaw. In
-every figure of this page they are held out together, as one writer.
+Until the last step every held-out writer's macro-F1 rose or held at each step. With all
+thirty-four (macro-F1 and false alarms): a 0.85 → 0.92 and 0.349 → 0.165, b 0.71 → 0.82 and
+0.481 → 0.207, c 0.46 → 0.59 and 0.656 → 0.535, d 0.82 → 0.89 and 0.300 → 0.090, p 0.84 →
+0.89 and 0.095 → 0.024. None of these writers' texts was read to make the change, and nothing
+else in the recipe moved, so this is the gain of more writers, not of tuning. The step to
+twenty-eight gained macro-F1, conduct recall and the false alarms at 97% reach, but at its
+chosen thresholds raised more false alarms than the step before (0.209 against 0.175): the
+review threshold is lowered until the held-out crisis reach is no lower than model
+2026.12-5's, and there that floor sat at a lower threshold. The last step holds macro-F1
+(writer p lost 0.01, a and d gained as much), misses one more held-out crisis text at its
+thresholds (0.987, the floor), and lowers false alarms for every writer; it was shipped for
+the false alarms at the same reach (0.114 → 0.106 at 97%). The further writers wrote from
+broader briefs than one shared-corpus writer each, which is why they add more than the curve
+above foresaw. In every figure of this page they are held out together, as one writer.
 
 The fit itself changed once, in model 2026.12-8: the solver is Newton's method with conjugate
 gradients, not L-BFGS. The fit has one optimum, and both reach it: their weights differ by at

@@ -93,7 +93,9 @@ class Fitted:
         targets = [PRECEDENCE.index(label) for label in labels]
         balanced = tm.balanced_weights(labels, weights) if balance else list(weights)
         with threadpool_limits(limits=1):
-            self.regression = LogisticRegression(C=regularisation, max_iter=5000, tol=1e-6)
+            self.regression = LogisticRegression(
+                C=regularisation, solver=tm.SOLVER, max_iter=1000, tol=tm.SOLVER_TOLERANCE
+            )
             self.regression.fit(hstack(matrices).tocsr(), targets, sample_weight=balanced)
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:

@@ -551,18 +551,35 @@ def nested_c(items: Sequence[tm.LabelledText]) -> None:
     print(outcome("C chosen by nested cross-validation", readings, review_of=review_score).line())
 
 
-def more_writers(items: Sequence[tm.LabelledText]) -> None:
-    """The further writers' texts (e to j) added to every fit, the other writers held out as
-    before, beside the recipe without them; then every writer held out, e to j as one."""
+def with_further_writers(
+    items: Sequence[tm.LabelledText], regularisation: float = tm.REGULARISATION_C
+) -> list[Reading]:
+    """Every writer but the further ones held out in turn, the further writers in every fit."""
     extra = [i for i in items if i.group == tm.FURTHER_WRITERS]
     before = [i for i in items if i.group != tm.FURTHER_WRITERS]
-    print(outcome("without the further writers", held_out(before), review_of=review_score).line())
     found: list[Reading] = []
     for writer in sorted({i.fold for i in before}):
         train = [i for i in before if i.fold != writer] + extra
-        found += read(Fitted(*tm.training_set(train)), [i for i in before if i.fold == writer])
+        fitted = Fitted(*tm.training_set(train), regularisation=regularisation)
+        found += read(fitted, [i for i in before if i.fold == writer])
+    return found
+
+
+def more_writers(items: Sequence[tm.LabelledText]) -> None:
+    """The further writers' texts added to every fit, the other writers held out as before,
+    beside the recipe without them; then every writer held out, the further writers as one."""
+    before = [i for i in items if i.group != tm.FURTHER_WRITERS]
+    print(outcome("without the further writers", held_out(before), review_of=review_score).line())
+    found = with_further_writers(items)
     print(outcome("with the further writers", found, review_of=review_score).line(), flush=True)
     print(outcome("every writer held out", held_out(items), review_of=review_score).line())
+
+
+def further_c(items: Sequence[tm.LabelledText]) -> None:
+    """C = 3, 10 and 30 with the further writers in every fit, the others held out as before."""
+    for c in (3.0, 10.0, 30.0):
+        found = with_further_writers(items, regularisation=c)
+        print(outcome(f"C = {c:g}", found, review_of=review_score).line(), flush=True)
 
 
 def review_score(r: Reading) -> float:
@@ -573,6 +590,7 @@ def review_score(r: Reading) -> float:
 
 EXPERIMENTS: dict[str, Callable[[Sequence[tm.LabelledText]], None]] = {
     "more-writers": more_writers,
+    "further-c": further_c,
     "nested-c": nested_c,
     "function-words": function_words,
     "balance-texts": balance_texts,

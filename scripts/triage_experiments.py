@@ -552,7 +552,9 @@ def nested_c(items: Sequence[tm.LabelledText]) -> None:
 
 
 def with_further_writers(
-    items: Sequence[tm.LabelledText], regularisation: float = tm.REGULARISATION_C
+    items: Sequence[tm.LabelledText],
+    regularisation: float = tm.REGULARISATION_C,
+    blocks: Sequence[tuple[Analyser, int, float]] = BLOCKS,
 ) -> list[Reading]:
     """Every writer but the further ones held out in turn, the further writers in every fit."""
     extra = [i for i in items if i.group == tm.FURTHER_WRITERS]
@@ -560,7 +562,7 @@ def with_further_writers(
     found: list[Reading] = []
     for writer in sorted({i.fold for i in before}):
         train = [i for i in before if i.fold != writer] + extra
-        fitted = Fitted(*tm.training_set(train), regularisation=regularisation)
+        fitted = Fitted(*tm.training_set(train), regularisation=regularisation, blocks=blocks)
         found += read(fitted, [i for i in before if i.fold == writer])
     return found
 
@@ -582,6 +584,15 @@ def further_c(items: Sequence[tm.LabelledText]) -> None:
         print(outcome(f"C = {c:g}", found, review_of=review_score).line(), flush=True)
 
 
+def further_vocabulary(items: Sequence[tm.LabelledText]) -> None:
+    """Half and twice the character block, and twice both blocks, with the further writers in
+    every fit."""
+    for words, chars in ((12_000, 15_000), (24_000, 60_000)):
+        blocks = ((analyse_words, words, 1.0), (analyse_chars, chars, 1.0))
+        found = with_further_writers(items, blocks=blocks)
+        print(outcome(f"words {words}, characters {chars}", found, review_of=review_score).line())
+
+
 def review_score(r: Reading) -> float:
     """The shipped review score (model 2026.12-5): the mean of the crisis score and the
     two-neighbour reading."""
@@ -591,6 +602,7 @@ def review_score(r: Reading) -> float:
 EXPERIMENTS: dict[str, Callable[[Sequence[tm.LabelledText]], None]] = {
     "more-writers": more_writers,
     "further-c": further_c,
+    "further-vocabulary": further_vocabulary,
     "nested-c": nested_c,
     "function-words": function_words,
     "balance-texts": balance_texts,

@@ -910,6 +910,24 @@ VARIANT_ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "0.115",
         "no: 2 fewer crisis texts reached, and lower macro-F1",
     ),
+    (
+        "the same, C = 10, with 15,000 character n-grams, not 30,000",
+        "0.837",
+        "0.987",
+        "0.189",
+        "0.88",
+        "0.113",
+        "no: a worse ranking at 97% reach and lower conduct recall",
+    ),
+    (
+        "the same, with 24,000 words and 60,000 character n-grams",
+        "0.839",
+        "0.989",
+        "0.198",
+        "0.89",
+        "0.109",
+        "no: 1 more crisis text reached for more false alarms and a worse ranking at 97% reach",
+    ),
 )
 
 VARIANTS_AFTER = """
@@ -940,10 +958,10 @@ form and its hard negatives, a little (with all four scopes replacing the plain 
 c's false alarms fell from 0.656 to 0.608 and macro-F1 rose from 0.46 to 0.49) and ranked
 crisis texts better at 97% reach, but every variant reached fewer crisis texts at the
 thresholds the rule chooses, so none was kept and the model is unchanged. The nested choice of
-C, left untried that day, is the row before the last three (`scripts/triage_experiments.py
-nested-c`): C = 10 stays. The last three rows (7 December 2026, night) tried C again with the
-thirty-four further writers in every fit, as in *Further writers* below
-(`scripts/triage_experiments.py further-c`): C = 10 stays.
+C, left untried that day, is the row before the last five (`scripts/triage_experiments.py
+nested-c`): C = 10 stays. The last five rows (7 December 2026, night) tried C and the size of
+the vocabulary again with the thirty-four further writers in every fit, as in *Further writers*
+below (`scripts/triage_experiments.py further-c` and `further-vocabulary`): neither changes.
 
 The rows from "model 2026.12-3 as shipped" on (7 December 2026, later) were measured by
 `scripts/triage_experiments.py`, which is in the repository (it needs the development extra,

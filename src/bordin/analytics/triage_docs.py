@@ -78,13 +78,17 @@ AUTHORS = {
     "el": "further writer el (anger at people in the client's life, not the therapist)",
     "em": "further writer em (teenagers and students, and parents writing about them)",
     "en": "further writer en (learners of English with many first languages)",
+    "sa": "further writer sa (varied clients: teens to old age, many Englishes, voice-to-text)",
+    "sb": "further writer sb (conduct against misalignment and admin, to the therapist)",
+    "sc": "further writer sc (crisis in every form, and as many hard negatives)",
+    "sd": "further writer sd (couples and family, culture and faith, pace and goals, admin)",
 }
 #: The sealed writers' briefs (texts never learnt from: see *On sealed writers*).
 SEALED_AUTHORS = {
-    "sa": "varied clients: teens to old age, many Englishes, phones, voice-to-text, emoji",
-    "sb": "conduct against misalignment and admin, much of it written to the therapist",
-    "sc": "crisis in every form, and as many hard negatives that only look like crisis",
-    "sd": "couples and family, culture and faith, pace and goals, praise, admin",
+    "ta": "varied clients: teens to old age, many Englishes, phones, voice-to-text, emoji",
+    "tb": "conduct against misalignment and admin, much of it written to the therapist",
+    "tc": "crisis in every form, and as many hard negatives that only look like crisis",
+    "td": "couples and family, culture and faith, pace and goals, praise, admin",
 }
 #: Targets on texts by writers none of the training data came from (issue 10).
 TARGETS = (
@@ -317,7 +321,7 @@ def _sealed_section() -> list[str]:
     lines = [
         "### On sealed writers (never learnt from)",
         "",
-        f"{len(items):,} texts by four more writers, `sa` to `sd`, written the same way as the "
+        f"{len(items):,} texts by four more writers, `ta` to `td`, written the same way as the "
         "further writers' (the guidelines and a brief each, nothing else), with briefs like the "
         "shared corpus writers' "
         "(`src/bordin/domain/triage/data/feedback_sealed_writers.csv`). No model is fitted on "
@@ -1063,7 +1067,7 @@ alarms rise from 0.240 to 0.253 (`--int8`). [ADR
 second reader beside this model, at full precision, built from the labelled texts by a make
 target, with this model staying the default: see *The transformer reader* below.
 
-### Further writers (models 2026.12-6 to 2026.12-9)
+### Further writers (models 2026.12-6 to 2026.12-10)
 
 The learning curve above counts writers like the ones it had. On 7 December 2026 further
 writers wrote labelled texts the way the shared corpus's README says its own were written:
@@ -1095,15 +1099,22 @@ to add" come up in several writers' sets, as they would in a practice's inbox.
    slowly; very short texts; particular problems such as eating disorders, addiction and
    psychosis). Some of these briefs were chosen after reading the three crisis texts of `w`
    to `z` that model 2026.12-7 missed, so that set was spent too: it became training texts,
-   and a third sealed set, `sa` to `sd`, was written before model 2026.12-8 was built (*On
-   sealed writers*, below; model 2026.12-7 read it at 0.915, 0.982, 0.111 and 0.94). Model
-   2026.12-8 learnt from all twenty-eight, and read it at 0.921, 0.987, 0.137 and 0.96.
+   and a third sealed set, `sa` to `sd`, was written before model 2026.12-8 was built. Model
+   2026.12-7 read it at 0.915, 0.982, 0.111 and 0.94; model 2026.12-8, which learnt from all
+   twenty-eight, at 0.921, 0.987, 0.137 and 0.96.
 5. **Six more writers, `ei` to `en`** (1,800 texts), to briefs that cover the guidelines'
    other classes more evenly (strain in the alliance; praise and progress; the admin inbox;
-   anger at people in the client's life; young people; learners of English), chosen before
-   any text of `sa` to `sd` was read and not from its misses. Model 2026.12-9 (this page)
-   learns from all thirty-four. The choice to ship it was made on the held-out writers below;
-   only then was the sealed set read with it.
+   anger at people in the client's life; young people; learners of English). They were not
+   drawn from the sealed misses, but they were written after model 2026.12-8's figures and
+   its three misses on `sa` to `sd` had been seen, and one brief (young people, and parents
+   writing about them) touches one of those misses. Model 2026.12-9 learnt from all
+   thirty-four, chosen on the held-out writers below, and read `sa` to `sd` at 0.926, 0.991,
+   0.130 and 0.95; by the rule of ADR 0018 that reading is not a clean test.
+6. **`sa` to `sd` spent.** So `sa` to `sd` became training texts too, and a fourth sealed set,
+   `ta` to `td` (1,000 texts, the same briefs), was written before model 2026.12-10 was built
+   (*On sealed writers*, below; model 2026.12-9 read it at 0.933, 1.000, 0.116 and 0.97).
+   Model 2026.12-10 (this page) learns from all thirty-eight further writers; nothing else
+   changed.
 
 Each time, the shared corpus's writers and writer p were held out one at a time as before,
 with the further writers' texts added to every fit (`scripts/triage_experiments.py
@@ -1116,22 +1127,26 @@ printed when fewer further writers had written):
 | with `e` to `j` (model 2026.12-6) | 0.804 | 0.991 | 0.292 | 0.86 | 0.210 |
 | with `e` to `n` and `q` to `v` (model 2026.12-7) | 0.818 | 0.987 | 0.175 | 0.87 | 0.123 |
 | with all twenty-eight (model 2026.12-8) | 0.836 | 0.989 | 0.209 | 0.89 | 0.114 |
-| **with all thirty-four** (model 2026.12-9) | 0.835 | 0.987 | 0.187 | 0.89 | 0.106 |
+| with all thirty-four (model 2026.12-9) | 0.835 | 0.987 | 0.187 | 0.89 | 0.106 |
+| **with all thirty-eight** (model 2026.12-10) | 0.839 | 0.987 | 0.185 | 0.88 | 0.098 |
 
-Until the last step every held-out writer's macro-F1 rose or held at each step. With all
-thirty-four (macro-F1 and false alarms): a 0.85 → 0.92 and 0.349 → 0.165, b 0.71 → 0.82 and
-0.481 → 0.207, c 0.46 → 0.59 and 0.656 → 0.535, d 0.82 → 0.89 and 0.300 → 0.090, p 0.84 →
-0.89 and 0.091 → 0.024. None of these writers' texts was read to make the change, and nothing
+Until the step to thirty-four every held-out writer's macro-F1 rose or held at each step. With
+all thirty-eight (macro-F1 and false alarms): a 0.85 → 0.91 and 0.349 → 0.165, b 0.71 → 0.81
+and 0.481 → 0.199, c 0.46 → 0.60 and 0.656 → 0.527, d 0.82 → 0.88 and 0.300 → 0.092, p 0.84
+→ 0.89 and 0.091 → 0.027. None of these writers' texts was read to make the change, and nothing
 else in the recipe moved, so this is the gain of more writers, not of tuning. The step to
 twenty-eight gained macro-F1, conduct recall and the false alarms at 97% reach, but at its
 chosen thresholds raised more false alarms than the step before (0.209 against 0.175): the
 review threshold is lowered until the held-out crisis reach is no lower than model
-2026.12-5's, and there that floor sat at a lower threshold. The last step holds macro-F1
-(writer p lost 0.01, a and d gained as much), misses one more held-out crisis text at its
-thresholds (0.987, the floor), and lowers false alarms for every writer; it was shipped for
-the false alarms at the same reach (0.114 → 0.106 at 97%). The further writers wrote from
-broader briefs than one shared-corpus writer each, which is why they add more than the curve
-above foresaw. In every figure of this page they are held out together, as one writer.
+2026.12-5's, and there that floor sat at a lower threshold. The step to thirty-four held
+macro-F1 (writer p lost 0.01, a and d gained as much), missed one more held-out crisis text at
+its thresholds (0.987, the floor), and lowered false alarms for every writer; it was shipped
+for the false alarms at the same reach (0.114 → 0.106 at 97%). The last step, a spent sealed
+set added by rule and not chosen by these figures, ranks crisis texts better again (0.098 at
+97%) at the same reach, with a little less conduct recall (0.878 against 0.888). The further
+writers wrote from broader briefs than one shared-corpus writer each, which is why they add
+more than the curve above foresaw. In every figure of this page they are held out together,
+as one writer.
 
 The fit itself changed once, in model 2026.12-8: the solver is Newton's method with conjugate
 gradients, not L-BFGS. The fit has one optimum, and both reach it: their weights differ by at

@@ -77,13 +77,17 @@ def test_a_changed_weight_or_term_is_told_apart_from_rounding_noise() -> None:
     assert _differences(changed, shipped) == ["chars terms", "words weights"]
 
 
-FURTHER = [*"efghijklmnqrstuvwxyz", *(f"e{letter}" for letter in "abcdefghijklmn")]
+FURTHER = [
+    *"efghijklmnqrstuvwxyz",
+    *(f"e{letter}" for letter in "abcdefghijklmn"),
+    *(f"s{letter}" for letter in "abcd"),
+]
 
 
-def test_the_labelled_texts_keep_their_authors_and_come_from_thirty_nine_writers() -> None:
+def test_the_labelled_texts_keep_their_authors_and_come_from_forty_three_writers() -> None:
     items = labelled_texts()
 
-    assert len(items) == 2149 + 366 + 9770
+    assert len(items) == 2149 + 366 + 10770
     assert {i.author for i in items} == {*"abcd", OWN_AUTHOR, *FURTHER}
     assert len({i.id for i in items}) == len(items)
 
@@ -100,7 +104,7 @@ def test_the_sealed_texts_are_kept_apart_from_the_training_texts() -> None:
     kept_apart = sealed_texts()
     shared = [i for i in kept_apart if i.text.strip().lower() in learnt]
 
-    assert {i.author for i in kept_apart} == {"sa", "sb", "sc", "sd"}
+    assert {i.author for i in kept_apart} == {"ta", "tb", "tc", "td"}
     assert not {i.id for i in kept_apart} & {i.id for i in labelled_texts()}
     # Only what recurs in any inbox ("hi", "nothing to add", "can I pay by bank transfer?").
     assert len(shared) <= len(kept_apart) // 20

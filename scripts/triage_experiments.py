@@ -29,7 +29,6 @@ from pathlib import Path
 import numpy
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from bordin.analytics import triage_evaluation as te
@@ -93,9 +92,7 @@ class Fitted:
         targets = [PRECEDENCE.index(label) for label in labels]
         balanced = tm.balanced_weights(labels, weights) if balance else list(weights)
         with threadpool_limits(limits=1):
-            self.regression = LogisticRegression(
-                C=regularisation, solver=tm.SOLVER, max_iter=1000, tol=tm.SOLVER_TOLERANCE
-            )
+            self.regression = tm.estimator(regularisation)
             self.regression.fit(hstack(matrices).tocsr(), targets, sample_weight=balanced)
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
@@ -585,8 +582,8 @@ def further_c(items: Sequence[tm.LabelledText]) -> None:
 
 
 def further_vocabulary(items: Sequence[tm.LabelledText]) -> None:
-    """Half and twice the character block, and twice both blocks, with the further writers in
-    every fit."""
+    """Half the character block, and twice both blocks, with the further writers in every
+    fit."""
     for words, chars in ((12_000, 15_000), (24_000, 60_000)):
         blocks = ((analyse_words, words, 1.0), (analyse_chars, chars, 1.0))
         found = with_further_writers(items, blocks=blocks)

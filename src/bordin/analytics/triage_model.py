@@ -200,7 +200,6 @@ def fit(
     """Fit the vectorisers and the regression; return the artifact's content (no thresholds)."""
     import numpy
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-    from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     blocks: dict[str, Any] = {}
@@ -225,9 +224,7 @@ def fit(
     if CLASS_BALANCED:
         weights = balanced_weights(labels, weights if weights is not None else [1.0] * len(labels))
     with threadpool_limits(limits=1):
-        regression = LogisticRegression(
-            C=REGULARISATION_C, solver=SOLVER, max_iter=1000, tol=SOLVER_TOLERANCE
-        )
+        regression = estimator(REGULARISATION_C)
         regression.fit(matrix, targets, sample_weight=weights)
     coefficients = regression.coef_.T
     offset = 0
@@ -243,6 +240,13 @@ def fit(
         "intercept": [_round(v) for v in regression.intercept_.tolist()],
         "blocks": blocks,
     }
+
+
+def estimator(regularisation: float) -> Any:
+    """The logistic regression the triage is fitted with (see :data:`SOLVER`), unfitted."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=regularisation, solver=SOLVER, max_iter=1000, tol=SOLVER_TOLERANCE)
 
 
 def dump(content: dict[str, Any], *, crisis: float, review: float, data: str) -> str:

@@ -81,13 +81,14 @@ FURTHER = [
     *"efghijklmnqrstuvwxyz",
     *(f"e{letter}" for letter in "abcdefghijklmn"),
     *(f"s{letter}" for letter in "abcd"),
+    *(f"f{letter}" for letter in "abcdefghijkl"),
 ]
 
 
-def test_the_labelled_texts_keep_their_authors_and_come_from_forty_three_writers() -> None:
+def test_the_labelled_texts_keep_their_authors_and_come_from_fifty_five_writers() -> None:
     items = labelled_texts()
 
-    assert len(items) == 2149 + 366 + 10770
+    assert len(items) == 2149 + 366 + 14370
     assert {i.author for i in items} == {*"abcd", OWN_AUTHOR, *FURTHER}
     assert len({i.id for i in items}) == len(items)
 

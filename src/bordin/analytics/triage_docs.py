@@ -1141,10 +1141,10 @@ to add" come up in several writers' sets, as they would in a practice's inbox.
    told with strong feeling; health and the body; long chatty news; other people's danger,
    past or handled), and to briefs for ground the others covered thinly (the rarer kinds of
    conduct; older clients and their carers; work and study; couples and families in
-   conflict). Each brief also asked for real crises told in the same words. The sealed set `ta` to `td` was
-   not read to choose them: only its figures, and its crisis texts missed (none), had been
-   seen. Model 2026.12-11 learnt from all fifty further writers, chosen on the held-out
-   writers below, and read `ta` to `td` at 0.941, 1.000, 0.079 and 0.98.
+   conflict). Each brief also asked for real crises told in the same words. The sealed set
+   `ta` to `td` was not read to choose them: only its figures, and its crisis texts missed
+   (none), had been seen. Model 2026.12-11 learnt from all fifty further writers, chosen on
+   the held-out writers below, and read `ta` to `td` at 0.941, 1.000, 0.079 and 0.98.
 8. **Eight more writers, `ga` to `gh`** (2,400 texts, the same night), to briefs written
    before model 2026.12-11 had read `ta` to `td`: crisis with no word of death, beside the
    same objects, places and farewells; spelling as spoken; jokes, irony and emoji; what

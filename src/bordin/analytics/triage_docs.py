@@ -109,6 +109,10 @@ SEALED_AUTHORS = {
     "tb": "conduct against misalignment and admin, much of it written to the therapist",
     "tc": "crisis in every form, and as many hard negatives that only look like crisis",
     "td": "couples and family, culture and faith, pace and goals, praise, admin",
+    "ua": "the same brief as ta",
+    "ub": "the same brief as tb",
+    "uc": "the same brief as tc",
+    "ud": "the same brief as td",
 }
 #: Targets on texts by writers none of the training data came from (issue 10).
 TARGETS = (
@@ -341,9 +345,11 @@ def _sealed_section() -> list[str]:
     lines = [
         "### On sealed writers (never learnt from)",
         "",
-        f"{len(items):,} texts by four more writers, `ta` to `td`, written the same way as the "
-        "further writers' (the guidelines and a brief each, nothing else), with briefs like the "
-        "shared corpus writers' "
+        f"{len(items):,} texts by eight more writers, written the same way as the further "
+        "writers' (the guidelines and a brief each, nothing else), with briefs like the shared "
+        "corpus writers': `ta` to `td`, written after model 2026.12-9 was final and before "
+        "2026.12-10 was built, and `ua` to `ud`, to the same briefs, written after this model "
+        "was final "
         "(`src/bordin/domain/triage/data/feedback_sealed_writers.csv`). No model is fitted on "
         "them and nothing is chosen by them: the shipped model, at its thresholds and with the "
         "rules, reads them as it would a client's words. They flatter this model a little, "
@@ -355,9 +361,15 @@ def _sealed_section() -> list[str]:
         "| writer | brief | texts | macro-F1 | crisis reach | false alarms | conduct recall |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
-    for f in (*result.per_author, result.pooled):
+    writers = [f.author for f in result.per_author]
+    for f in (*result.per_author, *result.per_set, result.pooled):
         brief = SEALED_AUTHORS.get(f.author, "")
-        name = "**all (pooled)**" if f.author == "all" else f.author
+        name = f.author
+        if f.author == "all":
+            name = "**all (pooled)**"
+        elif f.author not in SEALED_AUTHORS:
+            one_set = [w for w in writers if w[:-1] == f.author]
+            name = f"`{one_set[0]}` to `{one_set[-1]}` (pooled)"
         lines.append(
             f"| {name} | {brief} | {f.size} | {f.macro_f1:.3f} | {f.crisis_reach:.3f} | "
             f"{f.false_alarms:.3f} | {f.score('conduct').recall:.2f} |"
@@ -1152,6 +1164,14 @@ to add" come up in several writers' sets, as they would in a practice's inbox.
    questions; endings and breaks; drink, drugs and gambling; many Englishes. Model
    2026.12-12 (this page) learns from all fifty-eight, chosen on the held-out writers below
    before it read `ta` to `td`; nothing else changed.
+9. **A fifth sealed set, `ua` to `ud`** (1,000 texts, the briefs of `ta` to `td`), written
+   after model 2026.12-12 was final and read once by it (*On sealed writers*, below). It
+   misses two of its 225 crisis texts: a 15-year-old whose school counsellor texts her late
+   and asks her to keep it from her parents (the writer's label is crisis, a grooming adult;
+   the triage reads a conduct concern, which goes to the clinical lead alone, the same day
+   but without the crisis numbers shown to the client), and a farewell with no word of death
+   ("I don't want you blaming yourself for anything that happens"). Those misses have now
+   been read, so a model changed after this reading must be judged on yet another sealed set.
 
 Each time, the shared corpus's writers and writer p were held out one at a time as before,
 with the further writers' texts added to every fit (`scripts/triage_experiments.py

@@ -284,6 +284,8 @@ class Sealed:
 
     per_author: tuple[Figures, ...] = field(repr=False)
     pooled: Figures = field(repr=False)
+    #: Each set of sealed writers written at one time (``ta`` to ``td``: set ``t``), pooled.
+    per_set: tuple[Figures, ...] = field(default=(), repr=False)
 
 
 @lru_cache(maxsize=1)
@@ -293,7 +295,11 @@ def sealed() -> Sealed:
     model = shipped_model()
     read = [_read(item, model) for item in sealed_texts()]
     pairs = [(s, s.decision(model.crisis_threshold, model.review_threshold)) for s in read]
-    return Sealed(_grouped(pairs, lambda item: item.author), figures("all", pairs))
+    return Sealed(
+        _grouped(pairs, lambda item: item.author),
+        figures("all", pairs),
+        _grouped(pairs, lambda item: item.author[:-1]),
+    )
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def test_the_sealed_texts_are_kept_apart_from_the_training_texts() -> None:
     kept_apart = sealed_texts()
     shared = [i for i in kept_apart if i.text.strip().lower() in learnt]
 
-    assert {i.author for i in kept_apart} == {"ta", "tb", "tc", "td"}
+    assert {i.author for i in kept_apart} == {"ta", "tb", "tc", "td", "ua", "ub", "uc", "ud"}
     assert not {i.id for i in kept_apart} & {i.id for i in labelled_texts()}
     # Only what recurs in any inbox ("hi", "nothing to add", "can I pay by bank transfer?").
     assert len(shared) <= len(kept_apart) // 20

@@ -98,7 +98,7 @@ After each session a client can write "anything you'd like your therapist to kno
 reads that text and decides who should see it and how urgently. The triage is a pure-Python
 domain module, `bordin.domain.triage`, with two readers: **rules** a person can read, and a
 **learned model** (word and character n-grams, logistic regression) fitted on 19,285 labelled
-texts by sixty-three writers, and tested on 1,000 more by four writers it never learnt from. The
+texts by sixty-three writers, and tested on 2,000 more by eight writers it never learnt from. The
 rules are a floor under the model for crisis and conduct. Nothing is downloaded, and the web
 app needs neither scikit-learn nor numpy to run it. Every decision names the client's own
 phrases that triggered it, or the sentence that drove the model.

@@ -151,6 +151,18 @@ def test_the_sealed_figures_are_the_decisions_a_client_would_get() -> None:
     assert wrong == {i.id for i in texts if triage(i.text).category != i.label}
 
 
+def test_each_sealed_set_is_also_pooled_on_its_own() -> None:
+    result = sealed()
+    sets = {f.author: f for f in result.per_set}
+
+    assert set(sets) == {"t", "u"}
+    assert sum(f.size for f in sets.values()) == result.pooled.size
+    for name, figures in sets.items():
+        writers = [f for f in result.per_author if f.author.startswith(name)]
+        assert figures.size == sum(f.size for f in writers)
+        assert {s.item.author for s, _ in figures.mistakes} <= {f.author for f in writers}
+
+
 def test_each_writer_is_scored_by_one_model_of_its_own() -> None:
     scored = cross_validate()
     models = {s.item.fold: id(s.model) for s in scored}

@@ -22,6 +22,7 @@ from bordin.analytics.triage_evaluation import (
     Scored,
     evaluate,
     sealed,
+    sealed_set,
 )
 from bordin.analytics.triage_model import (
     FURTHER_WRITERS,
@@ -361,15 +362,12 @@ def _sealed_section() -> list[str]:
         "| writer | brief | texts | macro-F1 | crisis reach | false alarms | conduct recall |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
-    writers = [f.author for f in result.per_author]
-    for f in (*result.per_author, *result.per_set, result.pooled):
-        brief = SEALED_AUTHORS.get(f.author, "")
-        name = f.author
-        if f.author == "all":
-            name = "**all (pooled)**"
-        elif f.author not in SEALED_AUTHORS:
-            one_set = [w for w in writers if w[:-1] == f.author]
-            name = f"`{one_set[0]}` to `{one_set[-1]}` (pooled)"
+    rows = [(f.author, SEALED_AUTHORS.get(f.author, ""), f) for f in result.per_author]
+    for f in result.per_set:
+        one_set = [w.author for w in result.per_author if sealed_set(w.author) == f.author]
+        rows.append((f"`{one_set[0]}` to `{one_set[-1]}` (pooled)", "", f))
+    rows.append(("**all (pooled)**", "", result.pooled))
+    for name, brief, f in rows:
         lines.append(
             f"| {name} | {brief} | {f.size} | {f.macro_f1:.3f} | {f.crisis_reach:.3f} | "
             f"{f.false_alarms:.3f} | {f.score('conduct').recall:.2f} |"

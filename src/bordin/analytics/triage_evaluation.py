@@ -284,8 +284,14 @@ class Sealed:
 
     per_author: tuple[Figures, ...] = field(repr=False)
     pooled: Figures = field(repr=False)
-    #: Each set of sealed writers written at one time (``ta`` to ``td``: set ``t``), pooled.
+    #: Each set of sealed writers written at one time (:func:`sealed_set`), pooled.
     per_set: tuple[Figures, ...] = field(default=(), repr=False)
+
+
+def sealed_set(author: str) -> str:
+    """The set a sealed writer belongs to: the writers written at one time, to the same briefs,
+    share their name but its last letter (``ta`` to ``td`` are set ``t``)."""
+    return author[:-1]
 
 
 @lru_cache(maxsize=1)
@@ -298,7 +304,7 @@ def sealed() -> Sealed:
     return Sealed(
         _grouped(pairs, lambda item: item.author),
         figures("all", pairs),
-        _grouped(pairs, lambda item: item.author[:-1]),
+        _grouped(pairs, lambda item: sealed_set(item.author)),
     )
 
 

@@ -55,10 +55,10 @@ MIN_DF = 2
 MAX_WORD_FEATURES = 12_000
 MAX_CHAR_FEATURES = 30_000
 OWN_AUTHOR = "p"
-#: The further writers (``e`` to ``n``, ``q`` to ``z``, ``ea`` to ``en``, ``sa`` to ``sd``)
-#: were one kind of writer, language-model helpers, each given the guidelines and its own brief;
-#: a model that has read the others has in effect read each of them, so they are held out
-#: together, as one writer with this name.
+#: The further writers (every author of ``feedback_further_writers.csv``) were one kind of
+#: writer, language-model helpers, each given the guidelines and its own brief; a model that has
+#: read the others has in effect read each of them, so they are held out together, as one
+#: writer with this name.
 FURTHER_WRITERS = "further"
 DIGITS = 8
 #: Newton's method (with conjugate gradients) converges to the one optimum of this convex fit in

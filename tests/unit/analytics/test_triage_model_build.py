@@ -158,7 +158,7 @@ def test_each_sealed_set_is_also_pooled_on_its_own() -> None:
     assert set(sets) == {"t", "u"}
     assert sum(f.size for f in sets.values()) == result.pooled.size
     for name, figures in sets.items():
-        writers = [f for f in result.per_author if f.author.startswith(name)]
+        writers = [f for f in result.per_author if f.author[:-1] == name]
         assert figures.size == sum(f.size for f in writers)
         assert {s.item.author for s, _ in figures.mistakes} <= {f.author for f in writers}
 

@@ -103,6 +103,14 @@ AUTHORS = {
     "gf": "further writer gf (endings, breaks, referrals and goodbyes, ordinary or not)",
     "gg": "further writer gg (drink, drugs and gambling: use, relapse, recovery, danger)",
     "gh": "further writer gh (many Englishes and cultures, in their own voice)",
+    "ha": "further writer ha (healed scars, injuries and the body, beside self-harm now)",
+    "hb": "further writer hb (family life, coaches, carers and care homes, beside safeguarding)",
+    "hc": "further writer hc (questions to the practice: medication, confidentiality, process)",
+    "hd": "further writer hd (sleep, withdrawal and getting away, beside wishes not to wake)",
+    "he": "further writer he (concerns raised with the practice about a therapist, third person)",
+    "hf": "further writer hf (online life: apps, games, scams, beside online danger and conduct)",
+    "hg": "further writer hg (money, work and housing under pressure, beside despair and danger)",
+    "hh": "further writer hh (therapy by video, phone and text, and group therapy)",
 }
 #: The sealed writers' briefs (texts never learnt from: see *On sealed writers*).
 SEALED_AUTHORS = {

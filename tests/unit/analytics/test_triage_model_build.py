@@ -83,13 +83,14 @@ FURTHER = [
     *(f"s{letter}" for letter in "abcd"),
     *(f"f{letter}" for letter in "abcdefghijkl"),
     *(f"g{letter}" for letter in "abcdefgh"),
+    *(f"h{letter}" for letter in "abcdefgh"),
 ]
 
 
-def test_the_labelled_texts_keep_their_authors_and_come_from_sixty_three_writers() -> None:
+def test_the_labelled_texts_keep_their_authors_and_come_from_seventy_one_writers() -> None:
     items = labelled_texts()
 
-    assert len(items) == 2149 + 366 + 16770
+    assert len(items) == 2149 + 366 + 19170
     assert {i.author for i in items} == {*"abcd", OWN_AUTHOR, *FURTHER}
     assert len({i.id for i in items}) == len(items)
 

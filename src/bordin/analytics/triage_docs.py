@@ -103,6 +103,10 @@ AUTHORS = {
     "gf": "further writer gf (endings, breaks, referrals and goodbyes, ordinary or not)",
     "gg": "further writer gg (drink, drugs and gambling: use, relapse, recovery, danger)",
     "gh": "further writer gh (many Englishes and cultures, in their own voice)",
+    "ua": "further writer ua (the brief of sa; sealed, then spent and learnt from)",
+    "ub": "further writer ub (the brief of sb; sealed, then spent and learnt from)",
+    "uc": "further writer uc (the brief of sc; sealed, then spent and learnt from)",
+    "ud": "further writer ud (the brief of sd; sealed, then spent and learnt from)",
     "ha": "further writer ha (healed scars, injuries and the body, beside self-harm now)",
     "hb": "further writer hb (family life, coaches, carers and care homes, beside safeguarding)",
     "hc": "further writer hc (questions to the practice: medication, confidentiality, process)",
@@ -118,10 +122,10 @@ SEALED_AUTHORS = {
     "tb": "conduct against misalignment and admin, much of it written to the therapist",
     "tc": "crisis in every form, and as many hard negatives that only look like crisis",
     "td": "couples and family, culture and faith, pace and goals, praise, admin",
-    "ua": "the same brief as ta",
-    "ub": "the same brief as tb",
-    "uc": "the same brief as tc",
-    "ud": "the same brief as td",
+    "va": "the same brief as ta",
+    "vb": "the same brief as tb",
+    "vc": "the same brief as tc",
+    "vd": "the same brief as td",
 }
 #: Targets on texts by writers none of the training data came from (issue 10).
 TARGETS = (
@@ -250,9 +254,14 @@ def model_section() -> str:
         f"reaches the most crisis texts: {result.review_by_cost:.2f}. Then, safety first, it "
         "is lowered until it reaches at least as large a share of held-out crisis texts as "
         f"model 2026.12-5 did ({MIN_CRISIS_REACH:.3f}, 544 of 551; [ADR "
-        "0018](adr/0018-triage-learns-from-briefed-writers-and-is-tested-on-sealed-ones.md)): "
-        "a recipe that reads better may send fewer texts for review, but not by missing more "
-        f"crises. Chosen: **{result.review_threshold:.2f}**. A missed crisis can cost a life; "
+        "0018](adr/0018-triage-learns-from-briefed-writers-and-is-tested-on-sealed-ones.md)), "
+        "both over every text and over the texts that figure was measured on, those of the "
+        "writers held out one at a time (`a` to `d` and `p`; since model 2026.12-14: the "
+        "further writers' fold, read by a model that learnt from far fewer texts, holds most "
+        "of the texts, so the pooled share alone could hold while those writers' crisis texts "
+        "were missed): a recipe that reads better may send fewer texts for review, but not by "
+        f"missing more crises. Chosen: **{result.review_threshold:.2f}**. A missed crisis can "
+        "cost a life; "
         "a needless review costs a clinical lead a few minutes. The table shows what other "
         "choices would give:",
         "",
@@ -357,8 +366,8 @@ def _sealed_section() -> list[str]:
         f"{len(items):,} texts by eight more writers, written the same way as the further "
         "writers' (the guidelines and a brief each, nothing else), with briefs like the shared "
         "corpus writers': `ta` to `td`, written after model 2026.12-9 was final and before "
-        "2026.12-10 was built, and `ua` to `ud`, to the same briefs, written after this model "
-        "was final "
+        "2026.12-10 was built, and `va` to `vd`, to the same briefs, written after model "
+        "2026.12-13 was final and before this model was built "
         "(`src/bordin/domain/triage/data/feedback_sealed_writers.csv`). No model is fitted on "
         "them and nothing is chosen by them: the shipped model, at its thresholds and with the "
         "rules, reads them as it would a client's words. They flatter this model a little, "
@@ -1105,7 +1114,7 @@ alarms rise from 0.240 to 0.253 (`--int8`). [ADR
 second reader beside this model, at full precision, built from the labelled texts by a make
 target, with this model staying the default: see *The transformer reader* below.
 
-### Further writers (models 2026.12-6 to 2026.12-12)
+### Further writers (models 2026.12-6 to 2026.12-14)
 
 The learning curve above counts writers like the ones it had. On 7 December 2026 further
 writers wrote labelled texts the way the shared corpus's README says its own were written:
@@ -1168,7 +1177,7 @@ to add" come up in several writers' sets, as they would in a practice's inbox.
    same objects, places and farewells; spelling as spoken; jokes, irony and emoji; what
    happened in the room (conduct against strain in the bond); forms, measures and risk
    questions; endings and breaks; drink, drugs and gambling; many Englishes. Model
-   2026.12-12 (this page) learns from all fifty-eight, chosen on the held-out writers below
+   2026.12-12 learnt from all fifty-eight, chosen on the held-out writers below
    before it read `ta` to `td`; nothing else changed.
 9. **A fifth sealed set, `ua` to `ud`** (1,000 texts, the briefs of `ta` to `td`), written
    after model 2026.12-12 was final and read once by it (*On sealed writers*, below). It
@@ -1178,6 +1187,21 @@ to add" come up in several writers' sets, as they would in a practice's inbox.
    but without the crisis numbers shown to the client), and a farewell with no word of death
    ("I don't want you blaming yourself for anything that happens"). Those misses have now
    been read, so a model changed after this reading must be judged on yet another sealed set.
+10. **Eight more writers, `ha` to `hh`** (2,400 texts, 8 December 2026), to briefs from the
+    guidelines' kinds of crisis, conduct and hard negative that the earlier briefs named only
+    in passing: healed scars and injuries, beside self-harm now; family life, coaches and
+    carers, beside safeguarding; questions to the practice; sleep, withdrawal and getting
+    away, beside wishes not to wake; concerns raised with the practice about a therapist, in
+    the third person; online life; money, work and housing under pressure; therapy by video,
+    phone and text, and in groups. One of them (safeguarding) covers the kind of one of the
+    two misses read in step 9 (a grooming adult). Model 2026.12-13 learnt from all sixty-six,
+    chosen on the held-out writers below.
+11. **`ua` to `ud` spent.** Its misses had been read, so it became training texts, and a sixth
+    sealed set, `va` to `vd` (1,000 texts, the briefs of `ta` to `td`), was written after
+    model 2026.12-13 was final and before model 2026.12-14 (this page) was built. Model
+    2026.12-14 learns from all seventy further writers; nothing was chosen by its figures. Its
+    review threshold also meets the reach floor on the writers the floor was measured on, not
+    only on every text pooled (*How the thresholds were chosen*, above): 0.07, not 0.08.
 
 Each time, the shared corpus's writers and writer p were held out one at a time as before,
 with the further writers' texts added to every fit (`scripts/triage_experiments.py
@@ -1193,7 +1217,9 @@ printed when fewer further writers had written):
 | with all thirty-four (model 2026.12-9) | 0.835 | 0.987 | 0.187 | 0.89 | 0.106 |
 | with all thirty-eight (model 2026.12-10) | 0.839 | 0.987 | 0.185 | 0.88 | 0.098 |
 | with all fifty (model 2026.12-11) | 0.848 | 0.985 | 0.152 | 0.88 | 0.093 |
-| **with all fifty-eight** (model 2026.12-12) | 0.858 | 0.995 | 0.185 | 0.90 | 0.103 |
+| with all fifty-eight (model 2026.12-12) | 0.858 | 0.995 | 0.185 | 0.90 | 0.103 |
+| with all sixty-six (model 2026.12-13) | 0.855 | 0.989 | 0.151 | 0.91 | 0.098 |
+| **with all seventy** (model 2026.12-14) | 0.862 | 0.993 | 0.174 | 0.91 | 0.088 |
 
 Until the step to thirty-four every held-out writer's macro-F1 rose or held at each step. With
 all thirty-eight (macro-F1 and false alarms): a 0.85 → 0.91 and 0.349 → 0.165, b 0.71 → 0.81
@@ -1248,6 +1274,31 @@ for each as high as still reaches that many (the same one-off script, on a grid 
 Fifty-eight writers send fewer texts for review wherever the shipped thresholds can land (the
 floor of 544 and above), except to reach the very last crisis text, and more below 97.5%
 reach; with the gains in macro-F1 and conduct recall, model 2026.12-12 was shipped.
+
+The step to sixty-six (`ha` to `hh`; macro-F1 and false alarms at each model's own thresholds,
+beside fifty-eight): a 0.92 → 0.92 and 0.152 → 0.104, b 0.85 → 0.85 and 0.211 → 0.173, c 0.62
+→ 0.62 and 0.513 → 0.469, d 0.91 → 0.91 and 0.097 → 0.064, p 0.90 → 0.89 and 0.027 → 0.024.
+Pooled, macro-F1 fell by a hair (0.858 → 0.855) and conduct recall rose (0.900 → 0.907, 379
+of 418 found against 376); at its own thresholds it reaches 545 held-out crisis texts, not
+548. Compared at the same reach (the same one-off script, on a grid of 0.001, each model at
+the crisis threshold the rule chooses for it on these texts: 0.50 for fifty-eight, 0.55 for
+sixty-six, and 0.55 for seventy, the step after):
+
+| held-out crisis texts reached | fifty-eight | sixty-six | seventy |
+|---:|---:|---:|---:|
+| 537 of 551 (97.5%) | 0.119 | 0.099 | 0.098 |
+| 540 | 0.131 | 0.108 | 0.100 |
+| 544 (the floor) | 0.145 | 0.128 | 0.136 |
+| 548 | 0.183 | 0.183 | 0.178 |
+| 550 | 0.209 | 0.221 | 0.258 |
+| 551 | 0.371 | 0.279 | 0.258 |
+
+Sixty-six writers send fewer texts for review at every reach but two (the same at 548, more at
+550), and reach every held-out crisis text with a quarter fewer false alarms; model
+2026.12-13 was chosen. The step after, seventy (the spent sealed set `ua` to `ud` added by
+rule, not chosen by these figures), has the highest macro-F1 yet (0.862) and ranks crisis
+texts best at 97% reach (0.088), with more false alarms at 544 and 550 texts reached and
+fewer at the others.
 
 The fit itself changed once, in model 2026.12-8: the solver is Newton's method with conjugate
 gradients, not L-BFGS. The fit has one optimum, and both reach it: their weights differ by at
@@ -1338,8 +1389,8 @@ I'll still be here by the next appointment", is read as nothing to act on, where
 alone sends it for review.
 
 These are the figures of a reader built beside model 2026.12-5, on the five writers `a` to `d`
-and `p`. Model 2026.12-8 (this page) learns from the further writers too, so reader 2026.12-t1
-is refused beside it until `make triage-transformer` is run again.
+and `p`. Every model since 2026.12-8, this page's included, learns from the further writers
+too, so reader 2026.12-t1 is refused beside it until `make triage-transformer` is run again.
 
 **What it costs.** Measured with `bench/bench_triage.py --transformer DIR` on the two-core
 development machine, one core (docs/performance.md): with the transformer, one text takes a

@@ -8,21 +8,27 @@ from bordin.analytics.triage_evaluation import (
     MIN_CRISIS_REACH,
     Scored,
     choose_thresholds,
+    floor_texts,
     reach_and_alarms,
     review_cost,
     review_reaching,
     shipped_thresholds,
 )
-from bordin.analytics.triage_model import LabelledText, balanced_weights, most_frequent
+from bordin.analytics.triage_model import (
+    FURTHER_WRITERS,
+    LabelledText,
+    balanced_weights,
+    most_frequent,
+)
 from bordin.domain.triage.classifier import checked_canonical, decide, find_hits
 from bordin.domain.triage.model import Scores, sentences, shipped_model
 from bordin.domain.triage.patterns import PRECEDENCE
 
 
-def _scored(label: str, crisis: float, n: int) -> Scored:
+def _scored(label: str, crisis: float, n: int, group: str = "") -> Scored:
     canon = checked_canonical("See you next week.")
     probabilities = {c: (crisis if c == "crisis" else (1.0 - crisis) / 4) for c in PRECEDENCE}
-    item = LabelledText(f"t{n}", "See you next week.", label, "x")
+    item = LabelledText(f"t{n}", "See you next week.", label, "x", group=group)
     return Scored(item, canon, decide(find_hits(canon)), Scores(probabilities, ()), shipped_model())
 
 
@@ -167,3 +173,23 @@ def test_the_shipped_thresholds_are_the_cheapest_when_they_reach_enough() -> Non
     scored = _texts(near_misses=41)
 
     assert shipped_thresholds(scored) == choose_thresholds(scored)
+
+
+def test_the_reach_floor_also_holds_on_the_writers_held_out_one_at_a_time() -> None:
+    # The writers held out alone: 100 crisis texts, two of them scored 0.10, beside 300 other
+    # texts at 0.105. The further writers, held out as one: 1,000 crisis texts all reached. Pooled,
+    # the reach at the cheapest threshold is 1,098 of 1,100, above the floor; for the writers
+    # held out alone it is 98 of 100, below it.
+    scored = [_scored("crisis", s, n) for n, s in enumerate([0.9] * 98 + [0.10, 0.10])]
+    others = [0.105] * 300 + [0.005] * 700
+    scored += [_scored("other", s, 100 + n) for n, s in enumerate(others)]
+    scored += [_scored("crisis", 0.9, 2000 + n, group=FURTHER_WRITERS) for n in range(1000)]
+    by_cost = choose_thresholds(scored)
+    assert reach_and_alarms(scored, by_cost[1], crisis=by_cost[0])[0] > MIN_CRISIS_REACH
+    alone = floor_texts(scored)
+    assert reach_and_alarms(alone, by_cost[1], crisis=by_cost[0])[0] == 0.98
+
+    crisis, review = shipped_thresholds(scored)
+
+    assert review == 0.1
+    assert reach_and_alarms(alone, review, crisis=crisis) == (1.0, 0.3)

@@ -97,8 +97,8 @@ edit by hand: tests/docs/test_triage_docs.py fails when this page is out of date
 After each session a client can write "anything you'd like your therapist to know?". Bordin
 reads that text and decides who should see it and how urgently. The triage is a pure-Python
 domain module, `bordin.domain.triage`, with two readers: **rules** a person can read, and a
-**learned model** (word and character n-grams, logistic regression) fitted on 21,685 labelled
-texts by seventy-one writers, and tested on 2,000 more by eight writers it never learnt from. The
+**learned model** (word and character n-grams, logistic regression) fitted on 22,685 labelled
+texts by seventy-five writers, and tested on 2,000 more by eight writers it never learnt from. The
 rules are a floor under the model for crisis and conduct. Nothing is downloaded, and the web
 app needs neither scikit-learn nor numpy to run it. Every decision names the client's own
 phrases that triggered it, or the sentence that drove the model.
@@ -426,7 +426,7 @@ def _limits() -> str:
     return """
 ## Limits
 
-- The model learned from synthetic texts by seventy-one writers, sixty-six of them
+- The model learned from synthetic texts by seventy-five writers, seventy of them
   language-model helpers; it reads likely wording, not meaning, and it is weakest on texts
   unlike any it was trained on. Its figures on writers it never read are above, mistakes included.
 - Rules see words, not meaning. Indirect or unusual phrasings a rule family does not cover

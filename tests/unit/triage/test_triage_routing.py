@@ -7,10 +7,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bordin.domain.triage import CLINICAL_LEAD, THERAPIST, triage
+from bordin.domain.triage.classifier import Triage, checked_canonical, decide, find_hits
+from bordin.domain.triage.combination import combine
 from bordin.domain.triage.evaluation import load_examples
 from bordin.domain.triage.lexicon import RULES
+from bordin.domain.triage.model import Scores, shipped_model
+from bordin.domain.triage.patterns import Category
 from bordin.domain.triage.repair import PROMPTS
-from bordin.domain.triage.routing import PROFESSIONAL_BODY_ROUTE
+from bordin.domain.triage.routing import (
+    CRISIS_TO_LEAD_MESSAGE,
+    CRISIS_WITH_CONDUCT_MESSAGE,
+    PROFESSIONAL_BODY_ROUTE,
+)
 
 CONDUCT_EXAMPLES = [r.example for r in RULES if r.category == "conduct"]
 OTHER_SENTENCES = [r.example for r in RULES if r.category != "conduct"] + [
@@ -79,6 +87,37 @@ def test_crisis_with_a_conduct_concern_goes_to_the_lead_only_and_still_shows_hel
     assert result.also_detected == ("conduct",)
     assert result.shows_crisis_help is True
     assert "clinical lead only" in result.client_message
+
+
+def _read_by_the_model(probabilities: dict[Category, float]) -> Triage:
+    """A text no rule matches, read as if the model gave it ``probabilities``."""
+    canon = checked_canonical("See you next week.")
+    return combine(canon, decide(find_hits(canon)), Scores(probabilities, ()), shipped_model())
+
+
+def test_a_crisis_the_model_barely_reads_as_conduct_goes_to_the_lead_with_no_conduct_message() -> (
+    None
+):
+    # Almost sure of a crisis, the model gives conduct a sliver that tops the other classes.
+    result = _read_by_the_model(
+        {"crisis": 0.99, "conduct": 0.004, "misalignment": 0.002, "positive": 0.002, "other": 0.002}
+    )
+
+    assert result.category == "crisis"
+    assert result.route == (CLINICAL_LEAD,)
+    assert result.also_detected == ("conduct",)
+    assert result.shows_crisis_help is True
+    assert result.client_message == CRISIS_TO_LEAD_MESSAGE
+    assert "therapist" not in result.client_message
+
+
+def test_a_crisis_the_model_also_reads_as_conduct_tells_the_client_where_it_goes() -> None:
+    result = _read_by_the_model(
+        {"crisis": 0.7, "conduct": 0.25, "misalignment": 0.02, "positive": 0.02, "other": 0.01}
+    )
+
+    assert result.route == (CLINICAL_LEAD,)
+    assert result.client_message == CRISIS_WITH_CONDUCT_MESSAGE
 
 
 def test_crisis_is_urgent_shows_help_first_and_says_both_were_alerted() -> None:

@@ -7,7 +7,10 @@
    of any one sentence, reaches the crisis threshold. The rules are a floor: the model can add a
    crisis, never remove one.
 3. Otherwise **conduct** if the rules find a conduct concern (a floor too: conduct text never
-   reaches the therapist concerned); else the rules' misalignment or positive reading if the
+   reaches the therapist concerned; a crisis text goes to the clinical lead only if the rules
+   find a conduct concern in it or the model's likeliest class after crisis is conduct, and
+   the client is told of a conduct concern only if the rules find one or the model gives
+   conduct at least :data:`RULES_SUPPORT`); else the rules' misalignment or positive reading if the
    model gives it at least :data:`RULES_SUPPORT` (the rules understand negation); else the
    model's most likely class of the other four.
 4. **Risk review**: a text that is not a crisis but whose review score reaches the review
@@ -126,7 +129,12 @@ def combine(canon: Canonical, rules: Triage, scores: Scores, model: Model | None
         repair_prompts=tuple(str(p) for p in prompts_for(tuple(found)))
         if category == "misalignment"
         else (),
-        client_message=client_message_for(category, also=also, risk_review=review),
+        client_message=client_message_for(
+            category,
+            also=also,
+            risk_review=review,
+            conduct_raised=rules_conduct or probabilities["conduct"] >= RULES_SUPPORT,
+        ),
         shows_crisis_help=category == "crisis" or review,
         also_detected=also,
         hits=rules.hits,

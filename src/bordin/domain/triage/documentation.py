@@ -12,7 +12,7 @@ from collections import Counter
 
 from bordin.domain.triage import negation
 from bordin.domain.triage.classifier import SUBCATEGORY_ORDER, rules_triage
-from bordin.domain.triage.combination import triage
+from bordin.domain.triage.combination import RULES_SUPPORT, triage
 from bordin.domain.triage.evaluation import (
     confusion_table,
     evaluate_split,
@@ -24,7 +24,12 @@ from bordin.domain.triage.lexicon.warning_signs import WARNING_SIGN
 from bordin.domain.triage.normalisation import canonical
 from bordin.domain.triage.patterns import PRECEDENCE, Category
 from bordin.domain.triage.repair import PROMPTS
-from bordin.domain.triage.routing import CLIENT_MESSAGES, CRISIS_WITH_CONDUCT_MESSAGE, route_for
+from bordin.domain.triage.routing import (
+    CLIENT_MESSAGES,
+    CRISIS_TO_LEAD_MESSAGE,
+    CRISIS_WITH_CONDUCT_MESSAGE,
+    route_for,
+)
 
 COVERS: dict[Category, str] = {
     "crisis": "suicidal thoughts, self-harm, harm to others, a safeguarding concern",
@@ -144,6 +149,14 @@ def _classes() -> str:
         "pathway, and the client is told:",
         "",
         f"> {CRISIS_WITH_CONDUCT_MESSAGE}",
+        "",
+        "When the rules find no conduct concern in a crisis text and only the model leans "
+        "that way (conduct is its likeliest class after crisis, but it gives conduct less "
+        f"than {RULES_SUPPORT:g}), the text still goes to the clinical lead only, in case it is "
+        "about the therapist, but the client is not told of a concern they may not have "
+        "raised:",
+        "",
+        f"> {CRISIS_TO_LEAD_MESSAGE}",
     ]
     return "\n".join(lines)
 

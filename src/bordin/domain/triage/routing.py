@@ -76,6 +76,15 @@ CRISIS_WITH_CONDUCT_MESSAGE = (
     "clinical lead only. " + PROFESSIONAL_BODY_ROUTE
 )
 
+#: A crisis text that the model alone leans towards reading as a conduct concern (the rules
+#: find none, and the model gives conduct less than its support): it still goes to the clinical
+#: lead only, in case it is about the therapist, but the client, who raised no concern about
+#: them that anyone could point to, is not told of one.
+CRISIS_TO_LEAD_MESSAGE = (
+    "Thank you for telling us. If you are in danger now, please use the crisis numbers shown "
+    "first on this page: this form is not watched all the time. The practice's clinical lead "
+    "has been alerted and will contact you."
+)
 
 #: Put before the class's own message when a text is flagged for risk review.
 RISK_REVIEW_PREFIX = (
@@ -97,11 +106,16 @@ def route_for(
 
 
 def client_message_for(
-    category: Category, *, also: tuple[Category, ...] = (), risk_review: bool = False
+    category: Category,
+    *,
+    also: tuple[Category, ...] = (),
+    risk_review: bool = False,
+    conduct_raised: bool = True,
 ) -> str:
-    """What the client is told after writing a text of ``category``."""
+    """What the client is told after writing a text of ``category``; ``conduct_raised`` is
+    false when a conduct reading in ``also`` is only the model's lean, not a concern found."""
     if category == "crisis" and "conduct" in also:
-        return CRISIS_WITH_CONDUCT_MESSAGE
+        return CRISIS_WITH_CONDUCT_MESSAGE if conduct_raised else CRISIS_TO_LEAD_MESSAGE
     if risk_review and category != "crisis":
         rest = (
             CLIENT_MESSAGES[category]
